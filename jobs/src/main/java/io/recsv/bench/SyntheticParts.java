@@ -1,0 +1,85 @@
+package io.recsv.bench;
+
+import io.recsv.common.Crc32c;
+import io.recsv.export.ExportJob;
+import io.recsv.export.ExportManifest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * An export directory (parts + manifest) of CSV rows shaped like recsv's, of a chosen size, written straight
+ * to a file system: what the merge tests and benchmark merge. Part sizes may be given one by one (0 = empty).
+ */
+public final class SyntheticParts {
+
+  private SyntheticParts() {}
+
+  /** Writes {@code exportDir/parts/part-NNNNN.csv} and {@code exportDir/manifest.json}; returns the manifest. */
+  public static ExportManifest write(FileSystem fs, Path exportDir, long[] partBytes, long blockSize, long seed)
+      throws IOException {
+    Path parts = new Path(exportDir, ExportManifest.PARTS_DIR);
+    fs.mkdirs(parts);
+    List<ExportManifest.Part> written = new ArrayList<>();
+    long state = seed;
+    for (int i = 0; i < partBytes.length; i++) {
+      Path path = new Path(parts, ExportManifest.partName(i));
+      CRC32C crc = new CRC32C();
+      long rows = 0;
+      long bytes = 0;
+      try (OutputStream out = fs.create(path, true, 1 << 16, fs.getDefaultReplication(parts), blockSize)) {
+        byte[] buf = new byte[1 << 20];
+        int pos = 0;
+        StringBuilder row = new StringBuilder(48);
+        while (bytes + pos < partBytes[i]) {
+          state = state * 6364136223846793005L + 1442695040888963407L;
+          row.setLength(0);
+          row.append((state >>> 20) & 0xFFFFFFFFFL).append(',').append((state >>> 8) & 0xFFFFFFFL).append(",0.")
+              .append(1000 + (state >>> 54)).append('\n');
+          byte[] line = row.toString().getBytes(StandardCharsets.US_ASCII);
+          long room = partBytes[i] - bytes - pos;
+          int n = (int) Math.min(line.length, room);
+          if (n < line.length) {
+            // Pad the last row so the part ends with a full line of exactly the requested size.
+            java.util.Arrays.fill(line, 0, n - 1, (byte) '9');
+            line[n - 1] = '\n';
+          }
+          if (pos + n > buf.length) {
+            out.write(buf, 0, pos);
+            crc.update(buf, 0, pos);
+            bytes += pos;
+            pos = 0;
+          }
+          System.arraycopy(line, 0, buf, pos, n);
+          pos += n;
+          rows++;
+        }
+        out.write(buf, 0, pos);
+        crc.update(buf, 0, pos);
+        bytes += pos;
+      }
+      written.add(new ExportManifest.Part(i, ExportManifest.partName(i), rows, rows > 0 ? 1 : 0, bytes,
+          Crc32c.hex((int) crc.getValue())));
+    }
+    ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, "bench", UUID.randomUUID().toString(),
+        Instant.now().toString(), ExportJob.HEADER, 4,
+        written.stream().mapToLong(ExportManifest.Part::rows).sum(),
+        written.stream().mapToLong(ExportManifest.Part::users).sum(),
+        written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
+    manifest.write(fs, new Path(exportDir, ExportManifest.FILE));
+    return manifest;
+  }
+
+  public static long[] equalParts(int parts, long totalBytes) {
+    long[] sizes = new long[parts];
+    java.util.Arrays.fill(sizes, totalBytes / parts);
+    return sizes;
+  }
+}

@@ -1,0 +1,92 @@
+package io.recsv.cli;
+
+import com.typesafe.config.Config;
+import io.recsv.common.SparkSessions;
+import io.recsv.common.Stage;
+import io.recsv.config.ConfigLoader;
+import io.recsv.workflow.WorkflowDefinition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs stages on one machine, in one Spark session, in the order workflow.xml defines, with the same configs
+ * Oozie gives them (each stage's config/stages file, then the environment's).
+ */
+final class LocalPipeline {
+
+  private final Path home;
+  private final WorkflowDefinition workflow;
+
+  LocalPipeline(Path home) {
+    this.home = home;
+    Path file = home.resolve("workflows/recommendations/workflow.xml");
+    this.workflow = Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
+  }
+
+  List<String> stageNames() {
+    return workflow.stageNames();
+  }
+
+  /** The stages from {@code from} (inclusive) to the end. */
+  List<String> stagesFrom(String from) {
+    List<String> names = workflow.stageNames();
+    int at = names.indexOf(from);
+    if (at < 0) {
+      throw new io.recsv.common.UserError("unknown stage '" + from + "'; the workflow runs "
+          + String.join(", ", names));
+    }
+    return names.subList(at, names.size());
+  }
+
+  /** Every config file in precedence order: stage files (workflow order), environment, then the user's. */
+  Config config(String env, List<String> userFiles, List<String> overrides) {
+    List<String> files = new ArrayList<>();
+    for (String stage : workflow.stageNames()) {
+      Path stageConf = home.resolve("config/stages/" + stage + ".conf");
+      if (Files.isRegularFile(stageConf)) {
+        files.add(stageConf.toString());
+      }
+    }
+    Path envConf = home.resolve("config/env/" + env + ".conf");
+    if (!Files.isRegularFile(envConf)) {
+      throw new io.recsv.common.UserError("no environment config " + envConf);
+    }
+    files.add(envConf.toString());
+    files.addAll(userFiles);
+    return ConfigLoader.load(files, overrides);
+  }
+
+  /** Runs the stages in order; returns each stage's seconds. Constructs (validates) all before running any. */
+  Map<String, Double> run(List<String> stages, Config config, StageListener listener) throws Exception {
+    Map<String, Stage> jobs = new LinkedHashMap<>();
+    for (String name : stages) {
+      jobs.put(name, Stages.create(name, config));
+    }
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    SparkSession spark = SparkSessions.create(config, "recsv");
+    try {
+      for (Map.Entry<String, Stage> job : jobs.entrySet()) {
+        listener.starting(job.getKey());
+        long t0 = System.nanoTime();
+        String summary = job.getValue().run(spark);
+        double s = (System.nanoTime() - t0) / 1e9;
+        seconds.put(job.getKey(), s);
+        listener.finished(job.getKey(), summary, s);
+      }
+    } finally {
+      spark.stop();
+    }
+    return seconds;
+  }
+
+  interface StageListener {
+    void starting(String stage);
+
+    void finished(String stage, String summary, double seconds);
+  }
+}

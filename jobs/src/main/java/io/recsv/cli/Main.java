@@ -1,0 +1,272 @@
+package io.recsv.cli;
+
+import com.typesafe.config.Config;
+import io.recsv.common.UserError;
+import io.recsv.merge.CsvManifest;
+import io.recsv.bench.MergeBench;
+import io.recsv.bench.ScoreBench;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/** The {@code recsv} command line, for one machine: local Spark, local (or any Hadoop) file system. */
+public final class Main {
+
+  static final String USAGE = String.join("\n",
+      "recsv - weekly ALS recommendations, published as one verified CSV",
+      "",
+      "usage: recsv COMMAND [options]        (recsv COMMAND --help for a command's options)",
+      "",
+      "commands:",
+      "  run        run the whole pipeline (with no options: on a generated demo dataset)",
+      "  stage      run one stage alone: recsv stage STAGE [options]",
+      "  generate   write synthetic interactions with a planted structure",
+      "  bench      benchmarks: recsv bench merge | recsv bench score",
+      "  oozie      validate, deploy, submit and rerun the Oozie application",
+      "",
+      "every command takes -D key=value (any config key, see reference.conf) and --verbose (stack traces)");
+
+  private static final String RUN_USAGE = String.join("\n",
+      "usage: recsv run [--input PATH --output FILE.csv] [--work DIR] [--run-id ID] [--from STAGE]",
+      "                 [--env local] [--config FILE]... [-D key=value]...",
+      "",
+      "  with no --input: generates a demo dataset (10,000 users x 2,000 products) and runs every stage on it",
+      "  --input PATH     interactions (CSV user_id,product_id,weight with header, or see prepare.* keys)",
+      "  --output FILE    the CSV to publish (must not exist unless -D merge.overwrite=true)",
+      "  --work DIR       where intermediates go (run.root), default ./recsv-work",
+      "  --run-id ID      the run's id (run.id), default 'manual' ('demo' for the demo)",
+      "  --from STAGE     rerun from STAGE on, reusing the earlier stages' outputs of the same --work and --run-id",
+      "  --env NAME       config/env/NAME.conf, default local",
+      "  stages run in the order workflows/recommendations/workflow.xml defines");
+
+  private static final String STAGE_USAGE = String.join("\n",
+      "usage: recsv stage STAGE [--input PATH] [--output FILE.csv] [--work DIR] [--run-id ID] [--env local]",
+      "                   [--config FILE]... [-D key=value]...",
+      "",
+      "  runs one stage (prepare, train, score, export or merge) alone, on the outputs of the earlier stages",
+      "  of the same --work and --run-id: for debugging a stage on a laptop");
+
+  private static final String GENERATE_USAGE = String.join("\n",
+      "usage: recsv generate --users N --products M --per-user K --output PATH [--seed S]",
+      "",
+      "  writes user_id,product_id,weight (with a header) for N users, each with K distinct products out of M;",
+      "  64-bit ids, a planted taste structure, deterministic for a given seed (default 42)");
+
+  private static final Set<String> RUN_OPTIONS = Set.of("--input", "--output", "--work", "--run-id", "--from", "--env");
+
+  private final PrintStream out;
+  private final Path home;
+
+  Main(PrintStream out, Path home) {
+    this.out = out;
+    this.home = home;
+  }
+
+  public static void main(String[] args) {
+    List<String> list = new ArrayList<>(Arrays.asList(args));
+    boolean verbose = list.remove("--verbose");
+    Path home = Path.of(System.getProperty("recsv.home", ".")).toAbsolutePath().normalize();
+    int code;
+    try {
+      code = new Main(System.out, home).run(list);
+    } catch (Throwable t) {
+      code = report(t, verbose);
+    }
+    System.exit(code);
+  }
+
+  /** One line for the user; the stack trace only with --verbose. */
+  static int report(Throwable t, boolean verbose) {
+    UserError user = userError(t);
+    if (user != null) {
+      System.err.println("recsv: " + user.getMessage());
+    } else {
+      String text = String.valueOf(t);
+      int newline = text.indexOf('\n');
+      System.err.println("recsv: failed: " + (newline > 0 ? text.substring(0, newline) : text)
+          + (verbose ? "" : " (--verbose shows the stack trace)"));
+    }
+    if (verbose) {
+      t.printStackTrace();
+    }
+    return user != null ? 2 : 1;
+  }
+
+  /** A UserError anywhere in the cause chain (Spark wraps the ones thrown in tasks). */
+  static UserError userError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UserError u) {
+        return u;
+      }
+    }
+    return null;
+  }
+
+  int run(List<String> args) throws Exception {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+      out.println(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    boolean help = rest.contains("--help") || rest.contains("-h");
+    switch (command) {
+      case "run" -> {
+        if (help) {
+          out.println(RUN_USAGE);
+          return 0;
+        }
+        return runPipeline(Options.parse("run", rest, RUN_OPTIONS, Set.of()));
+      }
+      case "stage" -> {
+        if (help) {
+          out.println(STAGE_USAGE);
+          return 0;
+        }
+        return runStage(Options.parse("stage", rest, RUN_OPTIONS, Set.of()));
+      }
+      case "generate" -> {
+        if (help) {
+          out.println(GENERATE_USAGE);
+          return 0;
+        }
+        return generate(Options.parse("generate", rest,
+            Set.of("--users", "--products", "--per-user", "--output", "--seed"), Set.of()));
+      }
+      case "bench" -> {
+        String which = rest.isEmpty() ? "--help" : rest.get(0);
+        List<String> benchArgs = rest.isEmpty() ? List.of() : rest.subList(1, rest.size());
+        return switch (which) {
+          case "merge" -> MergeBench.run(benchArgs, out);
+          case "score" -> ScoreBench.run(benchArgs, out, home);
+          default -> {
+            out.println("usage: recsv bench merge [--help] | recsv bench score [--help]");
+            yield which.equals("--help") ? 0 : 2;
+          }
+        };
+      }
+      default -> throw new UserError("unknown command '" + command + "'; see recsv --help");
+    }
+  }
+
+  private int runPipeline(Options o) throws Exception {
+    LocalPipeline pipeline = new LocalPipeline(home);
+    List<String> overrides = new ArrayList<>(pathOverrides(o));
+    boolean demo = o.get("--input") == null;
+    if (demo) {
+      if (o.get("--output") != null) {
+        throw new UserError("run: --output needs --input (the demo publishes under --work)");
+      }
+      String work = o.get("--work", "recsv-work");
+      Path demoInput = Path.of(work).toAbsolutePath().resolve("demo-input/interactions.csv");
+      if (!Files.exists(demoInput)) {
+        Files.createDirectories(demoInput.getParent());
+        long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput.toString());
+        out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
+            rows, demoInput);
+      }
+      overrides.add(0, "prepare.input=" + demoInput);
+      overrides.add(0, "merge.overwrite=true");
+      if (o.get("--run-id") == null) {
+        overrides.add(0, "run.id=demo");
+      }
+    }
+    overrides.addAll(o.overrides);
+    Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
+    List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
+    Map<String, Double> seconds = pipeline.run(stages, config, progress());
+    if (stages.contains("merge")) {
+      summary(config, seconds);
+    }
+    return 0;
+  }
+
+  private int runStage(Options o) throws Exception {
+    if (o.positional.size() != 1) {
+      throw new UserError("stage: name one stage, e.g. recsv stage score (see recsv stage --help)");
+    }
+    LocalPipeline pipeline = new LocalPipeline(home);
+    List<String> overrides = new ArrayList<>(pathOverrides(o));
+    overrides.addAll(o.overrides);
+    Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
+    String stage = o.positional.get(0);
+    pipeline.stagesFrom(stage);  // validates the name against the workflow
+    pipeline.run(List.of(stage), config, progress());
+    return 0;
+  }
+
+  /** --work, --run-id, --input, --output as config keys (flags first, so -D wins). */
+  private static List<String> pathOverrides(Options o) {
+    List<String> list = new ArrayList<>();
+    if (o.get("--work") != null) {
+      list.add("run.root=" + Path.of(o.get("--work")).toAbsolutePath().normalize());
+    } else {
+      list.add("run.root=" + Path.of("recsv-work").toAbsolutePath());
+    }
+    if (o.get("--run-id") != null) {
+      list.add("run.id=" + o.get("--run-id"));
+    }
+    if (o.get("--input") != null) {
+      list.add("prepare.input=" + o.get("--input"));
+    }
+    if (o.get("--output") != null) {
+      Path output = Path.of(o.get("--output")).toAbsolutePath().normalize();
+      list.add("merge.output=" + output);
+      list.add("merge.output-root=" + output.getParent());
+    }
+    return list;
+  }
+
+  private int generate(Options o) throws Exception {
+    String output = o.get("--output");
+    if (output == null) {
+      throw new UserError("generate: --output is required");
+    }
+    Generator generator = new Generator(o.requiredInt("generate", "--users"), o.requiredInt("generate", "--products"),
+        o.requiredInt("generate", "--per-user"), o.intValue("generate", "--seed", 42));
+    long rows = generator.write(new Configuration(), output);
+    out.printf("wrote %,d interactions to %s%n", rows, output);
+    return 0;
+  }
+
+  private LocalPipeline.StageListener progress() {
+    return new LocalPipeline.StageListener() {
+      @Override
+      public void starting(String stage) {
+        out.printf("[%s] running...%n", stage);
+      }
+
+      @Override
+      public void finished(String stage, String summary, double seconds) {
+        out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
+      }
+    };
+  }
+
+  private void summary(Config config, Map<String, Double> seconds) throws Exception {
+    org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(config.getString("merge.output"));
+    FileSystem fs = csv.getFileSystem(new Configuration());
+    CsvManifest m = CsvManifest.readIfExists(fs, csv);
+    out.println();
+    out.println("CSV:      " + csv);
+    out.println("manifest: " + CsvManifest.pathFor(csv));
+    if (m != null) {
+      out.printf("rows: %,d   users: %,d   bytes: %,d   parts merged: %d (%s)%n", m.rows(), m.users(), m.bytes(),
+          m.parts(), m.strategy());
+    }
+    StringBuilder times = new StringBuilder("seconds:");
+    double total = 0;
+    for (Map.Entry<String, Double> e : seconds.entrySet()) {
+      times.append(String.format("  %s %.1f", e.getKey(), e.getValue()));
+      total += e.getValue();
+    }
+    out.println(times + String.format("  (total %.1f)", total));
+  }
+}

@@ -1,0 +1,173 @@
+package io.recsv.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.recsv.common.UserError;
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads recsv's configuration: reference.conf, then each {@code --config} file in order, then command-line
+ * overrides, each layer winning over the ones before it. Everything is checked before Spark starts: a key
+ * that reference.conf does not define, or a value of the wrong type, is an error naming the key and the file
+ * and line it came from.
+ */
+public final class ConfigLoader {
+
+  /** Keys below this path are Spark's own properties, passed through unchecked. */
+  static final String PASS_THROUGH = "spark.conf";
+
+  private ConfigLoader() {}
+
+  public static Config load(List<String> files, List<String> overrides) {
+    Config referenceLayer = ConfigFactory.parseResources("reference.conf");
+    Config reference = referenceLayer.resolve();
+    Config user = ConfigFactory.empty();
+    for (String override : overrides) {
+      user = parseOverride(override).withFallback(user);
+    }
+    for (int i = files.size() - 1; i >= 0; i--) {
+      user = user.withFallback(parseFile(files.get(i)));
+    }
+    rejectUnknownKeys(user, reference);
+    Config resolved;
+    try {
+      resolved = user.withFallback(referenceLayer).resolve();
+      resolved.checkValid(reference);
+    } catch (ConfigException e) {
+      throw new UserError("config: " + e.getMessage(), e);
+    }
+    checkTypes(resolved, reference);
+    return resolved;
+  }
+
+  /** {@code key=value} from the command line; a value is a string that converts on typed reads. */
+  static Config parseOverride(String override) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new UserError("config override '" + override + "' is not key=value");
+    }
+    String key = override.substring(0, eq).trim();
+    String value = override.substring(eq + 1);
+    String path = key.startsWith(PASS_THROUGH + ".")
+        ? ConfigUtil.joinPath("spark", "conf", key.substring(PASS_THROUGH.length() + 1))
+        : key;
+    try {
+      return ConfigFactory.empty("command line").withValue(path,
+          ConfigValueFactory.fromAnyRef(value, "command-line override " + key));
+    } catch (ConfigException e) {
+      throw new UserError("config override '" + override + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static Config parseFile(String name) {
+    File file = new File(name);
+    if (!file.isFile()) {
+      throw new UserError("config file " + name + " does not exist");
+    }
+    try {
+      return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new UserError("config file " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Walks the user's layers without resolving them (their substitutions may point into reference.conf). */
+  private static void rejectUnknownKeys(Config user, Config reference) {
+    rejectUnknownKeys(user.root(), "", reference);
+  }
+
+  private static void rejectUnknownKeys(ConfigObject object, String prefix, Config reference) {
+    for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+      String key = prefix.isEmpty() ? ConfigUtil.quoteString(entry.getKey()) : prefix + "." + ConfigUtil.quoteString(entry.getKey());
+      key = ConfigUtil.joinPath(ConfigUtil.splitPath(key));
+      if (key.equals(PASS_THROUGH) || key.startsWith(PASS_THROUGH + ".")) {
+        continue;
+      }
+      if (entry.getValue() instanceof ConfigObject child && reference.hasPath(key)
+          && reference.getValue(key) instanceof ConfigObject) {
+        rejectUnknownKeys(child, key, reference);
+        continue;
+      }
+      if (reference.hasPathOrNull(key)) {
+        continue;
+      }
+      String suggestion = closest(key, reference);
+      throw new UserError("unknown config key '" + key + "' " + where(entry.getValue().origin())
+          + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
+          + "; every key is listed in reference.conf");
+    }
+  }
+
+  /**
+   * Typesafe Config accepts a string for any type and converts on read; read every number and boolean now so
+   * that {@code train.rank = ten} fails at start, with its origin, and not an hour into the run.
+   */
+  private static void checkTypes(Config config, Config reference) {
+    for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+      String key = entry.getKey();
+      ConfigValueType type = entry.getValue().valueType();
+      try {
+        if (type == ConfigValueType.NUMBER) {
+          config.getNumber(key);
+        } else if (type == ConfigValueType.BOOLEAN) {
+          config.getBoolean(key);
+        }
+      } catch (ConfigException.WrongType e) {
+        throw new UserError("config key '" + key + "' " + where(config.getValue(key).origin())
+            + " must be a " + type.name().toLowerCase() + ", got '" + config.getValue(key).unwrapped() + "'", e);
+      }
+    }
+  }
+
+  static String where(ConfigOrigin origin) {
+    if (origin.filename() != null) {
+      return "in " + origin.filename() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "");
+    }
+    return "from " + origin.description();
+  }
+
+  private static String closest(String key, Config reference) {
+    Set<String> known = new TreeSet<>(reference.entrySet().stream().map(Map.Entry::getKey).toList());
+    String best = null;
+    int bestDistance = 4;
+    for (String candidate : known) {
+      int d = distance(key, candidate);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,79 @@
+package io.recsv.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.recsv.common.UserError;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Typed reads for a stage's constructor, each turning a bad value into a {@link UserError} that names the
+ * key and where it was set. Stages read all their keys up front, so a bad value fails before any work.
+ */
+public final class Settings {
+
+  private final Config config;
+
+  public Settings(Config config) {
+    this.config = config;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public String string(String key) {
+    return config.getString(key);
+  }
+
+  public String requiredString(String key) {
+    String value = config.getString(key).trim();
+    if (value.isEmpty()) {
+      throw new UserError("config key '" + key + "' must be set (e.g. -D " + key + "=...)");
+    }
+    return value;
+  }
+
+  public boolean bool(String key) {
+    return config.getBoolean(key);
+  }
+
+  public int intAtLeast(String key, int min) {
+    int value;
+    try {
+      value = config.getInt(key);
+    } catch (ConfigException e) {
+      throw bad(key, "must be an integer");
+    }
+    if (value < min) {
+      throw bad(key, "must be at least " + min);
+    }
+    return value;
+  }
+
+  public double doubleAtLeast(String key, double min) {
+    double value = config.getDouble(key);
+    if (!(value >= min) || Double.isInfinite(value)) {
+      throw bad(key, "must be a finite number >= " + min);
+    }
+    return value;
+  }
+
+  public long longValue(String key) {
+    return config.getLong(key);
+  }
+
+  public String oneOf(String key, String... allowed) {
+    String value = config.getString(key).trim();
+    if (!Arrays.asList(allowed).contains(value)) {
+      throw bad(key, "must be one of " + String.join(" | ", allowed));
+    }
+    return value;
+  }
+
+
+  private UserError bad(String key, String rule) {
+    return new UserError("config key '" + key + "' " + ConfigLoader.where(config.getValue(key).origin())
+        + " " + rule + ", got '" + config.getValue(key).unwrapped() + "'");
+  }
+}

@@ -1,0 +1,94 @@
+package io.recsv.export;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.typesafe.config.Config;
+import io.recsv.common.HadoopConf;
+import io.recsv.common.Outputs;
+import io.recsv.common.Stage;
+import io.recsv.common.StageMain;
+import io.recsv.config.Settings;
+import io.recsv.prepare.PrepareJob;
+import io.recsv.score.ScoreJob;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Stage 4, export: maps indices back to the original 64-bit ids and writes the CSV as parts, in parallel
+ * (one task per part, never a single-partition funnel). Each user's rows land in exactly one part, together
+ * and in rank order. Writes {@code export.output/parts/part-NNNNN.csv} and {@code export.output/manifest.json}.
+ */
+public final class ExportJob implements Stage {
+
+  public static final String HEADER = "user_id,product_id,score";
+
+  private final String topPath;
+  private final String usersPath;
+  private final String productsPath;
+  private final String output;
+  private final String runId;
+  private final int parts;
+  private final int scoreDecimals;
+
+  public ExportJob(Config config) {
+    Settings s = new Settings(config);
+    this.topPath = s.requiredString("score.output") + "/" + ScoreJob.TOP;
+    this.usersPath = s.requiredString("prepare.output") + "/" + PrepareJob.USERS;
+    this.productsPath = s.requiredString("prepare.output") + "/" + PrepareJob.PRODUCTS;
+    this.output = s.requiredString("export.output");
+    this.runId = s.requiredString("run.id");
+    this.parts = s.intAtLeast("export.parts", 0);
+    this.scoreDecimals = s.intAtLeast("export.score-decimals", 0);
+    if (scoreDecimals > ScoreFormat.MAX_DECIMALS) {
+      throw new io.recsv.common.UserError("config key 'export.score-decimals' must be at most "
+          + ScoreFormat.MAX_DECIMALS + ", got " + scoreDecimals);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    StageMain.run("export", args, ExportJob::new);
+  }
+
+  @Override
+  public String run(SparkSession spark) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Dataset<Row> top = spark.read().parquet(Outputs.require(conf, topPath, "score").toString());
+    Dataset<Row> users = spark.read().parquet(Outputs.require(conf, usersPath, "prepare").toString());
+    Dataset<Row> products = spark.read().parquet(Outputs.require(conf, productsPath, "prepare").toString());
+
+    int partCount = parts > 0 ? parts : spark.sparkContext().defaultParallelism();
+    Dataset<Row> rows = top.join(products, "product_index").join(users, "user_index")
+        .repartition(partCount, col("user_index"))
+        .sortWithinPartitions("user_index", "rank")
+        .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
+
+    Path out = Outputs.begin(conf, output);
+    Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
+    PartWriter writer = new PartWriter(new HadoopConf(conf), partsDir.toString(), scoreDecimals);
+    Function2<Integer, java.util.Iterator<Row>, java.util.Iterator<ExportManifest.Part>> writePart =
+        (index, partition) -> List.of(writer.write(index, partition)).iterator();
+    List<ExportManifest.Part> written = new ArrayList<>(rows.javaRDD().mapPartitionsWithIndex(writePart, false).collect());
+    written.sort(Comparator.comparingInt(ExportManifest.Part::index));
+    HadoopConf.forWriting(partsDir, conf).delete(new Path(partsDir, "_attempts"), true);
+
+    ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, runId, UUID.randomUUID().toString(),
+        Instant.now().toString(), HEADER, scoreDecimals,
+        written.stream().mapToLong(ExportManifest.Part::rows).sum(),
+        written.stream().mapToLong(ExportManifest.Part::users).sum(),
+        written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
+    manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
+    Outputs.publish(conf, output);
+    return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
+        manifest.users(), manifest.bytes(), written.size(), output, ExportManifest.PARTS_DIR);
+  }
+}

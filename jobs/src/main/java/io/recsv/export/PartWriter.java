@@ -1,0 +1,153 @@
+package io.recsv.export;
+
+import io.recsv.common.Crc32c;
+import io.recsv.common.HadoopConf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}, no
+ * header), counting rows, users, bytes and CRC32C on the way. Rows arrive grouped by user in rank order; each
+ * user's rows are written ordered by printed score (descending), then product id (ascending), so the order
+ * is exactly the CSV contract's even where rounding makes two scores equal.
+ * <p>The task attempt writes a private file and renames it to the part's name when complete, so a failed or
+ * speculative attempt never leaves a partial part behind.
+ */
+final class PartWriter implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Input columns, in this order. */
+  static final String[] COLUMNS = {"user_index", "user_id", "product_id", "score"};
+
+  private static final int FLUSH_AT = 1 << 20;
+
+  private final HadoopConf conf;
+  private final String partsDir;
+  private final ScoreFormat format;
+
+  PartWriter(HadoopConf conf, String partsDir, int scoreDecimals) {
+    this.conf = conf;
+    this.partsDir = partsDir;
+    this.format = new ScoreFormat(scoreDecimals);
+  }
+
+  ExportManifest.Part write(int index, Iterator<Row> rows) throws IOException {
+    Path dir = new Path(partsDir);
+    FileSystem fs = HadoopConf.forWriting(dir, conf.get());
+    String name = ExportManifest.partName(index);
+    TaskContext task = TaskContext.get();
+    String attempt = task == null ? "local" : task.stageAttemptNumber() + "-" + task.taskAttemptId();
+    Path temp = new Path(new Path(dir, "_attempts"), name + "." + attempt);
+    Path part = new Path(dir, name);
+
+    Sink sink;
+    try (OutputStream out = fs.create(temp, true, 1 << 16)) {
+      sink = new Sink(out);
+      UserRows user = new UserRows();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        int userIndex = row.getInt(0);
+        if (user.count > 0 && userIndex != user.index) {
+          user.writeTo(sink, format);
+        }
+        user.add(userIndex, row.getLong(1), row.getLong(2), format.scaled(row.getFloat(3)));
+      }
+      if (user.count > 0) {
+        user.writeTo(sink, format);
+      }
+      sink.flush();
+    }
+    if (fs.exists(part) && !fs.delete(part, false)) {
+      throw new IOException("cannot replace " + part);
+    }
+    if (!fs.rename(temp, part)) {
+      throw new IOException("cannot rename " + temp + " to " + part);
+    }
+    return new ExportManifest.Part(index, name, sink.rows, sink.users, sink.bytes, Crc32c.hex((int) sink.crc.getValue()));
+  }
+
+  /**
+   * One user's rows. They arrive in rank order, so printed scores never increase; only a run of equal printed
+   * scores can be out of product-id order, and sorting each such run is all the re-ordering needed.
+   */
+  private static final class UserRows {
+    int index;
+    long userId;
+    int count;
+    long[] productIds = new long[128];
+    long[] scaled = new long[128];
+
+    void add(int userIndex, long user, long product, long score) {
+      if (count == productIds.length) {
+        productIds = Arrays.copyOf(productIds, count * 2);
+        scaled = Arrays.copyOf(scaled, count * 2);
+      }
+      if (count > 0 && score > scaled[count - 1]) {
+        throw new IllegalStateException("rows of user " + user + " are not in rank order");
+      }
+      index = userIndex;
+      userId = user;
+      productIds[count] = product;
+      scaled[count] = score;
+      count++;
+    }
+
+    void writeTo(Sink sink, ScoreFormat format) throws IOException {
+      for (int from = 0, to; from < count; from = to) {
+        to = from + 1;
+        while (to < count && scaled[to] == scaled[from]) {
+          to++;
+        }
+        Arrays.sort(productIds, from, to);
+      }
+      for (int i = 0; i < count; i++) {
+        sink.row(userId, productIds[i], scaled[i], format);
+      }
+      sink.users++;
+      count = 0;
+    }
+  }
+
+  /** A byte buffer in front of the stream, checksummed and counted as it is flushed. */
+  private static final class Sink {
+    final OutputStream out;
+    final byte[] buf = new byte[FLUSH_AT + 128];
+    final CRC32C crc = new CRC32C();
+    int pos;
+    long rows;
+    long users;
+    long bytes;
+
+    Sink(OutputStream out) {
+      this.out = out;
+    }
+
+    void row(long user, long product, long scaled, ScoreFormat format) throws IOException {
+      pos = Ascii.appendLong(user, buf, pos);
+      buf[pos++] = ',';
+      pos = Ascii.appendLong(product, buf, pos);
+      buf[pos++] = ',';
+      pos = format.append(scaled, buf, pos);
+      buf[pos++] = '\n';
+      rows++;
+      if (pos >= FLUSH_AT) {
+        flush();
+      }
+    }
+
+    void flush() throws IOException {
+      out.write(buf, 0, pos);
+      crc.update(buf, 0, pos);
+      bytes += pos;
+      pos = 0;
+    }
+  }
+}

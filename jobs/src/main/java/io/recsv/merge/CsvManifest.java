@@ -1,0 +1,60 @@
+package io.recsv.merge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * The manifest published beside the CSV ({@code <csv>.manifest.json}), for the teams that consume it:
+ * what the file holds and how to check it.
+ */
+public record CsvManifest(
+    String file,
+    long rows,
+    long users,
+    long bytes,
+    int parts,
+    String header,
+    String strategy,
+    String runId,
+    String exportId,
+    String createdAt,
+    Checksum checksum) {
+
+  /**
+   * CRC32C of the whole file (as {@code java.util.zip.CRC32C} or {@code hdfs dfs -checksum} with
+   * {@code -Ddfs.checksum.combine.mode=COMPOSITE_CRC} compute it) and how it was established.
+   */
+  public record Checksum(String algorithm, String value, String verifiedBy) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static Path pathFor(Path csv) {
+    return new Path(csv.getParent(), csv.getName() + ".manifest.json");
+  }
+
+  void publish(FileSystem fs, Path csv, FsPermission permission) throws IOException {
+    Path target = pathFor(csv);
+    Path temp = new Path(csv.getParent(), "." + target.getName() + ".tmp");
+    try (OutputStream out = fs.create(temp, true)) {
+      JSON.writeValue(out, this);
+    }
+    fs.setPermission(temp, permission);
+    Renames.replace(fs, temp, target);
+  }
+
+  public static CsvManifest readIfExists(FileSystem fs, Path csv) throws IOException {
+    Path path = pathFor(csv);
+    if (!fs.exists(path)) {
+      return null;
+    }
+    try (InputStream in = fs.open(path)) {
+      return JSON.readValue(in, CsvManifest.class);
+    }
+  }
+}

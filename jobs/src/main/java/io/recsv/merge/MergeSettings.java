@@ -1,0 +1,25 @@
+package io.recsv.merge;
+
+import io.recsv.common.UserError;
+import io.recsv.config.Settings;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/** The merge stage's keys, validated. */
+public record MergeSettings(String exportDir, String output, String outputRoot, String strategy,
+    boolean overwrite, FsPermission permission, long maxBlocksPerFile) {
+
+  public static MergeSettings from(Settings s) {
+    String permission = s.requiredString("merge.permission");
+    if (!permission.matches("[0-7]{3,4}")) {
+      throw new UserError("config key 'merge.permission' must be octal like 644, got '" + permission + "'");
+    }
+    return new MergeSettings(
+        s.requiredString("export.output"),
+        s.requiredString("merge.output"),
+        s.requiredString("merge.output-root"),
+        s.oneOf("merge.strategy", "auto", "concat", "copy"),
+        s.bool("merge.overwrite"),
+        new FsPermission(Short.parseShort(permission, 8)),
+        s.intAtLeast("merge.max-blocks-per-file", 0));
+  }
+}

@@ -1,0 +1,31 @@
+package io.recsv.merge;
+
+/**
+ * The milestones of a merge, in order. The journal and the files in the staging directory tell a rerun which
+ * of them were reached, so that it finishes the job instead of starting over; tests inject a crash after each.
+ */
+public enum MergeStep {
+  /** The staging directory and its journal exist; nothing else was touched. */
+  PLANNED,
+  /** (concat) The export's parts directory was moved into the staging directory. */
+  PARTS_STAGED,
+  /** (concat) The header file, the concat target, was written beside the parts. */
+  HEADER_WRITTEN,
+  /** The merged file is complete in the staging directory (concat done, or copy done). */
+  MERGED,
+  /** Its length and checksum match what export counted. */
+  VERIFIED,
+  /** The merged file has its final name. */
+  PUBLISHED,
+  /** The manifest is beside it. */
+  MANIFEST_WRITTEN,
+  /** The staging directory is gone. */
+  CLEANED;
+
+  /** Called after each step; production does nothing, tests throw to simulate a crash there. */
+  public interface Listener {
+    Listener NONE = step -> {};
+
+    void reached(MergeStep step) throws java.io.IOException;
+  }
+}

@@ -1,0 +1,27 @@
+package io.recsv.merge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/** Atomic rename that replaces the target, on each kind of file system. */
+final class Renames {
+
+  private Renames() {}
+
+  static void replace(FileSystem fs, Path source, Path target) throws IOException {
+    if (fs instanceof RawLocalFileSystem local) {
+      // rename(2): atomic, replaces the target.
+      Files.move(local.pathToFile(source).toPath(), local.pathToFile(target).toPath(),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      // HDFS: one NameNode operation, atomic with OVERWRITE.
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(source, target, Options.Rename.OVERWRITE);
+    }
+  }
+}

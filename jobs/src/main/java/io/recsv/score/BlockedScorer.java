@@ -1,0 +1,196 @@
+package io.recsv.score;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+
+import io.recsv.common.UserError;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Exact top-k for every user, with no cross join and no shuffle: the item factors go to every task once (a
+ * broadcast of contiguous float matrices), each task scores its users a block at a time against them
+ * ({@link BlockKernel}) and emits exactly k rows per user (fewer only when the catalogue, less the user's
+ * seen items, is smaller). When the item factors exceed the broadcast budget they are cut into slices that
+ * every user block visits in turn, merging into the same per-user top-k.
+ */
+final class BlockedScorer {
+
+  private final int k;
+  private final int userBlockSize;
+  private final long itemBudgetBytes;
+  private final Normalization normalization;
+  private final String modelPath;
+
+  BlockedScorer(int k, int userBlockSize, long itemBudgetBytes, Normalization normalization, String modelPath) {
+    this.k = k;
+    this.userBlockSize = userBlockSize;
+    this.itemBudgetBytes = itemBudgetBytes;
+    this.normalization = normalization;
+    this.modelPath = modelPath;
+  }
+
+  /**
+   * @param seen (user_index, product_index) pairs to exclude, or null to keep every product
+   */
+  Dataset<Row> score(SparkSession spark, ALSModel model, Dataset<Row> seen) {
+    int rank = model.rank();
+    List<Broadcast<ItemSlice>> slices = broadcastSlices(spark, model.itemFactors(), rank);
+    Dataset<Row> users = model.userFactors();
+    boolean excludeSeen = seen != null;
+    if (excludeSeen) {
+      Dataset<Row> seenLists = seen.groupBy(col("user_index").as("id"))
+          .agg(array_sort(collect_list(col("product_index"))).as("seen"));
+      users = users.join(seenLists, users.col("id").equalTo(seenLists.col("id")), "left_outer")
+          .select(users.col("id"), users.col("features"), seenLists.col("seen"));
+    }
+    Task task = new Task(k, userBlockSize, rank, normalization, modelPath, excludeSeen, slices);
+    MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
+    return users.mapPartitions(scoreUsers, Encoders.row(TopRows.SCHEMA));
+  }
+
+  /** What every task needs, shipped with the closure. */
+  private record Task(int k, int blockSize, int rank, Normalization normalization, String modelPath,
+      boolean excludeSeen, List<Broadcast<ItemSlice>> slices) implements java.io.Serializable {}
+
+  /** One partition's users, scored a block at a time; yields each block's rows before reading the next. */
+  private static final class UserBlocks implements Iterator<Row> {
+    private final Task task;
+    private final Iterator<Row> rows;
+    private final BlockKernel kernel = new BlockKernel();
+    private final float[] factors;
+    private final int[] ids;
+    private final int[][] seenBlock;
+    private final TopK[] tops;
+    private final int[] outItems;
+    private final float[] outScores;
+    private final List<Row> buffer = new ArrayList<>();
+    private int next;
+
+    UserBlocks(Task task, Iterator<Row> rows) {
+      this.task = task;
+      this.rows = rows;
+      this.factors = new float[task.blockSize() * task.rank()];
+      this.ids = new int[task.blockSize()];
+      this.seenBlock = task.excludeSeen() ? new int[task.blockSize()][] : null;
+      this.tops = newTops(task.blockSize(), task.k());
+      this.outItems = new int[task.k()];
+      this.outScores = new float[task.k()];
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < buffer.size()) {
+        return true;
+      }
+      buffer.clear();
+      next = 0;
+      while (buffer.isEmpty() && rows.hasNext()) {
+        scoreBlock();
+      }
+      return !buffer.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return buffer.get(next++);
+    }
+
+    private void scoreBlock() {
+      int rank = task.rank();
+      int count = 0;
+      while (count < task.blockSize() && rows.hasNext()) {
+        Row row = rows.next();
+        ids[count] = row.getInt(0);
+        List<Float> features = row.getList(1);
+        for (int r = 0; r < rank; r++) {
+          float v = features.get(r);
+          if (Float.isNaN(v) || Float.isInfinite(v)) {
+            throw new UserError("score: the model " + task.modelPath() + " has a non-finite factor (" + v
+                + ") for user index " + ids[count] + "; retrain it");
+          }
+          factors[count * rank + r] = v;
+        }
+        if (seenBlock != null) {
+          List<Integer> s = row.isNullAt(2) ? List.of() : row.getList(2);
+          seenBlock[count] = s.stream().mapToInt(Integer::intValue).toArray();
+        }
+        tops[count].clear();
+        count++;
+      }
+      for (Broadcast<ItemSlice> slice : task.slices()) {
+        kernel.score(factors, count, slice.value(), tops, seenBlock);
+      }
+      for (int u = 0; u < count; u++) {
+        int n = tops[u].drainSorted(outItems, outScores);
+        TopRows.emit(ids[u], outItems, outScores, n, task.normalization(), buffer);
+      }
+    }
+  }
+
+  private static TopK[] newTops(int n, int k) {
+    TopK[] tops = new TopK[n];
+    for (int i = 0; i < n; i++) {
+      tops[i] = new TopK(k);
+    }
+    return tops;
+  }
+
+  /** Item factors in ascending index order, cut into slices of at most the budget, each broadcast once. */
+  private List<Broadcast<ItemSlice>> broadcastSlices(SparkSession spark, Dataset<Row> itemFactors, int rank) {
+    long perItem = ItemSlice.bytesPerItem(rank);
+    long itemsPerSlice = Math.min(itemBudgetBytes / perItem, Integer.MAX_VALUE / rank);
+    if (itemsPerSlice < 1) {
+      throw new UserError("score.item-budget-mb is too small to hold even one item's factors (" + perItem
+          + " bytes at rank " + rank + ")");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Broadcast<ItemSlice>> slices = new ArrayList<>();
+    int[] items = new int[(int) Math.min(itemsPerSlice, 1 << 20)];
+    float[] factors = new float[items.length * rank];
+    int count = 0;
+    Iterator<Row> rows = itemFactors.orderBy("id").toLocalIterator();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      if (count == itemsPerSlice) {
+        slices.add(jsc.broadcast(new ItemSlice(rank, Arrays.copyOf(items, count),
+            Arrays.copyOf(factors, count * rank))));
+        count = 0;
+      }
+      if (count == items.length) {
+        items = Arrays.copyOf(items, (int) Math.min(itemsPerSlice, 2L * items.length));
+        factors = Arrays.copyOf(factors, items.length * rank);
+      }
+      items[count] = row.getInt(0);
+      List<Float> features = row.getList(1);
+      for (int r = 0; r < rank; r++) {
+        float v = features.get(r);
+        if (Float.isNaN(v) || Float.isInfinite(v)) {
+          throw new UserError("score: the model " + modelPath + " has a non-finite factor (" + v
+              + ") for product index " + items[count] + "; retrain it");
+        }
+        factors[count * rank + r] = v;
+      }
+      count++;
+    }
+    if (count > 0) {
+      slices.add(jsc.broadcast(new ItemSlice(rank, Arrays.copyOf(items, count),
+          Arrays.copyOf(factors, count * rank))));
+    }
+    return slices;
+  }
+}

@@ -1,0 +1,68 @@
+package io.recsv.score;
+
+import java.util.List;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Row;
+
+/**
+ * For the benchmark: times the blocked kernel on the driver, on real factors, with and without top-k
+ * selection, to split the scoring time into arithmetic and selection.
+ */
+public final class KernelProbe {
+
+  /** Seconds for {@code users} users: arithmetic only, and arithmetic + selection. */
+  public record Split(int users, int products, int rank, double arithmeticSeconds, double totalSeconds) {}
+
+  private KernelProbe() {}
+
+  public static Split measure(ALSModel model, int sampleUsers, int k, int blockSize) {
+    int rank = model.rank();
+    List<Row> items = model.itemFactors().orderBy("id").collectAsList();
+    int[] ids = new int[items.size()];
+    float[] byItem = new float[items.size() * rank];
+    for (int j = 0; j < ids.length; j++) {
+      ids[j] = items.get(j).getInt(0);
+      List<Float> f = items.get(j).getList(1);
+      for (int r = 0; r < rank; r++) {
+        byItem[j * rank + r] = f.get(r);
+      }
+    }
+    ItemSlice slice = new ItemSlice(rank, ids, byItem);
+    List<Row> userRows = model.userFactors().limit(sampleUsers).collectAsList();
+    float[] users = new float[userRows.size() * rank];
+    for (int u = 0; u < userRows.size(); u++) {
+      List<Float> f = userRows.get(u).getList(1);
+      for (int r = 0; r < rank; r++) {
+        users[u * rank + r] = f.get(r);
+      }
+    }
+    // Warm up the JIT, then time each variant twice and keep the faster.
+    run(new BlockKernel(false), users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
+    run(new BlockKernel(true), users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
+    double arithmetic = Math.min(run(new BlockKernel(false), users, userRows.size(), rank, blockSize, slice, k),
+        run(new BlockKernel(false), users, userRows.size(), rank, blockSize, slice, k));
+    double total = Math.min(run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k),
+        run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k));
+    return new Split(userRows.size(), ids.length, rank, arithmetic, total);
+  }
+
+  private static double run(BlockKernel kernel, float[] users, int count, int rank, int blockSize, ItemSlice slice,
+      int k) {
+    TopK[] tops = new TopK[blockSize];
+    for (int i = 0; i < blockSize; i++) {
+      tops[i] = new TopK(k);
+    }
+    float[] block = new float[blockSize * rank];
+    long t0 = System.nanoTime();
+    for (int start = 0; start < count; start += blockSize) {
+      int n = Math.min(blockSize, count - start);
+      System.arraycopy(users, start * rank, block, 0, n * rank);
+      for (int i = 0; i < n; i++) {
+        tops[i].clear();
+      }
+      kernel.score(block, n, slice, tops, null);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+}

@@ -1,0 +1,158 @@
+package io.recsv.workflow;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.oozie.client.OozieClient;
+import org.apache.oozie.client.OozieClientException;
+
+/**
+ * {@code recsv oozie ...}: validate, deploy, submit and rerun the Oozie application. Runs without Spark.
+ */
+public final class OozieMain {
+
+  private static final String USAGE = String.join("\n",
+      "usage: recsv oozie COMMAND [options]",
+      "  validate                                   check workflow.xml and coordinator.xml against the Oozie XSDs",
+      "  deploy --app-path URI                      upload workflow, coordinator, configs and the jobs jar",
+      "  submit --oozie URL --properties FILE       start the coordinator (or workflow) the properties name",
+      "  rerun JOB_ID --oozie URL --properties FILE (--failed | --from STAGE)",
+      "                                             rerun a workflow run's failed nodes, or from a stage on",
+      "options: -D key=value adds or overrides a job property");
+
+  private OozieMain() {}
+
+  public static void main(String[] args) {
+    try {
+      System.exit(run(args));
+    } catch (IllegalArgumentException | IOException | OozieClientException e) {
+      System.err.println("recsv oozie: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(String[] argv) throws IOException, OozieClientException {
+    Args args = new Args(argv);
+    if (args.command == null || args.has("--help")) {
+      System.out.println(USAGE);
+      return args.command == null && !args.has("--help") ? 2 : 0;
+    }
+    Path repo = Path.of(System.getProperty("recsv.home", "."));
+    switch (args.command) {
+      case "validate" -> {
+        List<String> errors = OozieApp.validate(repo);
+        errors.forEach(System.err::println);
+        System.out.println(errors.isEmpty() ? "workflow.xml and coordinator.xml are valid" : "invalid");
+        return errors.isEmpty() ? 0 : 1;
+      }
+      case "deploy" -> {
+        List<String> errors = OozieApp.validate(repo);
+        if (!errors.isEmpty()) {
+          throw new IllegalArgumentException("not deploying an invalid application: " + errors.get(0));
+        }
+        Path jar = repo.resolve("jobs/target/recsv-jobs-" + version() + "-cluster.jar");
+        org.apache.hadoop.fs.Path appPath = new org.apache.hadoop.fs.Path(args.required("--app-path"));
+        new OozieDeployer(new Configuration()).deploy(OozieApp.entries(repo, jar), appPath);
+        System.out.println("deployed to " + appPath);
+        return 0;
+      }
+      case "submit" -> {
+        String id = client(args).run(args.properties());
+        System.out.println("submitted " + id);
+        return 0;
+      }
+      case "rerun" -> {
+        String jobId = args.positional(0, "JOB_ID");
+        Properties props = args.has("--failed")
+            ? Reruns.failedNodes(args.properties())
+            : Reruns.fromStage(args.properties(), WorkflowDefinition.fromClasspath(), args.required("--from"));
+        client(args).reRun(jobId, props);
+        System.out.println("rerunning " + jobId);
+        return 0;
+      }
+      default -> throw new IllegalArgumentException("unknown command '" + args.command + "'\n" + USAGE);
+    }
+  }
+
+  private static OozieClient client(Args args) {
+    return new OozieClient(args.required("--oozie"));
+  }
+
+  private static String version() {
+    String v = OozieMain.class.getPackage().getImplementationVersion();
+    return v != null ? v : System.getProperty("recsv.version", "0.1.0-SNAPSHOT");
+  }
+
+  /** A small argument parser: a command, {@code --flag value} pairs, {@code -D k=v} and positionals. */
+  private static final class Args {
+    final String command;
+    final List<String> words = new ArrayList<>();
+    final Properties overrides = new Properties();
+
+    Args(String[] argv) {
+      String cmd = null;
+      for (int i = 0; i < argv.length; i++) {
+        if ("-D".equals(argv[i]) && i + 1 < argv.length) {
+          String kv = argv[++i];
+          int eq = kv.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("-D takes key=value, got '" + kv + "'");
+          }
+          overrides.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+        } else if (cmd == null && !argv[i].startsWith("-")) {
+          cmd = argv[i];
+        } else {
+          words.add(argv[i]);
+        }
+      }
+      command = cmd;
+    }
+
+    boolean has(String flag) {
+      return words.contains(flag);
+    }
+
+    String required(String flag) {
+      int at = words.indexOf(flag);
+      if (at < 0 || at + 1 >= words.size()) {
+        throw new IllegalArgumentException(command + " needs " + flag);
+      }
+      return words.get(at + 1);
+    }
+
+    String positional(int n, String what) {
+      List<String> plain = new ArrayList<>();
+      for (int i = 0; i < words.size(); i++) {
+        if (words.get(i).startsWith("--")) {
+          if (!words.get(i).equals("--failed")) {
+            i++;
+          }
+        } else {
+          plain.add(words.get(i));
+        }
+      }
+      if (plain.size() <= n) {
+        throw new IllegalArgumentException(command + " needs " + what);
+      }
+      return plain.get(n);
+    }
+
+    Properties properties() throws IOException {
+      Path file = Path.of(required("--properties"));
+      Properties props = new Properties();
+      try (Reader in = Files.newBufferedReader(file)) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+      props.putAll(overrides);
+      props.putIfAbsent(OozieClient.USER_NAME, System.getProperty("user.name"));
+      return props;
+    }
+  }
+}
