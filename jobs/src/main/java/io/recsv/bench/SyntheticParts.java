@@ -6,6 +6,7 @@ import io.recsv.export.ExportManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * An export directory (parts + manifest) of CSV rows shaped like recsv's, of a chosen size, written straight
@@ -29,13 +31,19 @@ public final class SyntheticParts {
     fs.mkdirs(parts);
     List<ExportManifest.Part> written = new ArrayList<>();
     long state = seed;
+    byte[] buf = new byte[1 << 20];
     for (int i = 0; i < partBytes.length; i++) {
       Path path = new Path(parts, ExportManifest.partName(i));
+      if (partBytes[i] == 0 && fs instanceof RawLocalFileSystem local) {
+        // Tests make 100,000 empty parts; java.nio creates them an order of magnitude faster.
+        Files.createFile(local.pathToFile(path).toPath());
+        written.add(new ExportManifest.Part(i, ExportManifest.partName(i), 0, 0, 0, "00000000"));
+        continue;
+      }
       CRC32C crc = new CRC32C();
       long rows = 0;
       long bytes = 0;
       try (OutputStream out = fs.create(path, true, 1 << 16, fs.getDefaultReplication(parts), blockSize)) {
-        byte[] buf = new byte[1 << 20];
         int pos = 0;
         StringBuilder row = new StringBuilder(48);
         while (bytes + pos < partBytes[i]) {

@@ -15,7 +15,7 @@ import org.apache.hadoop.fs.Path;
  * Synthetic implicit-feedback interactions with a planted low-rank structure: users and products fall into
  * {@link #TASTES} tastes, and 80% of a user's interactions are with products of the user's own taste. A good
  * model recommends mostly same-taste products ({@link #taste}), which is how tests check ALS quality.
- * Ids are 64-bit: most user and product ids are above 2^31. Deterministic for a given seed.
+ * Ids are 64-bit: half the users and all products but the first have ids above 2^31. Deterministic for a given seed.
  */
 public final class Generator {
 
@@ -39,8 +39,9 @@ public final class Generator {
     this.seed = seed;
   }
 
+  /** Even users below 2^31 for small i, odd users always above it; distinct for all i. */
   public static long userId(int i) {
-    return 1_000_003L * i + 17;
+    return (i % 2 == 0 ? 17L : 3_000_000_000L) + 1_000_003L * i;
   }
 
   public static long productId(int j) {

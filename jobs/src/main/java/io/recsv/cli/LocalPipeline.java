@@ -68,6 +68,7 @@ final class LocalPipeline {
       jobs.put(name, Stages.create(name, config));
     }
     Map<String, Double> seconds = new LinkedHashMap<>();
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();  // tests share theirs
     SparkSession spark = SparkSessions.create(config, "recsv");
     try {
       for (Map.Entry<String, Stage> job : jobs.entrySet()) {
@@ -79,7 +80,9 @@ final class LocalPipeline {
         listener.finished(job.getKey(), summary, s);
       }
     } finally {
-      spark.stop();
+      if (ownSession) {
+        spark.stop();
+      }
     }
     return seconds;
   }

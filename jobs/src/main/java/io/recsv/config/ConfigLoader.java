@@ -103,8 +103,15 @@ public final class ConfigLoader {
       if (reference.hasPathOrNull(key)) {
         continue;
       }
+      ConfigValue value = entry.getValue();
+      while (value instanceof ConfigObject child && !child.isEmpty()) {  // name the full key, not its section
+        String first = child.keySet().stream().sorted().findFirst().orElseThrow();
+        key = key + "." + ConfigUtil.quoteString(first);
+        value = child.get(first);
+      }
+      key = ConfigUtil.joinPath(ConfigUtil.splitPath(key));
       String suggestion = closest(key, reference);
-      throw new UserError("unknown config key '" + key + "' " + where(entry.getValue().origin())
+      throw new UserError("unknown config key '" + key + "' " + where(value.origin())
           + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
           + "; every key is listed in reference.conf");
     }

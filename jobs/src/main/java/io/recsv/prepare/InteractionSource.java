@@ -15,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Where interactions come from and how their columns are named: CSV (header or positional, any one-character
- * delimiter) or Parquet. {@link #read} yields the raw values as strings, plus the file each row came from,
+ * Where interactions come from and how their columns are named: CSV (header or positional, any delimiter, e.g.
+ * {@code ::} for MovieLens) or Parquet. {@link #read} yields the raw values as strings, plus the file each row came from,
  * so that validation can name the file and line of a bad row. Other columns (e.g. timestamp) are ignored.
  */
 final class InteractionSource {
@@ -38,8 +38,8 @@ final class InteractionSource {
     input = s.requiredString("prepare.input");
     format = s.oneOf("prepare.format", "csv", "parquet");
     delimiter = s.string("prepare.csv.delimiter");
-    if (delimiter.length() != 1) {
-      throw new UserError("config key 'prepare.csv.delimiter' must be one character, got '" + delimiter + "'");
+    if (delimiter.isEmpty()) {
+      throw new UserError("config key 'prepare.csv.delimiter' must not be empty");
     }
     header = s.bool("prepare.csv.header");
     userColumn = s.requiredString("prepare.columns.user");

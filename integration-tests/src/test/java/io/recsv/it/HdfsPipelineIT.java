@@ -1,0 +1,152 @@
+package io.recsv.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.recsv.bench.MiniHdfs;
+import io.recsv.cli.Stages;
+import io.recsv.config.ConfigLoader;
+import io.recsv.merge.CsvManifest;
+import io.recsv.workflow.OozieApp;
+import io.recsv.workflow.OozieDeployer;
+import io.recsv.workflow.WorkflowDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline end to end on a real HDFS (MiniDFSCluster, small blocks) with local Spark: every stage in the
+ * workflow's order, the merge by concat, the published CSV checked; and the Oozie application deployed.
+ */
+class HdfsPipelineIT {
+
+  private static final java.nio.file.Path REPO =
+      java.nio.file.Path.of(System.getProperty("recsv.repo.root", "..")).toAbsolutePath().normalize();
+  private static MiniHdfs hdfs;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws IOException {
+    hdfs = new MiniHdfs(64 * 1024);
+    spark = SparkSession.builder().master("local[2]").appName("recsv-it").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+    hdfs.close();
+  }
+
+  @Test
+  void movieLensOnHdfsIsPublishedByConcat() throws Exception {
+    FileSystem fs = hdfs.fs();
+    String uri = hdfs.uri();
+    Path input = new Path(uri + "/data/in/ratings.txt");
+    fs.copyFromLocalFile(new Path(REPO.resolve("../shared/data/sample_movielens_ratings.txt").normalize().toUri()),
+        input);
+    Config config = ConfigLoader.load(List.of(), List.of("spark.master=local[2]", "run.root=" + uri + "/data/work",
+        "run.id=2026-11-23", "merge.output-root=" + uri + "/data/published", "prepare.input=" + input,
+        "prepare.csv.header=false", "prepare.csv.delimiter=::", "score.k=10", "export.parts=5",
+        "train.rank=6", "train.max-iter=5", "train.user-blocks=2", "train.item-blocks=2"));
+
+    for (String stage : WorkflowDefinition.fromClasspath().stageNames()) {
+      Stages.create(stage, config).run(spark);
+    }
+
+    Path csv = new Path(uri + "/data/published/2026-11-23/recommendations.csv");
+    CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
+    assertEquals("concat", manifest.strategy());
+    assertEquals("hdfs COMPOSITE_CRC", manifest.checksum().verifiedBy());
+    assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
+    assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");
+    assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json"), list(fs, csv.getParent()));
+
+    List<String> lines;
+    try (InputStream in = fs.open(csv)) {
+      lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+    }
+    assertEquals("user_id,product_id,score", lines.get(0));
+    Map<String, Integer> perUser = new HashMap<>();
+    Set<String> done = new HashSet<>();
+    String current = null;
+    for (String line : lines.subList(1, lines.size())) {
+      assertTrue(line.matches("\\d+,\\d+,[01]\\.\\d{4}"), line);
+      String user = line.substring(0, line.indexOf(','));
+      if (!user.equals(current)) {
+        assertFalse(done.contains(user), "user " + user + " contiguous");
+        done.add(user);
+        current = user;
+      }
+      perUser.merge(user, 1, Integer::sum);
+    }
+    assertEquals(30, perUser.size(), "the sample's 30 users");
+    perUser.values().forEach(n -> assertEquals(10, n));
+    assertEquals(lines.size() - 1, manifest.rows());
+
+    // A rerun of merge after success leaves the published file alone.
+    long mtime = fs.getFileStatus(csv).getModificationTime();
+    Stages.create("merge", config).run(spark);
+    assertEquals(mtime, fs.getFileStatus(csv).getModificationTime());
+  }
+
+  @Test
+  void oozieApplicationDeploysToHdfsAndRedeploysAtomically() throws Exception {
+    java.nio.file.Path jar = REPO.resolve("jobs/target/recsv-jobs-0.1.0-SNAPSHOT-cluster.jar");
+    assertTrue(Files.exists(jar), "the jobs module's cluster jar is built before the integration tests");
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertTrue(j.getEntry("io/recsv/merge/MergeJob.class") != null);
+      assertTrue(j.getEntry("reference.conf") != null);
+      assertTrue(j.getEntry("io/recsv/shaded/typesafe/config/Config.class") != null, "Typesafe Config relocated");
+      assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("org/apache/spark/")
+          || e.getName().startsWith("org/apache/hadoop/")), "no Spark or Hadoop inside");
+    }
+    FileSystem fs = hdfs.fs();
+    Path app = new Path(hdfs.uri() + "/apps/recsv");
+    List<OozieApp.Entry> entries = OozieApp.entries(REPO, jar);
+    new OozieDeployer(hdfs.conf()).deploy(entries, app);
+    new OozieDeployer(hdfs.conf()).deploy(entries, app);  // again: replaces the app in place
+    for (OozieApp.Entry entry : entries) {
+      try (InputStream in = fs.open(new Path(app, entry.target()))) {
+        assertArrayEquals(Files.readAllBytes(entry.source()), in.readAllBytes(), entry.target());
+      }
+    }
+    // Every <file> and <jar> the workflow refers to is in the deployed application.
+    String workflow = Files.readString(REPO.resolve("workflows/recommendations/workflow.xml"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{wf:appPath\\(\\)}/([^#<]+)").matcher(workflow);
+    int refs = 0;
+    while (m.find()) {
+      assertTrue(fs.exists(new Path(app, m.group(1))), "deployed: " + m.group(1));
+      refs++;
+    }
+    assertEquals(11, refs, "ten config files and the jar");
+    assertEquals(List.of("recsv"), list(fs, app.getParent()), "no staging or previous copies left");
+  }
+
+  private static List<String> list(FileSystem fs, Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (var s : fs.listStatus(dir)) {
+      names.add(s.getPath().getName());
+    }
+    names.sort(null);
+    return names;
+  }
+}

@@ -1,0 +1,45 @@
+package io.recsv;
+
+import com.typesafe.config.Config;
+import io.recsv.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** One local Spark session for all tests in the JVM (starting one costs seconds), and test configs. */
+public final class TestSpark {
+
+  private static SparkSession spark;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      spark = SparkSession.builder().master("local[2]").appName("recsv-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.driver.host", "127.0.0.1")
+          .getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+
+  /** A config for a run under {@code work}, small enough for tests, plus {@code overrides}. */
+  public static Config config(Path work, String... overrides) {
+    List<String> all = new ArrayList<>(List.of("spark.master=local[2]", "run.root=" + work, "run.id=test",
+        "export.parts=3", "train.user-blocks=2", "train.item-blocks=2", "train.rank=8", "train.max-iter=6",
+        "merge.output-root=" + work.resolve("published")));
+    all.addAll(Arrays.asList(overrides));
+    return ConfigLoader.load(List.of(), all);
+  }
+
+  /** The repository root (where shared/ is a sibling), from surefire's property or the working directory. */
+  public static Path repoRoot() {
+    String root = System.getProperty("recsv.repo.root");
+    Path p = root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
+    return p.toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,83 @@
+package io.recsv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.TestSpark;
+import io.recsv.common.UserError;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+  @TempDir
+  Path work;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), TestSpark.repoRoot());
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsTheCommandsAndEachCommandHasHelp() throws Exception {
+    assertEquals(0, main.run(List.of("--help")));
+    for (String command : List.of("run", "stage", "generate", "bench", "oozie")) {
+      assertTrue(output().contains(command), command);
+    }
+    for (String command : List.of("run", "stage", "generate")) {
+      assertEquals(0, main.run(List.of(command, "--help")));
+      assertTrue(output().contains("usage: recsv " + command), command);
+    }
+  }
+
+  @Test
+  void misspelledKeyOnTheCommandLineIsAOneLineUserError() {
+    UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "score", "--work",
+        work.toString(), "-D", "score.kk=5")));
+    assertTrue(e.getMessage().contains("'score.kk'") && e.getMessage().contains("score.k"), e.getMessage());
+    assertEquals(2, Main.report(e, false));
+  }
+
+  @Test
+  void unknownStageAndOptionAreUserErrors() {
+    UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "scroe", "--work", work.toString())));
+    assertTrue(e.getMessage().contains("scroe") && e.getMessage().contains("prepare, train"), e.getMessage());
+    e = assertThrows(UserError.class, () -> main.run(List.of("run", "--inptu", "x")));
+    assertTrue(e.getMessage().contains("--inptu"), e.getMessage());
+  }
+
+  @Test
+  void aStageWhoseInputIsMissingSaysWhichStageToRunFirst() {
+    UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "train", "--work", work.toString(),
+        "-D", "spark.master=local[2]")));
+    assertTrue(e.getMessage().contains("run the 'prepare' stage"), e.getMessage());
+  }
+
+  @Test
+  void generateIsDeterministicWith64BitIds() throws Exception {
+    Path a = work.resolve("a.csv");
+    Path b = work.resolve("b.csv");
+    assertEquals(0, main.run(List.of("generate", "--users", "300", "--products", "50", "--per-user", "7",
+        "--output", a.toString(), "--seed", "5")));
+    assertEquals(0, main.run(List.of("generate", "--users", "300", "--products", "50", "--per-user", "7",
+        "--output", b.toString(), "--seed", "5")));
+    List<String> lines = Files.readAllLines(a);
+    assertEquals(Files.readAllLines(b), lines);
+    assertEquals("user_id,product_id,weight", lines.get(0));
+    assertEquals(1 + 300 * 7, lines.size());
+    assertTrue(lines.stream().skip(1).anyMatch(l -> Long.parseLong(l.split(",")[0]) > Integer.MAX_VALUE));
+    assertTrue(lines.stream().skip(1).anyMatch(l -> Long.parseLong(l.split(",")[1]) > Integer.MAX_VALUE));
+    UserError e = assertThrows(UserError.class, () -> main.run(List.of("generate", "--users", "3", "--products",
+        "5", "--per-user", "1", "--output", a.toString())));
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+}

@@ -1,0 +1,274 @@
+package io.recsv.merge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.bench.MiniHdfs;
+import io.recsv.bench.SyntheticParts;
+import io.recsv.common.UserError;
+import io.recsv.export.ExportJob;
+import io.recsv.export.ExportManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The merge on a real HDFS (MiniDFSCluster), in the manner of Hadoop's TestHDFSConcat: tiny blocks so parts
+ * end in partial blocks, many and empty parts, byte-for-byte checks against a plain concatenation, illegal
+ * inputs refused, and a crash injected after every step followed by a rerun that must finish the job.
+ */
+class MergerTest {
+
+  private static final long BLOCK = 4096;
+  private static MiniHdfs hdfs;
+  private static int counter;
+
+  @TempDir
+  java.nio.file.Path localDir;
+
+  @BeforeAll
+  static void startHdfs() throws IOException {
+    hdfs = new MiniHdfs(BLOCK);
+  }
+
+  @AfterAll
+  static void stopHdfs() {
+    hdfs.close();
+  }
+
+  /** A fresh export + output location on HDFS. */
+  private record Case(Path export, Path output, Path root, ExportManifest manifest, byte[] expected) {}
+
+  private Case hdfsCase(long[] sizes, long blockSize) throws IOException {
+    FileSystem fs = hdfs.fs();
+    Path base = new Path("/t" + (++counter));
+    Path export = new Path(base, "work/export");
+    ExportManifest manifest = SyntheticParts.write(fs, export, sizes, blockSize, counter);
+    return new Case(export, new Path(base, "out/week/recommendations.csv"), new Path(base, "out"), manifest,
+        reference(fs, export, manifest));
+  }
+
+  /** What `cat` of header + parts in index order gives. */
+  private static byte[] reference(FileSystem fs, Path export, ExportManifest manifest) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write((ExportJob.HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+    for (ExportManifest.Part part : manifest.parts()) {
+      out.write(read(fs, new Path(export, "parts/" + part.name())));
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] read(FileSystem fs, Path p) throws IOException {
+    try (InputStream in = fs.open(p)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private Merger merger(Configuration conf, Case c, String strategy, boolean overwrite, MergeStep.Listener l) {
+    return new Merger(conf, new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
+        strategy, overwrite, new FsPermission((short) 0640), 0), l);
+  }
+
+  private void assertPublished(FileSystem fs, Case c, String strategy) throws IOException {
+    assertArrayEquals(c.expected(), read(fs, c.output()), "byte-for-byte header + parts in order");
+    CsvManifest m = CsvManifest.readIfExists(fs, c.output());
+    assertEquals(c.expected().length, m.bytes());
+    assertEquals(c.manifest().rows(), m.rows());
+    assertEquals(strategy, m.strategy());
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(c.expected());
+    assertEquals(String.format("%08x", (int) crc.getValue()), m.checksum().value());
+    assertEquals((short) 0640, fs.getFileStatus(c.output()).getPermission().toShort());
+    assertFalse(fs.exists(new Path(c.output().getParent(), "." + c.output().getName() + ".merging")),
+        "staging directory removed");
+  }
+
+  @Test
+  void concatManyPartsWithPartialBlocksAndEmptyParts() throws IOException {
+    long[] sizes = new long[50];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = i % 7 == 3 ? 0 : 100 + (i * 7919L) % (3 * BLOCK);  // partial last blocks, some empty parts
+    }
+    Case c = hdfsCase(sizes, BLOCK);
+    CsvManifest m = merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertEquals("concat", m.strategy());
+    assertEquals("hdfs COMPOSITE_CRC", m.checksum().verifiedBy());
+    assertPublished(hdfs.fs(), c, "concat");
+  }
+
+  @Test
+  void partsWithLargerBlocksThanTheDefault() throws IOException {
+    Case c = hdfsCase(new long[] {5 * BLOCK + 17, 3 * BLOCK, 100}, 4 * BLOCK);
+    merger(hdfs.conf(), c, "concat", false, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, "concat");
+  }
+
+  @Test
+  void partOrderIsNumericBeyondFiveDigits() throws IOException {
+    // 100,001 parts, all empty but three: in string order part-100000.csv would sort before part-10001.csv.
+    Configuration conf = new Configuration();
+    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
+    long[] sizes = new long[100_001];
+    sizes[0] = 40;
+    sizes[10_001] = 50;
+    sizes[100_000] = 60;
+    Path export = new Path(localDir.resolve("export").toString());
+    ExportManifest manifest = SyntheticParts.write(local, export, sizes, BLOCK, 9);
+    assertTrue(local.exists(new Path(export, "parts/part-100000.csv")));
+    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+    merger(conf, c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertPublished(local, c, "copy");
+  }
+
+  @Test
+  void tooManyBlocksIsRefusedBeforeAnythingIsTouched() throws IOException {
+    long[] sizes = new long[30];
+    Arrays.fill(sizes, BLOCK + 1);  // 2 blocks each -> 61 with the header
+    Case c = hdfsCase(sizes, BLOCK);
+    Merger merger = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), c.output().toString(),
+        c.root().toString(), "auto", false, FsPermission.getFileDefault(), 60), MergeStep.Listener.NONE);
+    UserError e = assertThrows(UserError.class, merger::merge);
+    assertTrue(e.getMessage().contains("61 blocks") && e.getMessage().contains("max-blocks-per-file"), e.getMessage());
+    assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00000.csv")), "parts untouched");
+    assertFalse(hdfs.fs().exists(c.output().getParent()), "nothing created next to the output");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = MergeStep.class, names = {"PLANNED", "PARTS_STAGED", "HEADER_WRITTEN", "MERGED", "VERIFIED",
+      "PUBLISHED", "MANIFEST_WRITTEN"})
+  void aCrashAfterAnyStepIsFinishedByARerun(MergeStep crashAt) throws IOException {
+    Case c = hdfsCase(new long[] {3000, 0, 5000, 4096, 123}, BLOCK);
+    MergeStep.Listener crash = step -> {
+      if (step == crashAt) {
+        throw new IOException("injected crash after " + step);
+      }
+    };
+    IOException e = assertThrows(IOException.class, () -> merger(hdfs.conf(), c, "auto", false, crash).merge());
+    assertTrue(e.getMessage().contains("injected"));
+    if (crashAt.ordinal() < MergeStep.PUBLISHED.ordinal()) {
+      assertFalse(hdfs.fs().exists(c.output()), "nothing published before verification");
+    }
+    merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, "concat");
+    // And a rerun after success changes nothing.
+    long mtime = hdfs.fs().getFileStatus(c.output()).getModificationTime();
+    merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertEquals(mtime, hdfs.fs().getFileStatus(c.output()).getModificationTime());
+  }
+
+  @Test
+  void existingOutputIsRefusedUnlessOverwrite() throws IOException {
+    Case c = hdfsCase(new long[] {1000, 2000}, BLOCK);
+    hdfs.fs().mkdirs(c.output().getParent());
+    try (var out = hdfs.fs().create(c.output())) {
+      out.write("old".getBytes(StandardCharsets.UTF_8));
+    }
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("merge.overwrite"), e.getMessage());
+    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), read(hdfs.fs(), c.output()));
+    merger(hdfs.conf(), c, "auto", true, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, "concat");
+  }
+
+  @Test
+  void partThatChangedSizeOrIsMissingIsRefused() throws IOException {
+    Case c = hdfsCase(new long[] {1000, 2000}, BLOCK);
+    try (var out = hdfs.fs().append(new Path(c.export(), "parts/part-00001.csv"))) {
+      out.write('x');
+    }
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("part-00001.csv changed size"), e.getMessage());
+    hdfs.fs().delete(new Path(c.export(), "parts/part-00001.csv"), false);
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    hdfs.fs().delete(new Path(c.export(), "parts"), true);
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+  }
+
+  @Test
+  void outputOutsideTheOutputRootIsRefused() throws IOException {
+    Case c = hdfsCase(new long[] {100}, BLOCK);
+    Merger m = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), "/elsewhere/r.csv",
+        c.root().toString(), "auto", false, FsPermission.getFileDefault(), 0), MergeStep.Listener.NONE);
+    UserError e = assertThrows(UserError.class, m::merge);
+    assertTrue(e.getMessage().contains("outside merge.output-root"), e.getMessage());
+  }
+
+  @Test
+  void copyStrategyOnHdfsKeepsThePartsAndGivesTheSameBytes() throws IOException {
+    Case c = hdfsCase(new long[] {3000, 0, 5000}, BLOCK);
+    CsvManifest m = merger(hdfs.conf(), c, "copy", false, MergeStep.Listener.NONE).merge();
+    assertEquals("copy", m.strategy());
+    assertPublished(hdfs.fs(), c, "copy");
+    assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00000.csv")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = MergeStep.class, names = {"PLANNED", "MERGED", "VERIFIED", "PUBLISHED", "MANIFEST_WRITTEN"})
+  void localFileSystemCopiesWithoutCrcFilesAndSurvivesCrashes(MergeStep crashAt) throws IOException {
+    Configuration conf = new Configuration();
+    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
+    Path export = new Path(localDir.resolve("export").toString());
+    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {70_000, 0, 130_001}, BLOCK, 5);
+    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+    MergeStep.Listener crash = step -> {
+      if (step == crashAt) {
+        throw new IOException("injected crash after " + step);
+      }
+    };
+    assertThrows(IOException.class, () -> merger(conf, c, "auto", false, crash).merge());
+    CsvManifest m = merger(conf, c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertEquals("copy", m.strategy());
+    assertPublished(local, c, "copy");
+    try (var files = Files.list(localDir.resolve("out"))) {
+      assertEquals(java.util.List.of("r.csv", "r.csv.manifest.json"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(), "no .crc files, no leftovers");
+    }
+  }
+
+  @Test
+  void concatIsRefusedOnTheLocalFileSystem() throws IOException {
+    Configuration conf = new Configuration();
+    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
+    Path export = new Path(localDir.resolve("export").toString());
+    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {100}, BLOCK, 5);
+    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), manifest, null);
+    UserError e = assertThrows(UserError.class, () -> merger(conf, c, "concat", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("cannot concat"), e.getMessage());
+  }
+
+  @Test
+  void hdfsCompositeChecksumIsTheCrc32cOfTheBytes() throws IOException {
+    Case c = hdfsCase(new long[] {BLOCK * 3 + 5, 77}, BLOCK);
+    CsvManifest m = merger(hdfs.conf(), c, "concat", false, MergeStep.Listener.NONE).merge();
+    Configuration conf = new Configuration(hdfs.conf());
+    conf.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
+    try (FileSystem fs = FileSystem.newInstance(hdfs.fs().getUri(), conf)) {
+      byte[] bytes = fs.getFileChecksum(c.output()).getBytes();
+      assertEquals(m.checksum().value(), String.format("%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]));
+    }
+    FileStatus status = hdfs.fs().getFileStatus(c.output());
+    assertEquals(c.expected().length, status.getLen());
+  }
+}

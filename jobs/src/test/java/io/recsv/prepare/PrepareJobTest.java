@@ -1,0 +1,125 @@
+package io.recsv.prepare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.TestSpark;
+import io.recsv.common.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrepareJobTest {
+
+  @TempDir
+  Path work;
+
+  private final SparkSession spark = TestSpark.get();
+
+  private Path input(String text) throws Exception {
+    Path p = work.resolve("in.csv");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private Map<Long, Integer> dictionary(String name, String id, String index) {
+    Map<Long, Integer> map = new HashMap<>();
+    for (Row r : spark.read().parquet(work.resolve("test/prepare/" + name).toString()).collectAsList()) {
+      map.put(r.getAs(id), r.getAs(index));
+    }
+    return map;
+  }
+
+  @Test
+  void sixtyFourBitIdsGetDenseOrderPreservingIndicesAndDuplicatesAreSummed() throws Exception {
+    Path in = input("user_id,product_id,weight,timestamp\n"
+        + "9223372036854775807,4294967296,1,100\n"
+        + "-5,4294967296,2,100\n"
+        + "3000000000,7,1.5,100\n"
+        + "3000000000,7,2.5,101\n"
+        + "0,-9223372036854775808,1,100\n");
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
+
+    Map<Long, Integer> users = dictionary("users", "user_id", "user_index");
+    assertEquals(Map.of(-5L, 0, 0L, 1, 3000000000L, 2, Long.MAX_VALUE, 3), users);
+    Map<Long, Integer> products = dictionary("products", "product_id", "product_index");
+    assertEquals(Map.of(Long.MIN_VALUE, 0, 7L, 1, 4294967296L, 2), products);
+
+    List<Row> pairs = spark.read().parquet(work.resolve("test/prepare/interactions").toString())
+        .orderBy("user_index", "product_index").collectAsList();
+    assertEquals(4, pairs.size(), "the duplicate (3000000000, 7) pair is combined");
+    Row combined = pairs.stream().filter(r -> (int) r.getAs("user_index") == 2).findFirst().orElseThrow();
+    assertEquals(4.0f, (float) combined.getAs("weight"), 1e-6);
+  }
+
+  @Test
+  void indicesAreDeterministicAcrossRuns() throws Exception {
+    StringBuilder text = new StringBuilder("user_id,product_id,weight\n");
+    for (int i = 0; i < 500; i++) {
+      text.append((long) i * 7_919_000_003L % 1_000_000_007_000L).append(',').append(i % 37).append(",1\n");
+    }
+    Path in = input(text.toString());
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
+    Map<Long, Integer> first = dictionary("users", "user_id", "user_index");
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
+    assertEquals(first, dictionary("users", "user_id", "user_index"));
+    assertEquals(500, first.size());
+    assertEquals(499, first.values().stream().mapToInt(Integer::intValue).max().orElseThrow());
+  }
+
+  @Test
+  void invalidIdFailsNamingFileLineAndValueAndWritesNothing() throws Exception {
+    Path in = input("user_id,product_id,weight\n1,2,1\n3,4,1\n5,abc,1\n6,12.5,1\n");
+    UserError e = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    assertTrue(e.getMessage().contains("in.csv line 4"), e.getMessage());
+    assertTrue(e.getMessage().contains("product_id 'abc' is not a 64-bit integer"), e.getMessage());
+    assertTrue(e.getMessage().contains("2 invalid rows"), e.getMessage());
+    assertFalse(Files.exists(work.resolve("test/prepare")), "no partial output");
+  }
+
+  @Test
+  void idBeyondLongRangeAndBadWeightAreRefused() throws Exception {
+    Path in = input("user_id,product_id,weight\n1,99999999999999999999,1\n");
+    UserError e = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    Path in2 = input("user_id,product_id,weight\n1,2,NaN\n1,3,\n");
+    UserError e2 = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in2)).run(spark));
+    assertTrue(e2.getMessage().contains("weight") && e2.getMessage().contains("line 2"), e2.getMessage());
+  }
+
+  @Test
+  void missingColumnNamesTheColumnsFound() throws Exception {
+    Path in = input("user,item,weight\n1,2,1\n");
+    UserError e = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    assertTrue(e.getMessage().contains("no column 'user_id'") && e.getMessage().contains("user,item,weight"),
+        e.getMessage());
+  }
+
+  @Test
+  void headerlessMultiCharacterDelimiterAndParquetInputs() throws Exception {
+    Path in = input("10::20::3::1424380312\n10::21::1::1424380312\n11::20::2::1424380312\n");
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in, "prepare.csv.header=false",
+        "prepare.csv.delimiter=::")).run(spark);
+    assertEquals(3, spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count());
+
+    Path parquet = work.resolve("in.parquet");
+    spark.sql("SELECT CAST(id AS BIGINT) AS user_id, CAST(id % 3 AS BIGINT) AS product_id FROM range(10)")
+        .write().parquet(parquet.toString());
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + parquet, "prepare.format=parquet",
+        "prepare.columns.weight=")).run(spark);
+    assertEquals(10, spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count());
+    assertEquals(3, spark.read().parquet(work.resolve("test/prepare/products").toString()).count());
+  }
+}

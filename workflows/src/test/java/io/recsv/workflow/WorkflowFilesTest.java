@@ -1,0 +1,129 @@
+package io.recsv.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Oozie application as shipped: valid against the official XSDs, complete, and read the same everywhere. */
+class WorkflowFilesTest {
+
+  private static final Path REPO = Path.of(System.getProperty("recsv.repo.root", "..")).toAbsolutePath().normalize();
+  private static final Path APP = REPO.resolve("workflows/recommendations");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void workflowAndCoordinatorAreValidAgainstTheOozieSchemas() {
+    assertEquals(List.of(), OozieSchemas.workflowErrors(APP.resolve("workflow.xml")));
+    assertEquals(List.of(), OozieSchemas.coordinatorErrors(APP.resolve("coordinator.xml")));
+  }
+
+  @Test
+  void schemaViolationsAreReportedWithTheirLine() throws Exception {
+    String workflow = Files.readString(APP.resolve("workflow.xml"));
+    // <class> before <name> breaks the spark-action sequence; an unknown element breaks the workflow schema.
+    Path broken = dir.resolve("workflow.xml");
+    Files.writeString(broken, workflow.replaceFirst("(<name>recsv-prepare-\\$\\{runId}</name>)\\s*(<class>[^<]*</class>)",
+        "$2$1"));
+    List<String> errors = OozieSchemas.workflowErrors(broken);
+    assertFalse(errors.isEmpty(), "out-of-order spark action elements must be rejected");
+    assertTrue(errors.get(0).matches(".*workflow.xml:\\d+:\\d+: .*"), errors.get(0));
+
+    Files.writeString(broken, workflow.replace("<kill name=\"fail\">", "<kil name=\"fail\">")
+        .replace("</kill>", "</kil>"));
+    assertFalse(OozieSchemas.workflowErrors(broken).isEmpty());
+
+    Path coordinator = dir.resolve("coordinator.xml");
+    Files.writeString(coordinator, Files.readString(APP.resolve("coordinator.xml")).replace("<app-path>", "<app-pth>")
+        .replace("</app-path>", "</app-pth>"));
+    assertFalse(OozieSchemas.coordinatorErrors(coordinator).isEmpty());
+  }
+
+  @Test
+  void stagesRunInOrderAndEachPassesItsStageThenTheEnvironmentConfig() {
+    WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
+    assertEquals(List.of("prepare", "train", "score", "export", "merge"), wf.stageNames());
+    for (WorkflowDefinition.SparkStage stage : wf.stages()) {
+      assertEquals(List.of(stage.name() + ".conf", "cluster.conf"), stage.configFiles());
+    }
+    assertEquals(List.of("prepare", "train"), wf.stagesBefore("score"));
+    assertThrows(IllegalArgumentException.class, () -> wf.stagesBefore("scoring"));
+    assertEquals(wf.stageNames(), WorkflowDefinition.fromClasspath().stageNames(), "packaged copy is the same");
+  }
+
+  @Test
+  void killNodeReportsTheErrorMessageOfTheFailedNode() throws Exception {
+    String workflow = Files.readString(APP.resolve("workflow.xml"));
+    assertTrue(workflow.contains("${wf:errorMessage(wf:lastErrorNode())}"));
+    assertEquals(5, workflow.split("<error to=\"fail\"/>", -1).length - 1, "every action's error goes to the kill node");
+  }
+
+  @Test
+  void malformedChainsAreRefused() {
+    String loop = """
+        <workflow-app xmlns="uri:oozie:workflow:1.0" name="x">
+          <start to="a"/>
+          <action name="a"><spark xmlns="uri:oozie:spark-action:1.0"><master>m</master><name>n</name>
+            <class>C</class><jar>j</jar></spark><ok to="a"/><error to="end"/></action>
+          <end name="end"/>
+        </workflow-app>""";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WorkflowDefinition.parse(new ByteArrayInputStream(loop.getBytes(StandardCharsets.UTF_8)), "t"));
+    assertTrue(e.getMessage().contains("loops"), e.getMessage());
+    String dangling = loop.replace("<ok to=\"a\"/>", "<ok to=\"b\"/>");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> WorkflowDefinition.parse(new ByteArrayInputStream(dangling.getBytes(StandardCharsets.UTF_8)), "t"));
+    assertTrue(e.getMessage().contains("unknown node 'b'"), e.getMessage());
+  }
+
+  /** Every ${name} the workflow and coordinator use is defined by job.properties, <parameters> or the coordinator. */
+  @Test
+  void jobPropertiesDefineEveryVariable() throws Exception {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(APP.resolve("job.properties"))) {
+      props.load(in);
+    }
+    String workflow = Files.readString(APP.resolve("workflow.xml"));
+    String coordinator = Files.readString(APP.resolve("coordinator.xml"));
+    Set<String> defined = new HashSet<>(props.stringPropertyNames());
+    Matcher params = Pattern.compile("<property><name>(\\w+)</name>").matcher(workflow + coordinator);
+    while (params.find()) {
+      defined.add(params.group(1));
+    }
+    Matcher used = Pattern.compile("\\$\\{(\\w+)}").matcher(workflow + coordinator);
+    while (used.find()) {
+      assertTrue(defined.contains(used.group(1)), "${" + used.group(1) + "} is defined somewhere");
+    }
+    assertTrue(props.getProperty("oozie.coord.application.path").endsWith("coordinator.xml"));
+  }
+
+  @Test
+  void rerunProperties() {
+    Properties job = new Properties();
+    job.setProperty("runId", "2026-11-23");
+    job.setProperty(Reruns.FAIL_NODES, "true");
+    WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
+    Properties from = Reruns.fromStage(job, wf, "export");
+    assertEquals("prepare,train,score", from.getProperty(Reruns.SKIP_NODES));
+    assertEquals(null, from.getProperty(Reruns.FAIL_NODES), "Oozie takes one of the two");
+    assertEquals("2026-11-23", from.getProperty("runId"));
+    assertEquals(null, Reruns.fromStage(job, wf, "prepare").getProperty(Reruns.SKIP_NODES));
+    assertEquals("true", Reruns.failedNodes(new Properties()).getProperty(Reruns.FAIL_NODES));
+  }
+}
