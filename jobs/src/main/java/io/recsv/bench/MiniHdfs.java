@@ -23,6 +23,8 @@ public final class MiniHdfs implements AutoCloseable {
     conf.setLong("dfs.namenode.fs-limits.min-block-size", Math.min(blockSize, 1024));
     conf.setInt("dfs.bytes-per-checksum", 512);
     conf.setInt("dfs.replication", 1);
+    // The client's first completeFile retry waits 400 ms by default: most of the time of writing many files.
+    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 5);
     cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     cluster.waitActive();
   }

@@ -6,7 +6,17 @@ import org.apache.hadoop.fs.permission.FsPermission;
 
 /** The merge stage's keys, validated. */
 public record MergeSettings(String exportDir, String output, String outputRoot, String strategy,
-    boolean overwrite, FsPermission permission, long maxBlocksPerFile) {
+    boolean overwrite, FsPermission permission, long maxBlocksPerFile, boolean verifyChecksum) {
+
+  /** The defaults for what a test or benchmark does not set. */
+  public MergeSettings(String exportDir, String output, String outputRoot, String strategy, boolean overwrite,
+      FsPermission permission, long maxBlocksPerFile) {
+    this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, true);
+  }
+
+  public MergeSettings withVerifyChecksum(boolean verify) {
+    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, verify);
+  }
 
   public static MergeSettings from(Settings s) {
     String permission = s.requiredString("merge.permission");
@@ -20,6 +30,7 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         s.oneOf("merge.strategy", "auto", "concat", "copy"),
         s.bool("merge.overwrite"),
         new FsPermission(Short.parseShort(permission, 8)),
-        s.intAtLeast("merge.max-blocks-per-file", 0));
+        s.intAtLeast("merge.max-blocks-per-file", 0),
+        "verify".equals(s.oneOf("merge.checksum", "verify", "record")));
   }
 }

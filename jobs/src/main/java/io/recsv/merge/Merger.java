@@ -13,11 +13,13 @@ import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
 import org.apache.hadoop.util.CrcUtil;
+import org.apache.hadoop.util.DataChecksum;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -46,7 +48,10 @@ public final class Merger {
   private final boolean overwrite;
   private final FsPermission permission;
   private final long maxBlocksSetting;
+  private final boolean verifyChecksum;
   private final MergeStep.Listener listener;
+  private final StringBuilder timings = new StringBuilder();
+  private long lastStep = System.nanoTime();
 
   public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener) {
     this.conf = conf;
@@ -57,12 +62,25 @@ public final class Merger {
     this.overwrite = settings.overwrite();
     this.permission = settings.permission();
     this.maxBlocksSetting = settings.maxBlocksPerFile();
+    this.verifyChecksum = settings.verifyChecksum();
     this.listener = listener;
   }
 
   /** Merges (or resumes an interrupted merge) and returns the published manifest. */
   public CsvManifest merge() throws IOException {
-    FileSystem fs = HadoopConf.forWriting(finalPath, conf);
+    lastStep = System.nanoTime();
+    timings.setLength(0);
+    FileSystem fs = open(finalPath);
+    try {
+      return merge(fs);
+    } finally {
+      if (!(fs instanceof RawLocalFileSystem)) {
+        fs.close();
+      }
+    }
+  }
+
+  private CsvManifest merge(FileSystem fs) throws IOException {
     Path target = fs.makeQualified(finalPath);
     checkUnderOutputRoot(fs, target);
     Path staging = new Path(target.getParent(), "." + target.getName() + ".merging");
@@ -86,7 +104,7 @@ public final class Merger {
         throw new UserError("output " + target + " already exists; set merge.overwrite=true to replace it");
       }
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);
-      FileSystem partsFs = HadoopConf.forWriting(partsDir, conf);
+      FileSystem partsFs = sameFileSystem(fs, partsDir) ? fs : HadoopConf.forWriting(partsDir, conf);
       String chosen = choose(partsFs, fs, partsDir);
       Journal journal = MergePlanner.plan(partsFs, manifest, partsFs.makeQualified(partsDir), target, chosen);
       if ("concat".equals(chosen)) {
@@ -97,7 +115,7 @@ public final class Merger {
         throw new IOException("cannot create staging directory " + staging);
       }
       journal.write(fs, staging);
-      listener.reached(MergeStep.PLANNED);
+      step(MergeStep.PLANNED);
       return finish(fs, journal, staging, target);
     } catch (AccessControlException e) {
       throw new UserError("permission denied: " + e.getMessage(), e);
@@ -118,11 +136,12 @@ public final class Merger {
         journal.exportId(), Instant.now().toString(),
         new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy));
     manifest.publish(fs, target, permission);
-    listener.reached(MergeStep.MANIFEST_WRITTEN);
+    step(MergeStep.MANIFEST_WRITTEN);
     fs.delete(staging, true);
-    listener.reached(MergeStep.CLEANED);
-    LOG.info(String.format("merge: %s %,d rows, %,d bytes from %d parts by %s in %.3f s", target, journal.rows(),
-        journal.expectedBytes(), journal.parts().size(), journal.strategy(), (System.nanoTime() - started) / 1e9));
+    step(MergeStep.CLEANED);
+    LOG.info(String.format("merge: %s %,d rows, %,d bytes from %d parts by %s in %.3f s (%s)", target,
+        journal.rows(), journal.expectedBytes(), journal.parts().size(), journal.strategy(),
+        (System.nanoTime() - started) / 1e9, timings));
     return manifest;
   }
 
@@ -134,9 +153,9 @@ public final class Merger {
     if (!fs.exists(stagedParts)) {
       if (fs.exists(exportParts)) {
         rename(fs, exportParts, stagedParts);
-        listener.reached(MergeStep.PARTS_STAGED);
+        step(MergeStep.PARTS_STAGED);
       } else if (fs.exists(target)) {
-        return "hdfs COMPOSITE_CRC, before publishing";  // published before the crash; only the manifest is left
+        return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");  // published before a crash: manifest left
       } else {
         throw new UserError("cannot resume the merge in " + staging + ": neither " + exportParts + " nor "
             + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
@@ -144,57 +163,68 @@ public final class Merger {
     }
     if (!fs.exists(merged) && !fs.exists(new Path(stagedParts, journal.parts().isEmpty()
         ? MERGED : journal.parts().get(0).name())) && fs.exists(target)) {
-      return "hdfs COMPOSITE_CRC, before publishing";
+      return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");
     }
     boolean partsLeft = !journal.parts().isEmpty() && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
     if (partsLeft || !fs.exists(merged)) {
       Path[] sources = new Path[journal.parts().size()];
       long blockSize = fs.getDefaultBlockSize(stagedParts);
+      java.util.Set<String> present = new java.util.HashSet<>();  // one listing, not an RPC per part
+      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(stagedParts)) {
+        present.add(status.getPath().getName());
+      }
       for (int i = 0; i < sources.length; i++) {
         PlannedPart part = journal.parts().get(i);
         sources[i] = new Path(stagedParts, part.name());
-        if (!fs.exists(sources[i])) {
+        if (!present.contains(part.name())) {
           throw new UserError("cannot resume the merge in " + staging + ": part " + sources[i] + " is missing");
         }
         blockSize = i == 0 ? part.blockSize() : Math.max(blockSize, part.blockSize());
       }
       writeHeader(fs, merged, journal.header(), blockSize, stagedParts);
-      listener.reached(MergeStep.HEADER_WRITTEN);
+      step(MergeStep.HEADER_WRITTEN);
       if (sources.length > 0) {
         fs.concat(merged, sources);
       }
     }
-    listener.reached(MergeStep.MERGED);
+    step(MergeStep.MERGED);
     String verifiedBy = verifyConcat(fs, merged, journal);
-    listener.reached(MergeStep.VERIFIED);
+    step(MergeStep.VERIFIED);
     fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
-    listener.reached(MergeStep.PUBLISHED);
+    step(MergeStep.PUBLISHED);
     return verifiedBy;
   }
 
   private String copy(FileSystem fs, Journal journal, Path staging, Path target) throws IOException {
     Path marker = new Path(staging, PUBLISHED_MARKER);
     if (fs.exists(marker)) {
-      return "streamed, before publishing";
+      return verifiedBy(verifyChecksum, "computed while copying");
     }
     Path exportParts = new Path(journal.exportParts());
-    FileSystem partsFs = HadoopConf.forWriting(exportParts, conf);
+    FileSystem partsFs = sameFileSystem(fs, exportParts) ? fs : HadoopConf.forWriting(exportParts, conf);
     Path merged = new Path(staging, MERGED);
-    int crc = new StreamCopy().copy(partsFs, exportParts, journal.parts(), journal.header(), fs, merged);
-    listener.reached(MergeStep.MERGED);
+    Integer crc = new StreamCopy(verifyChecksum)
+        .copy(partsFs, exportParts, journal.parts(), journal.header(), fs, merged);
+    step(MergeStep.MERGED);
     long length = fs.getFileStatus(merged).getLen();
-    if (length != journal.expectedBytes() || crc != Crc32c.parse(journal.expectedCrc32c())) {
+    boolean crcMatches = crc == null || crc == Crc32c.parse(journal.expectedCrc32c());
+    if (length != journal.expectedBytes() || !crcMatches) {
       throw new IOException("merged copy " + merged + " does not match the export: " + length + " bytes, CRC32C "
-          + Crc32c.hex(crc) + "; expected " + journal.expectedBytes() + " bytes, CRC32C " + journal.expectedCrc32c()
-          + ". Nothing was published; a part may have changed since export");
+          + (crc == null ? "not computed" : Crc32c.hex(crc)) + "; expected " + journal.expectedBytes()
+          + " bytes, CRC32C " + journal.expectedCrc32c() + ". Nothing was published; a part may have changed"
+          + " since export");
     }
-    listener.reached(MergeStep.VERIFIED);
+    step(MergeStep.VERIFIED);
     fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
     fs.create(marker, true).close();
-    listener.reached(MergeStep.PUBLISHED);
-    return "streamed, before publishing";
+    step(MergeStep.PUBLISHED);
+    return verifiedBy(crc != null, "computed while copying");
+  }
+
+  private static String verifiedBy(boolean checked, String how) {
+    return checked ? how + ", before publishing" : "length only; CRC32C composed from export's part checksums";
   }
 
   /**
@@ -216,22 +246,44 @@ public final class Merger {
       throw new IOException("concat result " + merged + " has " + length + " bytes, expected "
           + journal.expectedBytes() + "; nothing was published");
     }
-    Configuration composite = new Configuration(conf);
-    composite.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
-    try (FileSystem checksummer = FileSystem.newInstance(fs.getUri(), composite)) {
-      FileChecksum checksum = checksummer.getFileChecksum(merged);
-      if (checksum instanceof CompositeCrcFileChecksum composed
-          && composed.getChecksumOpt().getChecksumType() == org.apache.hadoop.util.DataChecksum.Type.CRC32C) {
-        int actual = CrcUtil.readInt(composed.getBytes(), 0);
-        if (actual != Crc32c.parse(journal.expectedCrc32c())) {
-          throw new IOException("concat result " + merged + " has CRC32C " + Crc32c.hex(actual) + ", expected "
-              + journal.expectedCrc32c() + "; nothing was published");
-        }
-        return "hdfs COMPOSITE_CRC";
-      }
-      LOG.warn("{} offers no CRC32C composite checksum; verified by length only", fs.getUri());
-      return "length only";
+    if (!verifyChecksum) {
+      return verifiedBy(false, "");
     }
+    FileChecksum checksum = fs.getFileChecksum(merged);  // COMPOSITE_CRC: see open()
+    if (checksum instanceof CompositeCrcFileChecksum composed
+        && composed.getChecksumOpt().getChecksumType() == DataChecksum.Type.CRC32C) {
+      int actual = CrcUtil.readInt(composed.getBytes(), 0);
+      if (actual != Crc32c.parse(journal.expectedCrc32c())) {
+        throw new IOException("concat result " + merged + " has CRC32C " + Crc32c.hex(actual) + ", expected "
+            + journal.expectedCrc32c() + "; nothing was published");
+      }
+      return verifiedBy(true, "hdfs COMPOSITE_CRC");
+    }
+    LOG.warn("{} offers no CRC32C composite checksum; verified by length only", fs.getUri());
+    return verifiedBy(false, "");
+  }
+
+  /**
+   * The merge's own client. On HDFS: file checksums in COMPOSITE_CRC mode (block-layout independent, comparable
+   * with java.util.zip.CRC32C), and a short first retry when closing a file: the client's default waits 400 ms
+   * before asking the NameNode again, and the merge closes three small files (journal, header, manifest).
+   * Locally: the raw file system (no .crc files).
+   */
+  private FileSystem open(Path path) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    if (fs instanceof LocalFileSystem local) {
+      return local.getRawFileSystem();
+    }
+    Configuration tuned = new Configuration(conf);
+    tuned.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
+    tuned.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 5);
+    return FileSystem.newInstance(fs.getUri(), tuned);
+  }
+
+  private static boolean sameFileSystem(FileSystem fs, Path path) {
+    java.net.URI uri = path.toUri();
+    return uri.getScheme() == null || (uri.getScheme().equals(fs.getUri().getScheme())
+        && java.util.Objects.equals(uri.getAuthority(), fs.getUri().getAuthority()));
   }
 
   private String choose(FileSystem partsFs, FileSystem fs, Path partsDir) throws IOException {
@@ -243,6 +295,15 @@ public final class Merger {
           + " into " + finalPath + " (needs HDFS, parts and output on the same file system); use auto or copy");
     }
     return "copy".equals(strategy) || !canConcat ? "copy" : "concat";
+  }
+
+  /** Records the step's time for the summary line, then lets the listener see it. */
+  private void step(MergeStep step) throws IOException {
+    long now = System.nanoTime();
+    timings.append(timings.length() == 0 ? "" : ", ").append(step.name().toLowerCase())
+        .append(String.format(" %.3f s", (now - lastStep) / 1e9));
+    lastStep = now;
+    listener.reached(step);
   }
 
   private void checkBlockLimit(Journal journal) {

@@ -17,23 +17,29 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The copy strategy: header, then every part in order, streamed into one new file, with a CRC32C computed on
- * the way (no second read). On the local file system this is FileChannel I/O with a large direct buffer
- * (as fast as {@code cat}, and the bytes are checksummed on the way); elsewhere, Hadoop streams.
+ * the way (no second read) unless told not to. On the local file system this is FileChannel I/O with a large
+ * direct buffer, or without a checksum an in-kernel {@code transferTo}; elsewhere, Hadoop streams.
  * Progress and throughput are logged every few seconds.
  */
 final class StreamCopy {
 
   private static final Logger LOG = LogManager.getLogger(StreamCopy.class);
-  private static final int BUFFER = 4 << 20;
+  private static final int BUFFER = 256 << 10;
   private static final long LOG_EVERY_NANOS = 5_000_000_000L;
 
   private final CRC32C crc = new CRC32C();
+  private final boolean checksum;
   private long bytes;
   private long started;
   private long lastLog;
 
-  /** Copies; returns the CRC32C of everything written. */
-  int copy(FileSystem partsFs, Path partsDir, List<PlannedPart> parts, String header, FileSystem outFs, Path out)
+  /** @param checksum compute the CRC32C on the way; false: zero-copy where possible, no CRC */
+  StreamCopy(boolean checksum) {
+    this.checksum = checksum;
+  }
+
+  /** Copies; returns the CRC32C of everything written, or null when not computed. */
+  Integer copy(FileSystem partsFs, Path partsDir, List<PlannedPart> parts, String header, FileSystem outFs, Path out)
       throws IOException {
     started = System.nanoTime();
     lastLog = started;
@@ -46,7 +52,7 @@ final class StreamCopy {
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info(String.format("copied %d parts, %,d bytes in %.2f s (%.0f MiB/s)", parts.size(), bytes, seconds,
         bytes / 1048576.0 / Math.max(seconds, 1e-9)));
-    return (int) crc.getValue();
+    return checksum ? (int) crc.getValue() : null;
   }
 
   private void copyLocal(RawLocalFileSystem fs, Path partsDir, List<PlannedPart> parts, byte[] head,
@@ -58,10 +64,19 @@ final class StreamCopy {
       for (int i = 0; i < parts.size(); i++) {
         try (FileChannel source = FileChannel.open(fs.pathToFile(new Path(partsDir, parts.get(i).name())).toPath(),
             StandardOpenOption.READ)) {
-          while (source.read(buffer) >= 0) {
-            buffer.flip();
-            write(target, buffer);
-            buffer.clear();
+          if (checksum) {
+            while (source.read(buffer) >= 0) {
+              buffer.flip();
+              write(target, buffer);
+              buffer.clear();
+            }
+          } else {
+            // In-kernel copy (copy_file_range / sendfile): the bytes never enter the JVM.
+            long size = source.size();
+            for (long done = 0; done < size; ) {
+              done += source.transferTo(done, size - done, target);
+            }
+            bytes += size;
           }
         }
         progress(i + 1, parts.size());
@@ -91,7 +106,9 @@ final class StreamCopy {
           int n;
           while ((n = source.read(buffer)) > 0) {
             target.write(buffer, 0, n);
-            crc.update(buffer, 0, n);
+            if (checksum) {
+              crc.update(buffer, 0, n);
+            }
             bytes += n;
           }
         }

@@ -109,7 +109,7 @@ class MergerTest {
     Case c = hdfsCase(sizes, BLOCK);
     CsvManifest m = merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
     assertEquals("concat", m.strategy());
-    assertEquals("hdfs COMPOSITE_CRC", m.checksum().verifiedBy());
+    assertEquals("hdfs COMPOSITE_CRC, before publishing", m.checksum().verifiedBy());
     assertPublished(hdfs.fs(), c, "concat");
   }
 
@@ -244,6 +244,26 @@ class MergerTest {
       assertEquals(java.util.List.of("r.csv", "r.csv.manifest.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList(), "no .crc files, no leftovers");
     }
+  }
+
+  @Test
+  void checksumRecordModeVerifiesByLengthAndGivesTheSameBytes() throws IOException {
+    Case c = hdfsCase(new long[] {BLOCK + 9, 0, 300}, BLOCK);
+    CsvManifest m = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), c.output().toString(),
+        c.root().toString(), "auto", false, new FsPermission((short) 0640), 0).withVerifyChecksum(false),
+        MergeStep.Listener.NONE).merge();
+    assertTrue(m.checksum().verifiedBy().startsWith("length only"), m.checksum().verifiedBy());
+    assertPublished(hdfs.fs(), c, "concat");
+
+    Configuration conf = new Configuration();
+    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
+    Path export = new Path(localDir.resolve("export").toString());
+    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {70_000, 0, 130_001}, BLOCK, 5);
+    Case lc = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+    new Merger(conf, new MergeSettings(lc.export().toString(), lc.output().toString(), lc.root().toString(), "auto",
+        false, new FsPermission((short) 0640), 0).withVerifyChecksum(false), MergeStep.Listener.NONE).merge();
+    assertPublished(local, lc, "copy");  // transferTo path
   }
 
   @Test
