@@ -7,6 +7,7 @@ import io.recsv.common.HadoopConf;
 import io.recsv.common.Outputs;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.score.ScoreJob;
@@ -50,7 +51,7 @@ public final class ExportJob implements Stage {
     this.parts = s.intAtLeast("export.parts", 0);
     this.scoreDecimals = s.intAtLeast("export.score-decimals", 0);
     if (scoreDecimals > ScoreFormat.MAX_DECIMALS) {
-      throw new io.recsv.common.UserError("config key 'export.score-decimals' must be at most "
+      throw new UserError("config key 'export.score-decimals' must be at most "
           + ScoreFormat.MAX_DECIMALS + ", got " + scoreDecimals);
     }
   }

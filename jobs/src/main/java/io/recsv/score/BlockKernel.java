@@ -4,16 +4,23 @@ import java.util.Arrays;
 
 /**
  * Scores one block of users against one item slice and feeds each user's top-k. The work is a matrix product
- * (users x rank) * (rank x items), done a chunk of items at a time: the chunk's scores for one user fit in L1
- * and the chunk's factors stay in L2 while every user of the block passes over them. Selection follows each
- * chunk: a candidate costs one comparison against the user's current threshold.
+ * (users x rank) * (rank x items), done a chunk of items at a time: a chunk's factors and scores fit in L1
+ * while every user of the block passes over them.
+ * <p>Users go two at a time and factors four at a time, so each item's factors are loaded once for two users
+ * and each score is stored once per four multiply-adds. Every array in the inner loops is indexed by the same
+ * j (see {@link ItemSlice}), so the JIT vectorizes them. The sums are written left to right
+ * ({@code s + a*b + c*d + ...}), the order of a plain dot product, and Java does not reassociate floats: the
+ * scores are bit-identical to {@code sum over r of user[r] * item[r]}, in order.
+ * <p>Selection follows each chunk: one comparison per item against the user's current threshold; the few
+ * items above it are appended to the user's top-k (see {@link TopK}).
  */
 final class BlockKernel {
 
-  /** Items per chunk: 2,048 scores = 8 KiB, well inside L1. */
+  /** At most this many items per chunk; fewer at higher ranks (see {@link #chunk}). */
   static final int CHUNK = 2048;
 
-  private final float[] scores = new float[CHUNK];
+  private final float[] scores0 = new float[CHUNK];
+  private final float[] scores1 = new float[CHUNK];
   private final boolean select;
 
   BlockKernel() {
@@ -25,40 +32,104 @@ final class BlockKernel {
     this.select = select;
   }
 
+  /** Items per chunk so that the chunk's factors take ~32 KiB and stay in L1 (48 KiB and up) with the scores. */
+  static int chunk(int rank) {
+    return Math.max(64, Math.min(CHUNK, (32 * 1024 / 4) / rank));
+  }
+
   /**
    * @param users factors of {@code count} users, user-major ({@code users[u * rank + r]})
    * @param seen per user, sorted item indices to exclude, or null
    */
   void score(float[] users, int count, ItemSlice slice, TopK[] tops, int[][] seen) {
     int rank = slice.rank;
-    int n = slice.size;
-    float[] f = slice.factors;
-    for (int c0 = 0; c0 < n; c0 += CHUNK) {
-      int len = Math.min(CHUNK, n - c0);
-      for (int u = 0; u < count; u++) {
-        int uo = u * rank;
-        float f0 = users[uo];
-        for (int j = 0; j < len; j++) {
-          scores[j] = f0 * f[c0 + j];
-        }
-        for (int r = 1; r < rank; r++) {
-          float fr = users[uo + r];
-          int off = r * n + c0;
-          for (int j = 0; j < len; j++) {
-            scores[j] += fr * f[off + j];
-          }
-        }
+    for (int c = 0, c0 = 0; c0 < slice.size; c++, c0 += slice.chunk) {
+      float[][] rows = slice.rows;
+      int base = c * rank;
+      int len = rows[base].length;
+      int u = 0;
+      for (; u + 1 < count; u += 2) {
+        scorePair(users, u * rank, (u + 1) * rank, rows, base, rank, len);
         if (select) {
-          select(tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
+          select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
+          select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
+        }
+      }
+      if (u < count) {
+        scoreOne(users, u * rank, rows, base, rank, len);
+        if (select) {
+          select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
         }
       }
     }
   }
 
-  private void select(TopK top, int[] items, int c0, int len, int[] seen) {
+  private void scorePair(float[] users, int a, int b, float[][] rows, int base, int rank, int len) {
+    float[] p = scores0;
+    float[] q = scores1;
+    float x = users[a];
+    float y = users[b];
+    float[] f = rows[base];
+    for (int j = 0; j < len; j++) {
+      p[j] = x * f[j];
+      q[j] = y * f[j];
+    }
+    int r = 1;
+    for (; r + 3 < rank; r += 4) {
+      float x0 = users[a + r];
+      float x1 = users[a + r + 1];
+      float x2 = users[a + r + 2];
+      float x3 = users[a + r + 3];
+      float y0 = users[b + r];
+      float y1 = users[b + r + 1];
+      float y2 = users[b + r + 2];
+      float y3 = users[b + r + 3];
+      float[] f0 = rows[base + r];
+      float[] f1 = rows[base + r + 1];
+      float[] f2 = rows[base + r + 2];
+      float[] f3 = rows[base + r + 3];
+      for (int j = 0; j < len; j++) {
+        float v0 = f0[j];
+        float v1 = f1[j];
+        float v2 = f2[j];
+        float v3 = f3[j];
+        p[j] = p[j] + x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+        q[j] = q[j] + y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+      }
+    }
+    for (; r < rank; r++) {
+      float xr = users[a + r];
+      float yr = users[b + r];
+      float[] fr = rows[base + r];
+      for (int j = 0; j < len; j++) {
+        p[j] = p[j] + xr * fr[j];
+        q[j] = q[j] + yr * fr[j];
+      }
+    }
+  }
+
+  private void scoreOne(float[] users, int a, float[][] rows, int base, int rank, int len) {
+    float[] p = scores0;
+    float x = users[a];
+    float[] f = rows[base];
+    for (int j = 0; j < len; j++) {
+      p[j] = x * f[j];
+    }
+    for (int r = 1; r < rank; r++) {
+      float xr = users[a + r];
+      float[] fr = rows[base + r];
+      for (int j = 0; j < len; j++) {
+        p[j] = p[j] + xr * fr[j];
+      }
+    }
+  }
+
+  private void select(float[] scores, TopK top, int[] items, int c0, int len, int[] seen) {
     float threshold = top.threshold();
     for (int j = 0; j < len; j++) {
       float s = scores[j];
+      // Items arrive in ascending order, so '>' keeps ties right; the branch is rarely taken once the user's
+      // threshold has risen, and then predicted well.
       if (s > threshold) {
         int item = items[c0 + j];
         if (seen == null || Arrays.binarySearch(seen, item) < 0) {

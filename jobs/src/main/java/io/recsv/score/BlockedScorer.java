@@ -57,7 +57,7 @@ final class BlockedScorer {
     }
     Task task = new Task(k, userBlockSize, rank, normalization, modelPath, excludeSeen, slices);
     MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
-    return users.mapPartitions(scoreUsers, Encoders.row(TopRows.SCHEMA));
+    return TopRows.explode(users.mapPartitions(scoreUsers, Encoders.row(TopRows.LISTS)));
   }
 
   /** What every task needs, shipped with the closure. */
@@ -137,7 +137,7 @@ final class BlockedScorer {
       }
       for (int u = 0; u < count; u++) {
         int n = tops[u].drainSorted(outItems, outScores);
-        TopRows.emit(ids[u], outItems, outScores, n, task.normalization(), buffer);
+        buffer.add(TopRows.list(ids[u], outItems, outScores, n, task.normalization()));
       }
     }
   }

@@ -1,8 +1,7 @@
 package io.recsv.score;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -25,7 +24,7 @@ final class MllibScorer {
   Dataset<Row> score(ALSModel model) {
     int k = this.k;
     Normalization normalization = this.normalization;
-    FlatMapFunction<Row, Row> toRows = row -> {
+    MapFunction<Row, Row> toList = row -> {
       int user = row.getInt(0);
       List<Row> recs = row.getList(1);
       TopK top = new TopK(k);
@@ -35,10 +34,8 @@ final class MllibScorer {
       int[] items = new int[k];
       float[] scores = new float[k];
       int n = top.drainSorted(items, scores);
-      List<Row> out = new ArrayList<>(n);
-      TopRows.emit(user, items, scores, n, normalization, out);
-      return out.iterator();
+      return TopRows.list(user, items, scores, n, normalization);
     };
-    return model.recommendForAllUsers(k).flatMap(toRows, Encoders.row(TopRows.SCHEMA));
+    return TopRows.explode(model.recommendForAllUsers(k).map(toList, Encoders.row(TopRows.LISTS)));
   }
 }

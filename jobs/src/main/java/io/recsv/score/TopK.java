@@ -1,108 +1,122 @@
 package io.recsv.score;
 
+import java.util.Arrays;
+
 /**
- * The best k (item, score) pairs seen so far, with primitive arrays and no boxing. "Better" is the higher
- * score, and for equal scores the lower item index (= lower product id, see DenseIndex). A binary min-heap
- * keeps the worst kept pair at the root, so when items arrive in ascending index order, as the scorer feeds
- * them, a candidate is worth offering only if {@code score > threshold()}: one comparison rejects most.
+ * The best k (item, score) pairs offered, with primitive arrays and no boxing. "Better" is the higher score,
+ * and for equal scores the lower item index (= lower product id, see DenseIndex); -0.0 and 0.0 are equal.
+ * <p>Each pair is packed into one long whose ascending order is that "better" order, and appended to a buffer
+ * of a few times k; when the buffer fills, a quickselect keeps the best k and raises the threshold. Offering
+ * is an append, not a heap operation: the scorer offers hundreds of candidates per user. When items arrive in
+ * ascending index order, as the scorer feeds them, a candidate can only enter if {@code score > threshold()}:
+ * one comparison rejects most. Pairs offered in any other order are still ranked correctly.
  */
 final class TopK {
 
   private final int k;
-  private final int[] items;
-  private final float[] scores;
+  private final long[] keys;
   private int size;
+  private float threshold = Float.NEGATIVE_INFINITY;
 
   TopK(int k) {
     this.k = k;
-    this.items = new int[k];
-    this.scores = new float[k];
+    this.keys = new long[Math.max(4 * k, 64)];
   }
 
   void clear() {
     size = 0;
+    threshold = Float.NEGATIVE_INFINITY;
   }
 
-  int size() {
-    return size;
-  }
-
-  /** Scores at or below this cannot enter (given ascending item order); -infinity until k pairs are kept. */
+  /** Scores at or below this cannot enter (given ascending item order); -infinity while fewer than k are known. */
   float threshold() {
-    return size < k ? Float.NEGATIVE_INFINITY : scores[0];
+    return threshold;
   }
 
-  /** Offers a pair in any order; ties are broken by item index whatever the arrival order. */
   void offer(int item, float score) {
-    if (size < k) {
-      items[size] = item;
-      scores[size] = score;
-      siftUp(size++);
-    } else if (better(score, item, scores[0], items[0])) {
-      items[0] = item;
-      scores[0] = score;
-      siftDown(0);
+    if (size == keys.length) {
+      keepBest();
     }
+    keys[size++] = key(score, item);
   }
 
-  /**
-   * Empties the heap into {@code outItems}/{@code outScores}, best first, and returns how many there were.
-   */
+  /** Empties into {@code outItems}/{@code outScores}, best first; returns how many (at most k). */
   int drainSorted(int[] outItems, float[] outScores) {
-    int n = size;
-    for (int i = n - 1; i >= 0; i--) {
-      outItems[i] = items[0];
-      outScores[i] = scores[0];
-      size--;
-      if (size > 0) {
-        items[0] = items[size];
-        scores[0] = scores[size];
-        siftDown(0);
-      }
+    if (size > k) {
+      keepBest();
     }
+    Arrays.sort(keys, 0, size);
+    int n = size;
+    for (int i = 0; i < n; i++) {
+      outItems[i] = (int) keys[i];
+      outScores[i] = score(keys[i]);
+    }
+    clear();
     return n;
   }
 
-  private static boolean better(float s1, int i1, float s2, int i2) {
-    return s1 > s2 || (s1 == s2 && i1 < i2);
-  }
-
-  private void siftUp(int at) {
-    while (at > 0) {
-      int parent = (at - 1) >>> 1;
-      if (!better(scores[parent], items[parent], scores[at], items[at])) {
-        return;
+  /** Keeps the k best (smallest keys) in keys[0..k) and sets the threshold to the k-th best score. */
+  private void keepBest() {
+    int lo = 0;
+    int hi = size - 1;
+    while (lo < hi) {
+      int p = partition(lo, hi);
+      if (p == k - 1) {
+        break;
+      } else if (p < k - 1) {
+        lo = p + 1;
+      } else {
+        hi = p - 1;
       }
-      swap(at, parent);
-      at = parent;
+    }
+    size = Math.min(size, k);
+    long worst = keys[0];
+    for (int i = 1; i < size; i++) {
+      worst = Math.max(worst, keys[i]);
+    }
+    if (size == k) {
+      threshold = score(worst);
     }
   }
 
-  private void siftDown(int at) {
-    while (true) {
-      int left = 2 * at + 1;
-      if (left >= size) {
-        return;
-      }
-      int worst = left;
-      int right = left + 1;
-      if (right < size && better(scores[left], items[left], scores[right], items[right])) {
-        worst = right;
-      }
-      if (!better(scores[at], items[at], scores[worst], items[worst])) {
-        return;
-      }
-      swap(at, worst);
-      at = worst;
+  /** Lomuto partition around the median of three; returns the pivot's final position. */
+  private int partition(int lo, int hi) {
+    int mid = (lo + hi) >>> 1;
+    if (keys[mid] < keys[lo]) {
+      swap(mid, lo);
     }
+    if (keys[hi] < keys[lo]) {
+      swap(hi, lo);
+    }
+    if (keys[mid] < keys[hi]) {
+      swap(mid, hi);
+    }
+    long pivot = keys[hi];
+    int store = lo;
+    for (int i = lo; i < hi; i++) {
+      if (keys[i] < pivot) {
+        swap(i, store++);
+      }
+    }
+    swap(store, hi);
+    return store;
   }
 
   private void swap(int a, int b) {
-    int ti = items[a];
-    items[a] = items[b];
-    items[b] = ti;
-    float ts = scores[a];
-    scores[a] = scores[b];
-    scores[b] = ts;
+    long t = keys[a];
+    keys[a] = keys[b];
+    keys[b] = t;
+  }
+
+  /** Ascending key order = score descending, then item ascending. Items are non-negative ints. */
+  static long key(float score, int item) {
+    int bits = Float.floatToIntBits(score + 0.0f);  // -0.0 + 0.0 = 0.0: one zero
+    int ordered = bits ^ ((bits >> 31) & 0x7fffffff);  // signed int order = float order
+    return ((long) ~ordered << 32) | (item & 0xffffffffL);
+  }
+
+  static float score(long key) {
+    int ordered = ~(int) (key >> 32);
+    return Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
   }
 }

@@ -65,6 +65,15 @@ class MergerTest {
         reference(fs, export, manifest));
   }
 
+  /** A fresh export + output on the local (raw) file system, under the test's temporary directory. */
+  private Case localCase(long[] sizes) throws IOException {
+    FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+    Path export = new Path(localDir.resolve("export").toString());
+    ExportManifest manifest = SyntheticParts.write(local, export, sizes, BLOCK, 5);
+    return new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+  }
+
   /** What `cat` of header + parts in index order gives. */
   private static byte[] reference(FileSystem fs, Path export, ExportManifest manifest) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,8 +91,12 @@ class MergerTest {
   }
 
   private Merger merger(Configuration conf, Case c, String strategy, boolean overwrite, MergeStep.Listener l) {
-    return new Merger(conf, new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
-        strategy, overwrite, new FsPermission((short) 0640), 0), l);
+    return new Merger(conf, settings(c, strategy, overwrite), l);
+  }
+
+  private static MergeSettings settings(Case c, String strategy, boolean overwrite) {
+    return new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(), strategy,
+        overwrite, new FsPermission((short) 0640), 0);
   }
 
   private void assertPublished(FileSystem fs, Case c, String strategy) throws IOException {
@@ -123,18 +136,14 @@ class MergerTest {
   @Test
   void partOrderIsNumericBeyondFiveDigits() throws IOException {
     // 100,001 parts, all empty but three: in string order part-100000.csv would sort before part-10001.csv.
-    Configuration conf = new Configuration();
-    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
     long[] sizes = new long[100_001];
     sizes[0] = 40;
     sizes[10_001] = 50;
     sizes[100_000] = 60;
-    Path export = new Path(localDir.resolve("export").toString());
-    ExportManifest manifest = SyntheticParts.write(local, export, sizes, BLOCK, 9);
-    assertTrue(local.exists(new Path(export, "parts/part-100000.csv")));
-    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
-        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
-    merger(conf, c, "auto", false, MergeStep.Listener.NONE).merge();
+    Case c = localCase(sizes);
+    FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+    assertTrue(local.exists(new Path(c.export(), "parts/part-100000.csv")));
+    merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge();
     assertPublished(local, c, "copy");
   }
 
@@ -143,8 +152,9 @@ class MergerTest {
     long[] sizes = new long[30];
     Arrays.fill(sizes, BLOCK + 1);  // 2 blocks each -> 61 with the header
     Case c = hdfsCase(sizes, BLOCK);
-    Merger merger = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), c.output().toString(),
-        c.root().toString(), "auto", false, FsPermission.getFileDefault(), 60), MergeStep.Listener.NONE);
+    MergeSettings limited = settings(c, "auto", false);
+    Merger merger = new Merger(hdfs.conf(), new MergeSettings(limited.exportDir(), limited.output(),
+        limited.outputRoot(), "auto", false, limited.permission(), 60), MergeStep.Listener.NONE);
     UserError e = assertThrows(UserError.class, merger::merge);
     assertTrue(e.getMessage().contains("61 blocks") && e.getMessage().contains("max-blocks-per-file"), e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00000.csv")), "parts untouched");
@@ -227,10 +237,7 @@ class MergerTest {
   void localFileSystemCopiesWithoutCrcFilesAndSurvivesCrashes(MergeStep crashAt) throws IOException {
     Configuration conf = new Configuration();
     FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
-    Path export = new Path(localDir.resolve("export").toString());
-    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {70_000, 0, 130_001}, BLOCK, 5);
-    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
-        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+    Case c = localCase(new long[] {70_000, 0, 130_001});
     MergeStep.Listener crash = step -> {
       if (step == crashAt) {
         throw new IOException("injected crash after " + step);
@@ -249,32 +256,22 @@ class MergerTest {
   @Test
   void checksumRecordModeVerifiesByLengthAndGivesTheSameBytes() throws IOException {
     Case c = hdfsCase(new long[] {BLOCK + 9, 0, 300}, BLOCK);
-    CsvManifest m = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), c.output().toString(),
-        c.root().toString(), "auto", false, new FsPermission((short) 0640), 0).withVerifyChecksum(false),
+    CsvManifest m = new Merger(hdfs.conf(), settings(c, "auto", false).withVerifyChecksum(false),
         MergeStep.Listener.NONE).merge();
     assertTrue(m.checksum().verifiedBy().startsWith("length only"), m.checksum().verifiedBy());
     assertPublished(hdfs.fs(), c, "concat");
 
-    Configuration conf = new Configuration();
-    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
-    Path export = new Path(localDir.resolve("export").toString());
-    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {70_000, 0, 130_001}, BLOCK, 5);
-    Case lc = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
-        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
-    new Merger(conf, new MergeSettings(lc.export().toString(), lc.output().toString(), lc.root().toString(), "auto",
-        false, new FsPermission((short) 0640), 0).withVerifyChecksum(false), MergeStep.Listener.NONE).merge();
-    assertPublished(local, lc, "copy");  // transferTo path
+    Case lc = localCase(new long[] {70_000, 0, 130_001});
+    new Merger(new Configuration(), settings(lc, "auto", false).withVerifyChecksum(false), MergeStep.Listener.NONE)
+        .merge();
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, "copy");  // transferTo path
   }
 
   @Test
   void concatIsRefusedOnTheLocalFileSystem() throws IOException {
-    Configuration conf = new Configuration();
-    FileSystem local = FileSystem.getLocal(conf).getRawFileSystem();
-    Path export = new Path(localDir.resolve("export").toString());
-    ExportManifest manifest = SyntheticParts.write(local, export, new long[] {100}, BLOCK, 5);
-    Case c = new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
-        new Path(localDir.resolve("out").toString()), manifest, null);
-    UserError e = assertThrows(UserError.class, () -> merger(conf, c, "concat", false, MergeStep.Listener.NONE).merge());
+    Case c = localCase(new long[] {100});
+    UserError e = assertThrows(UserError.class,
+        () -> merger(new Configuration(), c, "concat", false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("cannot concat"), e.getMessage());
   }
 
