@@ -38,7 +38,7 @@ public final class ScoreBench {
 
   private ScoreBench() {}
 
-  public static int run(List<String> args, PrintStream out, Path home) throws Exception {
+  public static int run(List<String> args, PrintStream out) throws Exception {
     if (args.contains("--help")) {
       out.println(USAGE);
       return 0;
@@ -106,6 +106,9 @@ public final class ScoreBench {
       out.printf("    arithmetic (matrix product)   %7.2f s   (%.2f GFLOP/s per core)%n", perUserArith * nUsers / 2,
           2.0 * split.products() * split.rank() / perUserArith / 1e9);
       out.printf("    top-k selection               %7.2f s%n", perUserSelect * nUsers / 2);
+      out.printf("    (the same arithmetic by Spark's bundled BLAS, %s sgemm: %.2f s, %.2f GFLOP/s per core)%n",
+          split.blas(), split.blasSeconds() / split.users() * nUsers / 2,
+          2.0 * split.products() * split.rank() * split.users() / split.blasSeconds() / 1e9);
       out.printf("    rows, Spark overhead          %7.2f s   (blocked to a no-op sink: %.2f s)%n",
           Math.max(0, blockedCompute - (perUserArith + perUserSelect) * nUsers / 2), blockedCompute);
       out.printf("    Parquet write                 %7.2f s%n", Math.max(0, blocked - blockedCompute));

@@ -145,7 +145,7 @@ public final class Main {
         List<String> benchArgs = rest.isEmpty() ? List.of() : rest.subList(1, rest.size());
         return switch (which) {
           case "merge" -> MergeBench.run(benchArgs, out);
-          case "score" -> ScoreBench.run(benchArgs, out, home);
+          case "score" -> ScoreBench.run(benchArgs, out);
           default -> {
             out.println("usage: recsv bench merge [--help] | recsv bench score [--help]");
             yield which.equals("--help") ? 0 : 2;

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -76,7 +77,7 @@ public final class ExportJob implements Stage {
     Path out = Outputs.begin(conf, output);
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new HadoopConf(conf), partsDir.toString(), scoreDecimals);
-    Function2<Integer, java.util.Iterator<Row>, java.util.Iterator<ExportManifest.Part>> writePart =
+    Function2<Integer, Iterator<Row>, Iterator<ExportManifest.Part>> writePart =
         (index, partition) -> List.of(writer.write(index, partition)).iterator();
     List<ExportManifest.Part> written = new ArrayList<>(rows.javaRDD().mapPartitionsWithIndex(writePart, false).collect());
     written.sort(Comparator.comparingInt(ExportManifest.Part::index));

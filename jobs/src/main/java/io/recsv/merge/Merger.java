@@ -161,11 +161,11 @@ public final class Merger {
             + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
       }
     }
-    if (!fs.exists(merged) && !fs.exists(new Path(stagedParts, journal.parts().isEmpty()
-        ? MERGED : journal.parts().get(0).name())) && fs.exists(target)) {
-      return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");
-    }
+    // concat is atomic: either every part is still there, or none is and they are in the merged file.
     boolean partsLeft = !journal.parts().isEmpty() && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
+    if (!partsLeft && !fs.exists(merged) && fs.exists(target)) {
+      return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");  // published before a crash: manifest left
+    }
     if (partsLeft || !fs.exists(merged)) {
       Path[] sources = new Path[journal.parts().size()];
       long blockSize = fs.getDefaultBlockSize(stagedParts);

@@ -1,5 +1,6 @@
 package io.recsv.score;
 
+import dev.ludovic.netlib.blas.BLAS;
 import java.util.List;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Row;
@@ -10,8 +11,12 @@ import org.apache.spark.sql.Row;
  */
 public final class KernelProbe {
 
-  /** Seconds for {@code users} users: arithmetic only, and arithmetic + selection. */
-  public record Split(int users, int products, int rank, double arithmeticSeconds, double totalSeconds) {}
+  /**
+   * Seconds for {@code users} users: arithmetic only, arithmetic + selection, and the same arithmetic by the
+   * BLAS Spark bundles (dev.ludovic.netlib sgemm), the alternative to a hand-written kernel.
+   */
+  public record Split(int users, int products, int rank, double arithmeticSeconds, double totalSeconds,
+      double blasSeconds, String blas) {}
 
   private KernelProbe() {}
 
@@ -43,7 +48,24 @@ public final class KernelProbe {
         run(new BlockKernel(false), users, userRows.size(), rank, blockSize, slice, k));
     double total = Math.min(run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k),
         run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k));
-    return new Split(userRows.size(), ids.length, rank, arithmetic, total);
+    BLAS blas = BLAS.getInstance();
+    sgemm(blas, users, userRows.size(), byItem, ids.length, rank);
+    double blasSeconds = Math.min(sgemm(blas, users, userRows.size(), byItem, ids.length, rank),
+        sgemm(blas, users, userRows.size(), byItem, ids.length, rank));
+    return new Split(userRows.size(), ids.length, rank, arithmetic, total, blasSeconds,
+        blas.getClass().getSimpleName());
+  }
+
+  /** scores (items x users, a chunk of items at a time) = itemFactors^T * userFactors, as one sgemm per chunk. */
+  private static double sgemm(BLAS blas, float[] users, int count, float[] byItem, int n, int rank) {
+    int chunk = BlockKernel.CHUNK;
+    float[] scores = new float[chunk * count];
+    long t0 = System.nanoTime();
+    for (int c0 = 0; c0 < n; c0 += chunk) {
+      int len = Math.min(chunk, n - c0);
+      blas.sgemm("T", "N", len, count, rank, 1f, byItem, c0 * rank, rank, users, 0, rank, 0f, scores, 0, len);
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static double run(BlockKernel kernel, float[] users, int count, int rank, int blockSize, ItemSlice slice,

@@ -172,6 +172,29 @@ class PipelineEndToEndTest {
     checkContract(csv, users, products, 3);
   }
 
+  /** The generator plants tastes; a working ALS + scorer recommends mostly the user's own taste (chance: 1/8). */
+  @Test
+  void recommendationsRecoverThePlantedStructure() throws Exception {
+    Path input = work.resolve("generated.csv");
+    new Generator(2_000, 400, 15, 11).write(new Configuration(), input.toString());
+    Path csv = work.resolve("out/generated.csv");
+    assertEquals(0, launch("run", "--input", input.toString(), "--output", csv.toString(), "--work",
+        work.toString(), "-D", "score.k=10", "-D", "spark.master=local[2]", "-D", "train.rank=16",
+        "-D", "train.max-iter=8"));
+    long rows = 0;
+    long sameTaste = 0;
+    for (String line : Files.readAllLines(csv).subList(1, 1 + 2_000 * 10)) {
+      String[] f = line.split(",");
+      rows++;
+      if (Generator.taste(Long.parseLong(f[0])) == Generator.taste(Long.parseLong(f[1]))) {
+        sameTaste++;
+      }
+    }
+    assertEquals(20_000, rows);
+    double share = (double) sameTaste / rows;
+    assertTrue(share > 0.8, "share of same-taste recommendations: " + share);
+  }
+
   @Test
   void stageOrderAndMainClassesComeFromTheWorkflow() {
     WorkflowDefinition workflow = WorkflowDefinition.load(home.resolve("workflows/recommendations/workflow.xml"));

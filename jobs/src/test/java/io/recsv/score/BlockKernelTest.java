@@ -78,6 +78,33 @@ class BlockKernelTest {
   }
 
   @Test
+  void degenerateInputs() {
+    // A single product, k above the catalogue, and a user whose factors are all zero (every score 0).
+    TopK[] tops = {new TopK(5), new TopK(5)};
+    float[] users = {0f, 0f, 1f, -2f};
+    new BlockKernel().score(users, 2, new ItemSlice(2, new int[] {7}, new float[] {0.5f, 0.25f}), tops, null);
+    int[] items = new int[5];
+    float[] scores = new float[5];
+    assertEquals(1, tops[0].drainSorted(items, scores));
+    assertEquals(7, items[0]);
+    assertEquals(0f, scores[0]);
+    assertEquals(1, tops[1].drainSorted(items, scores));
+    assertEquals(0f, scores[0]);  // 1 * 0.5 + -2 * 0.25
+
+    // All-zero user over many items: all tie at 0, so the k lowest indices win.
+    TopK top = new TopK(3);
+    int n = 5000;
+    float[] factors = new float[n * 2];
+    for (int j = 0; j < factors.length; j++) {
+      factors[j] = (float) Math.sin(j);
+    }
+    new BlockKernel().score(new float[] {0f, -0f}, 1, new ItemSlice(2, IntStream.range(0, n).toArray(), factors),
+        new TopK[] {top}, null);
+    assertEquals(3, top.drainSorted(items, scores));
+    assertArrayEquals(new int[] {0, 1, 2}, Arrays.copyOf(items, 3));
+  }
+
+  @Test
   void topKBreaksTiesByItemWhateverTheArrivalOrder() {
     TopK top = new TopK(3);
     top.offer(9, 1f);

@@ -1,0 +1,43 @@
+package io.recsv.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.TestSpark;
+import io.recsv.prepare.PrepareJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainJobTest {
+
+  @TempDir
+  Path work;
+
+  private final SparkSession spark = TestSpark.get();
+
+  @Test
+  void trainsWithTheConfiguredParametersCheckpointsAndPublishesTheModel() throws Exception {
+    Path in = work.resolve("in.csv");
+    StringBuilder text = new StringBuilder("user_id,product_id,weight\n");
+    for (int u = 0; u < 40; u++) {
+      for (int p = 0; p < 6; p++) {
+        text.append(7_000_000_000L + u).append(',').append((u * 7 + p * 3) % 25).append(",1\n");
+      }
+    }
+    Files.writeString(in, text);
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
+    String summary = new TrainJob(TestSpark.config(work, "train.rank=5", "train.max-iter=4",
+        "train.checkpoint-interval=2")).run(spark);
+
+    ALSModel model = ALSModel.load(work.resolve("test/train/model").toString());
+    assertEquals(5, model.rank());
+    assertEquals(40, model.userFactors().count());
+    assertTrue(summary.contains("rank 5, 4 iterations"), summary);
+    assertTrue(Files.isDirectory(work.resolve("test/checkpoints")), "the checkpoint directory is always set");
+    assertTrue(!Files.exists(work.resolve("test/train._writing")), "published atomically");
+  }
+}
