@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -43,6 +44,7 @@ public final class MergeBench {
       out.println(USAGE);
       return 0;
     }
+    checkOptions("bench merge", args, Set.of("--mib", "--parts", "--rounds"), Set.of("--no-spark"));
     long mib = longArg(args, "--mib", 1024);
     int parts = (int) longArg(args, "--parts", 10);
     int rounds = (int) longArg(args, "--rounds", 3);
@@ -196,6 +198,19 @@ public final class MergeBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
+  /** Refuses what a benchmark does not know, instead of running with defaults the user did not ask for. */
+  static void checkOptions(String command, List<String> args, Set<String> valued, Set<String> flags) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (valued.contains(a) || a.equals("-D")) {
+        i++;
+      } else if (!flags.contains(a)) {
+        throw new io.recsv.common.UserError(command + ": unknown option '" + a + "' (see recsv " + command
+            + " --help)");
+      }
+    }
+  }
+
   static long longArg(List<String> args, String name, long fallback) {
     int at = args.indexOf(name);
     if (at < 0) {
@@ -204,7 +219,11 @@ public final class MergeBench {
     if (at + 1 >= args.size()) {
       throw new io.recsv.common.UserError("bench: " + name + " needs a value");
     }
-    return Long.parseLong(args.get(at + 1));
+    try {
+      return Long.parseLong(args.get(at + 1));
+    } catch (NumberFormatException e) {
+      throw new io.recsv.common.UserError("bench: " + name + " takes a whole number, got '" + args.get(at + 1) + "'");
+    }
   }
 
 }

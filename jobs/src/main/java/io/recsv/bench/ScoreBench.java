@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +34,7 @@ public final class ScoreBench {
 
   private static final String USAGE = String.join("\n",
       "usage: recsv bench score [--users N] [--products M] [--rank R] [--k K] [--work DIR] [--skip-mllib]",
+      "                         [-D key=value]...   (e.g. -D score.user-block-size=512)",
       "  defaults: 200000 users, 20000 products, rank 16, k 100, work ./recsv-work/bench-score",
       "  the model is trained once (ALS, 3 iterations on generated data) and reused from --work afterwards");
 
@@ -43,6 +45,8 @@ public final class ScoreBench {
       out.println(USAGE);
       return 0;
     }
+    MergeBench.checkOptions("bench score", args, Set.of("--users", "--products", "--rank", "--k", "--work"),
+        Set.of("--skip-mllib"));
     int users = (int) MergeBench.longArg(args, "--users", 200_000);
     int products = (int) MergeBench.longArg(args, "--products", 20_000);
     int rank = (int) MergeBench.longArg(args, "--rank", 16);
@@ -55,6 +59,11 @@ public final class ScoreBench {
     List<String> overrides = new ArrayList<>(List.of("spark.master=local[2]", "run.root=" + work,
         "run.id=" + runId, "prepare.input=" + input, "train.rank=" + rank, "train.max-iter=3",
         "score.k=" + k, "score.normalization=none"));
+    for (int i = 0; i < args.size() - 1; i++) {
+      if (args.get(i).equals("-D")) {
+        overrides.add(args.get(i + 1));
+      }
+    }
     Config config = ConfigLoader.load(List.of(), overrides);
     SparkSession spark = SparkSessions.create(config, "recsv-bench-score");
     try {

@@ -31,7 +31,8 @@ public final class Main {
       "  bench      benchmarks: recsv bench merge | recsv bench score",
       "  oozie      validate, deploy, submit and rerun the Oozie application",
       "",
-      "every command takes -D key=value (any config key, see reference.conf) and --verbose (stack traces)");
+      "run, stage and bench score take -D key=value (any config key, see reference.conf);",
+      "every command takes --verbose (stack traces)");
 
   private static final String RUN_USAGE = String.join("\n",
       "usage: recsv run [--input PATH --output FILE.csv] [--work DIR] [--run-id ID] [--from STAGE]",
@@ -225,6 +226,10 @@ public final class Main {
   }
 
   private int generate(Options o) throws Exception {
+    if (!o.overrides.isEmpty() || !o.configFiles.isEmpty()) {
+      throw new UserError("generate reads no configuration; it takes only --users, --products, --per-user,"
+          + " --output and --seed");
+    }
     String output = o.get("--output");
     if (output == null) {
       throw new UserError("generate: --output is required");
