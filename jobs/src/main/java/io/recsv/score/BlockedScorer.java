@@ -115,16 +115,7 @@ final class BlockedScorer {
       int count = 0;
       while (count < task.blockSize() && rows.hasNext()) {
         Row row = rows.next();
-        ids[count] = row.getInt(0);
-        List<Float> features = row.getList(1);
-        for (int r = 0; r < rank; r++) {
-          float v = features.get(r);
-          if (Float.isNaN(v) || Float.isInfinite(v)) {
-            throw new UserError("score: the model " + task.modelPath() + " has a non-finite factor (" + v
-                + ") for user index " + ids[count] + "; retrain it");
-          }
-          factors[count * rank + r] = v;
-        }
+        ids[count] = Factors.copy(row, factors, count * rank, rank, task.modelPath(), "user");
         if (seenBlock != null) {
           List<Integer> s = row.isNullAt(2) ? List.of() : row.getList(2);
           seenBlock[count] = s.stream().mapToInt(Integer::intValue).toArray();
@@ -175,16 +166,7 @@ final class BlockedScorer {
         items = Arrays.copyOf(items, (int) Math.min(itemsPerSlice, 2L * items.length));
         factors = Arrays.copyOf(factors, items.length * rank);
       }
-      items[count] = row.getInt(0);
-      List<Float> features = row.getList(1);
-      for (int r = 0; r < rank; r++) {
-        float v = features.get(r);
-        if (Float.isNaN(v) || Float.isInfinite(v)) {
-          throw new UserError("score: the model " + modelPath + " has a non-finite factor (" + v
-              + ") for product index " + items[count] + "; retrain it");
-        }
-        factors[count * rank + r] = v;
-      }
+      items[count] = Factors.copy(row, factors, count * rank, rank, modelPath, "product");
       count++;
     }
     if (count > 0) {

@@ -26,20 +26,13 @@ public final class KernelProbe {
     int[] ids = new int[items.size()];
     float[] byItem = new float[items.size() * rank];
     for (int j = 0; j < ids.length; j++) {
-      ids[j] = items.get(j).getInt(0);
-      List<Float> f = items.get(j).getList(1);
-      for (int r = 0; r < rank; r++) {
-        byItem[j * rank + r] = f.get(r);
-      }
+      ids[j] = Factors.copy(items.get(j), byItem, j * rank, rank, "(benchmark)", "product");
     }
     ItemSlice slice = new ItemSlice(rank, ids, byItem);
     List<Row> userRows = model.userFactors().limit(sampleUsers).collectAsList();
     float[] users = new float[userRows.size() * rank];
     for (int u = 0; u < userRows.size(); u++) {
-      List<Float> f = userRows.get(u).getList(1);
-      for (int r = 0; r < rank; r++) {
-        users[u * rank + r] = f.get(r);
-      }
+      Factors.copy(userRows.get(u), users, u * rank, rank, "(benchmark)", "user");
     }
     // Warm up the JIT, then time each variant twice and keep the faster.
     run(new BlockKernel(false), users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
