@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -39,6 +41,8 @@ public final class Merger {
   static final String MERGED = "merged.csv";
   static final String STAGED_PARTS = "parts";
   static final String PUBLISHED_MARKER = "_published";
+  private static final String PUBLISHED_MISMATCH =
+      "the published file does not match its export; re-run 'export', then 'merge' with merge.overwrite=true";
 
   private final Configuration conf;
   private final Path exportDir;
@@ -104,7 +108,7 @@ public final class Merger {
         throw new UserError("output " + target + " already exists; set merge.overwrite=true to replace it");
       }
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);
-      FileSystem partsFs = sameFileSystem(fs, partsDir) ? fs : HadoopConf.forWriting(partsDir, conf);
+      FileSystem partsFs = partsFileSystem(fs, partsDir);
       String chosen = choose(partsFs, fs, partsDir);
       Journal journal = MergePlanner.plan(partsFs, manifest, partsFs.makeQualified(partsDir), target, chosen);
       if ("concat".equals(chosen)) {
@@ -155,7 +159,7 @@ public final class Merger {
         rename(fs, exportParts, stagedParts);
         step(MergeStep.PARTS_STAGED);
       } else if (fs.exists(target)) {
-        return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");  // published before a crash: manifest left
+        return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before a crash
       } else {
         throw new UserError("cannot resume the merge in " + staging + ": neither " + exportParts + " nor "
             + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
@@ -164,13 +168,13 @@ public final class Merger {
     // concat is atomic: either every part is still there, or none is and they are in the merged file.
     boolean partsLeft = !journal.parts().isEmpty() && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
     if (!partsLeft && !fs.exists(merged) && fs.exists(target)) {
-      return verifiedBy(verifyChecksum, "hdfs COMPOSITE_CRC");  // published before a crash: manifest left
+      return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before a crash
     }
     if (partsLeft || !fs.exists(merged)) {
       Path[] sources = new Path[journal.parts().size()];
       long blockSize = fs.getDefaultBlockSize(stagedParts);
-      java.util.Set<String> present = new java.util.HashSet<>();  // one listing, not an RPC per part
-      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(stagedParts)) {
+      Set<String> present = new HashSet<>();  // one listing, not an RPC per part
+      for (FileStatus status : fs.listStatus(stagedParts)) {
         present.add(status.getPath().getName());
       }
       for (int i = 0; i < sources.length; i++) {
@@ -188,7 +192,7 @@ public final class Merger {
       }
     }
     step(MergeStep.MERGED);
-    String verifiedBy = verifyConcat(fs, merged, journal);
+    String verifiedBy = verifyConcat(fs, merged, journal, "nothing was published");
     step(MergeStep.VERIFIED);
     fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
@@ -202,7 +206,7 @@ public final class Merger {
       return verifiedBy(verifyChecksum, "computed while copying");
     }
     Path exportParts = new Path(journal.exportParts());
-    FileSystem partsFs = sameFileSystem(fs, exportParts) ? fs : HadoopConf.forWriting(exportParts, conf);
+    FileSystem partsFs = partsFileSystem(fs, exportParts);
     Path merged = new Path(staging, MERGED);
     Integer crc = new StreamCopy(verifyChecksum)
         .copy(partsFs, exportParts, journal.parts(), journal.header(), fs, merged);
@@ -239,12 +243,15 @@ public final class Merger {
     }
   }
 
-  /** Length always; on HDFS also the block-layout-independent file CRC32C against export's checksums. */
-  private String verifyConcat(FileSystem fs, Path merged, Journal journal) throws IOException {
+  /**
+   * Length always; with merge.checksum = verify also the file's block-layout-independent CRC32C (HDFS
+   * COMPOSITE_CRC) against the one composed from export's checksums. Returns how it was verified.
+   */
+  private String verifyConcat(FileSystem fs, Path merged, Journal journal, String onMismatch) throws IOException {
     long length = fs.getFileStatus(merged).getLen();
     if (length != journal.expectedBytes()) {
-      throw new IOException("concat result " + merged + " has " + length + " bytes, expected "
-          + journal.expectedBytes() + "; nothing was published");
+      throw new IOException(merged + " has " + length + " bytes, expected " + journal.expectedBytes() + "; "
+          + onMismatch);
     }
     if (!verifyChecksum) {
       return verifiedBy(false, "");
@@ -254,8 +261,8 @@ public final class Merger {
         && composed.getChecksumOpt().getChecksumType() == DataChecksum.Type.CRC32C) {
       int actual = CrcUtil.readInt(composed.getBytes(), 0);
       if (actual != Crc32c.parse(journal.expectedCrc32c())) {
-        throw new IOException("concat result " + merged + " has CRC32C " + Crc32c.hex(actual) + ", expected "
-            + journal.expectedCrc32c() + "; nothing was published");
+        throw new IOException(merged + " has CRC32C " + Crc32c.hex(actual) + ", expected "
+            + journal.expectedCrc32c() + "; " + onMismatch);
       }
       return verifiedBy(true, "hdfs COMPOSITE_CRC");
     }
@@ -270,9 +277,9 @@ public final class Merger {
    * Locally: the raw file system (no .crc files).
    */
   private FileSystem open(Path path) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    if (fs instanceof LocalFileSystem local) {
-      return local.getRawFileSystem();
+    FileSystem fs = HadoopConf.forWriting(path, conf);
+    if (fs instanceof RawLocalFileSystem) {
+      return fs;
     }
     Configuration tuned = new Configuration(conf);
     tuned.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
@@ -280,10 +287,13 @@ public final class Merger {
     return FileSystem.newInstance(fs.getUri(), tuned);
   }
 
-  private static boolean sameFileSystem(FileSystem fs, Path path) {
-    java.net.URI uri = path.toUri();
-    return uri.getScheme() == null || (uri.getScheme().equals(fs.getUri().getScheme())
-        && java.util.Objects.equals(uri.getAuthority(), fs.getUri().getAuthority()));
+  /**
+   * The file system of the parts: the merge's own client when they are on the output's file system (a path
+   * without a scheme resolves against the default file system, which need not be the output's), else theirs.
+   */
+  private FileSystem partsFileSystem(FileSystem fs, Path parts) throws IOException {
+    FileSystem partsFs = HadoopConf.forWriting(parts, conf);
+    return partsFs.getUri().equals(fs.getUri()) ? fs : partsFs;
   }
 
   private String choose(FileSystem partsFs, FileSystem fs, Path partsDir) throws IOException {

@@ -268,6 +268,20 @@ class MergerTest {
   }
 
   @Test
+  void partsPathWithoutSchemeIsReadFromTheDefaultFileSystem() throws IOException {
+    // Default file system HDFS, parts given as a bare path, output on the local disk: copy from HDFS.
+    Case onHdfs = hdfsCase(new long[] {2500, 0, 700}, BLOCK);
+    Case c = new Case(new Path(onHdfs.export().toUri().getPath()), new Path(localDir.resolve("out/r.csv").toString()),
+        new Path(localDir.resolve("out").toString()), onHdfs.manifest(), onHdfs.expected());
+    Configuration conf = new Configuration(hdfs.conf());
+    conf.set("fs.defaultFS", hdfs.uri());
+    Merger m = new Merger(conf, new MergeSettings(c.export().toString(), "file://" + c.output(),
+        "file://" + c.root(), "auto", false, new FsPermission((short) 0640), 0), MergeStep.Listener.NONE);
+    assertEquals("copy", m.merge().strategy());
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, "copy");
+  }
+
+  @Test
   void concatIsRefusedOnTheLocalFileSystem() throws IOException {
     Case c = localCase(new long[] {100});
     UserError e = assertThrows(UserError.class,
