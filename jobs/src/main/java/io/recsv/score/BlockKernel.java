@@ -47,18 +47,14 @@ final class BlockKernel {
       float[][] rows = slice.rows;
       int base = c * rank;
       int len = rows[base].length;
-      int u = 0;
-      for (; u + 1 < count; u += 2) {
-        scorePair(users, u * rank, (u + 1) * rank, rows, base, rank, len);
+      for (int u = 0; u < count; u += 2) {
+        boolean pair = u + 1 < count;  // an odd last user is scored paired with itself: same scores, one loop
+        scorePair(users, u * rank, (pair ? u + 1 : u) * rank, rows, base, rank, len);
         if (select) {
           select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
-          select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
-        }
-      }
-      if (u < count) {
-        scoreOne(users, u * rank, rows, base, rank, len);
-        if (select) {
-          select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
+          if (pair) {
+            select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
+          }
         }
       }
     }
@@ -104,22 +100,6 @@ final class BlockKernel {
       for (int j = 0; j < len; j++) {
         p[j] = p[j] + xr * fr[j];
         q[j] = q[j] + yr * fr[j];
-      }
-    }
-  }
-
-  private void scoreOne(float[] users, int a, float[][] rows, int base, int rank, int len) {
-    float[] p = scores0;
-    float x = users[a];
-    float[] f = rows[base];
-    for (int j = 0; j < len; j++) {
-      p[j] = x * f[j];
-    }
-    for (int r = 1; r < rank; r++) {
-      float xr = users[a + r];
-      float[] fr = rows[base + r];
-      for (int j = 0; j < len; j++) {
-        p[j] = p[j] + xr * fr[j];
       }
     }
   }
