@@ -80,19 +80,17 @@ public final class MergeBench {
       // export, then the real one warm. Both are printed.
       SyntheticParts.write(fs, new Path("/bench/warmup"), new long[] {1000, 1000}, 128L << 20, 1);
       t0 = System.nanoTime();
-      new Merger(hdfs.conf(), new MergeSettings(hdfs.uri() + "/bench/warmup", hdfs.uri() + "/bench/out/w.csv",
-          hdfs.uri() + "/bench/out", "concat", false, new FsPermission((short) 0644), 0), MergeStep.Listener.NONE)
-          .merge();
+      new Merger(hdfs.conf(), settings(hdfs.uri() + "/bench/warmup", hdfs.uri() + "/bench/out/w.csv", "concat"),
+          MergeStep.Listener.NONE).merge();
       double cold = secs(t0);
-      MergeSettings settings = new MergeSettings(hdfs.uri() + "/bench/export", hdfs.uri() + "/bench/out/r.csv",
-          hdfs.uri() + "/bench/out", "concat", false, new FsPermission((short) 0644), 0);
+      MergeSettings settings = settings(hdfs.uri() + "/bench/export", hdfs.uri() + "/bench/out/r.csv", "concat");
       t0 = System.nanoTime();
       new Merger(hdfs.conf(), settings, MergeStep.Listener.NONE).merge();
       double concat = secs(t0);
       // concat consumed the parts: the same parts again for merge.checksum = record.
       SyntheticParts.write(fs, new Path("/bench/export2"), sizes, 128L << 20, 7);
-      MergeSettings record = new MergeSettings(hdfs.uri() + "/bench/export2", hdfs.uri() + "/bench/out/r2.csv",
-          hdfs.uri() + "/bench/out", "concat", false, new FsPermission((short) 0644), 0).withVerifyChecksum(false);
+      MergeSettings record = settings(hdfs.uri() + "/bench/export2", hdfs.uri() + "/bench/out/r2.csv", "concat")
+          .withVerifyChecksum(false);
       t0 = System.nanoTime();
       new Merger(hdfs.conf(), record, MergeStep.Listener.NONE).merge();
       double concatRecord = secs(t0);
@@ -119,8 +117,8 @@ public final class MergeBench {
       double bestRecord = Double.MAX_VALUE;
       File catOut = new File(dir, "cat.csv");
       String cat = "cat " + dir + "/export/parts/part-*.csv > " + catOut;
-      new Merger(conf, new MergeSettings(export.toString(), dir + "/out/warm.csv", dir + "/out", "copy", false,
-          new FsPermission((short) 0644), 0), MergeStep.Listener.NONE).merge();  // warm-up
+      new Merger(conf, settings(export.toString(), dir + "/out/warm.csv", "copy"), MergeStep.Listener.NONE)
+          .merge();  // warm-up
       new File(dir + "/out/warm.csv").delete();
       for (int r = 0; r < rounds; r++) {
         bestCat = Math.min(bestCat, shell(cat));
@@ -133,8 +131,7 @@ public final class MergeBench {
         shell("sync");
 
         String output = dir + "/out/r" + r + ".csv";
-        MergeSettings settings = new MergeSettings(export.toString(), output, dir + "/out", "copy", false,
-            new FsPermission((short) 0644), 0);
+        MergeSettings settings = settings(export.toString(), output, "copy");
         long t0 = System.nanoTime();
         new Merger(conf, settings, MergeStep.Listener.NONE).merge();
         bestMerge = Math.min(bestMerge, secs(t0));
@@ -162,6 +159,12 @@ public final class MergeBench {
       FileUtil.fullyDelete(dir);
     }
     return 0;
+  }
+
+  /** The bench's merge: output under its own directory, 644, no overwrite, the default block limit. */
+  private static MergeSettings settings(String export, String output, String strategy) {
+    return new MergeSettings(export, output, new Path(output).getParent().toString(), strategy, false,
+        new FsPermission((short) 0644), 0);
   }
 
   private static double shell(String command) throws IOException, InterruptedException {
