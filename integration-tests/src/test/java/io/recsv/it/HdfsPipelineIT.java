@@ -75,7 +75,7 @@ class HdfsPipelineIT {
     Path csv = new Path(uri + "/data/published/2026-11-23/recommendations.csv");
     CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
     assertEquals("concat", manifest.strategy());
-    assertEquals("hdfs COMPOSITE_CRC, before publishing", manifest.checksum().verifiedBy());
+    assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", manifest.checksum().verifiedBy());
     assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
     assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");
     assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json"), list(fs, csv.getParent()));

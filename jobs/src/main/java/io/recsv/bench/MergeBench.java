@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code recsv bench merge}: the merge stage against the usual ways of making one file, on the same parts in
  * the same run. On a MiniDFSCluster: stream-copy through one client (what copyMerge / getmerge / cat-and-put
  * do), Spark's coalesce(1) re-write, and recsv's concat merge. On the local file system: {@code cat parts >
- * out} and recsv's copy merge. Prints seconds, throughput and ratios.
+ * out} (with and without sync), the JDK's transferTo, and recsv's copy merge. Prints seconds, throughput and
+ * ratios.
  */
 public final class MergeBench {
 
@@ -35,7 +38,7 @@ public final class MergeBench {
       "  --mib N     total size of the parts, MiB (default 1024)",
       "  --parts P   number of parts (default 10)",
       "  --no-spark  skip the Spark coalesce(1) baseline",
-      "  --rounds R  local cat / cat+sync / merge rounds, alternating; the best of each is reported (default 3)");
+      "  --rounds R  runs of each method, alternating; the best of each is reported (default 3)");
 
   private MergeBench() {}
 
@@ -54,55 +57,63 @@ public final class MergeBench {
 
     try (MiniHdfs hdfs = new MiniHdfs(128L << 20)) {
       FileSystem fs = hdfs.fs();
-      Path export = new Path("/bench/export");
+      // concat consumes its parts: every timed merge gets its own copy of the same export, written up front.
       long t0 = System.nanoTime();
-      SyntheticParts.write(fs, export, sizes, 128L << 20, 7);
-      out.printf("HDFS (MiniDFSCluster, 1 DataNode, 128 MiB blocks): wrote parts in %.2f s%n", secs(t0));
-      Path partsDir = new Path(export, "parts");
+      for (int r = 0; r < rounds; r++) {
+        SyntheticParts.write(fs, new Path("/bench/verify" + r), sizes, 128L << 20, 7);
+        SyntheticParts.write(fs, new Path("/bench/record" + r), sizes, 128L << 20, 7);
+      }
+      out.printf("HDFS (MiniDFSCluster, 1 DataNode, 128 MiB blocks): wrote %d copies of the parts in %.2f s%n",
+          2 * rounds, secs(t0));
+      SyntheticParts.write(fs, new Path("/bench/warmup"), new long[] {1000, 1000}, 128L << 20, 1);
 
-      t0 = System.nanoTime();
-      streamCopy(fs, partsDir, new Path("/bench/streamcopy.csv"));
-      double stream = secs(t0);
-
+      // Before each timed run the disk is flushed, so that no run pays for the writes of the one before.
+      double stream = Double.MAX_VALUE;
+      for (int r = 0; r < rounds; r++) {
+        shell("sync");
+        t0 = System.nanoTime();
+        streamCopy(fs, new Path("/bench/verify0/parts"), new Path("/bench/streamcopy.csv"));
+        stream = Math.min(stream, secs(t0));
+        fs.delete(new Path("/bench/streamcopy.csv"), false);
+      }
       double coalesce = Double.NaN;
       if (!args.contains("--no-spark")) {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("bench-merge")
             .config("spark.hadoop.fs.defaultFS", hdfs.uri()).config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
+        shell("sync");
         t0 = System.nanoTime();
-        spark.read().text(hdfs.uri() + "/bench/export/parts/part-*.csv").coalesce(1).write()
+        spark.read().text(hdfs.uri() + "/bench/verify0/parts/part-*.csv").coalesce(1).write()
             .text(hdfs.uri() + "/bench/coalesce");
         coalesce = secs(t0);
         spark.stop();
       }
 
       // A first merge in a fresh JVM pays class loading (Jackson, HDFS client paths): measure it on a tiny
-      // export, then the real one warm. Both are printed.
-      SyntheticParts.write(fs, new Path("/bench/warmup"), new long[] {1000, 1000}, 128L << 20, 1);
+      // export, then the real ones warm. Both are printed.
       t0 = System.nanoTime();
       new Merger(hdfs.conf(), settings(hdfs.uri() + "/bench/warmup", hdfs.uri() + "/bench/out/w.csv", "concat"),
           MergeStep.Listener.NONE).merge();
       double cold = secs(t0);
-      MergeSettings settings = settings(hdfs.uri() + "/bench/export", hdfs.uri() + "/bench/out/r.csv", "concat");
-      t0 = System.nanoTime();
-      new Merger(hdfs.conf(), settings, MergeStep.Listener.NONE).merge();
-      double concat = secs(t0);
-      // concat consumed the parts: the same parts again for merge.checksum = record.
-      SyntheticParts.write(fs, new Path("/bench/export2"), sizes, 128L << 20, 7);
-      MergeSettings record = settings(hdfs.uri() + "/bench/export2", hdfs.uri() + "/bench/out/r2.csv", "concat")
-          .withVerifyChecksum(false);
-      t0 = System.nanoTime();
-      new Merger(hdfs.conf(), record, MergeStep.Listener.NONE).merge();
-      double concatRecord = secs(t0);
-
-      out.printf("  %-44s %9s %11s %10s%n", "method", "seconds", "MiB/s", "vs merge");
-      row(out, "stream-copy through one client (copyMerge)", stream, mib, concat);
-      if (!Double.isNaN(coalesce)) {
-        row(out, "Spark coalesce(1) re-write", coalesce, mib, concat);
+      double verify = Double.MAX_VALUE;
+      double record = Double.MAX_VALUE;
+      for (int r = 0; r < rounds; r++) {
+        shell("sync");
+        verify = Math.min(verify, timeMerge(hdfs, "verify" + r, true));
+        shell("sync");
+        record = Math.min(record, timeMerge(hdfs, "record" + r, false));
       }
-      row(out, "recsv merge, checksum=verify (HDFS CRC check)", concat, mib, concat);
-      row(out, "recsv merge, checksum=record (length check)", concatRecord, mib, concat);
-      out.printf("  (the first merge in a fresh JVM, on 2 tiny parts: %.3f s, mostly class loading)%n", cold);
+
+      out.printf("  best of %d; the last column is how many times faster than stream-copy%n", rounds);
+      out.printf("  %-48s %9s %11s %10s%n", "method", "seconds", "MiB/s", "speed-up");
+      row(out, "stream-copy through one client (copyMerge)", stream, mib, stream);
+      if (!Double.isNaN(coalesce)) {
+        row(out, "Spark coalesce(1) re-write (one run)", coalesce, mib, stream);
+      }
+      row(out, "recsv merge, checksum=verify (parts' HDFS CRCs)", verify, mib, stream);
+      row(out, "recsv merge, checksum=record (length check)", record, mib, stream);
+      out.printf("  (each recsv row is the whole stage: plan, journal, header, concat, verify, publish, manifest;%n"
+          + "   the first merge in a fresh JVM, on 2 tiny parts: %.3f s, mostly class loading)%n", cold);
     }
 
     File dir = Files.createTempDirectory("recsv-bench-local").toFile();
@@ -113,52 +124,85 @@ public final class MergeBench {
       SyntheticParts.write(local, export, sizes, 128L << 20, 7);
       double bestCat = Double.MAX_VALUE;
       double bestCatSync = Double.MAX_VALUE;
+      double bestTransfer = Double.MAX_VALUE;
       double bestMerge = Double.MAX_VALUE;
-      double bestRecord = Double.MAX_VALUE;
+      double bestNoSync = Double.MAX_VALUE;
       File catOut = new File(dir, "cat.csv");
       String cat = "cat " + dir + "/export/parts/part-*.csv > " + catOut;
       new Merger(conf, settings(export.toString(), dir + "/out/warm.csv", "copy"), MergeStep.Listener.NONE)
           .merge();  // warm-up
       new File(dir + "/out/warm.csv").delete();
       for (int r = 0; r < rounds; r++) {
+        shell("sync");
         bestCat = Math.min(bestCat, shell(cat));
         catOut.delete();
         shell("sync");
-        // recsv syncs the merged file before the atomic rename (a crash must not publish a torn file);
-        // cat + sync is the same guarantee.
+        // recsv makes the merged file durable before the atomic rename (a crash must not publish a torn
+        // file); cat + sync is the same guarantee.
         bestCatSync = Math.min(bestCatSync, shell(cat + " && sync " + catOut));
+        catOut.delete();
+        shell("sync");
+        bestTransfer = Math.min(bestTransfer, transferTo(new File(dir, "export/parts"), catOut));
         catOut.delete();
         shell("sync");
 
         String output = dir + "/out/r" + r + ".csv";
-        MergeSettings settings = settings(export.toString(), output, "copy");
+        shell("sync");
         long t0 = System.nanoTime();
-        new Merger(conf, settings, MergeStep.Listener.NONE).merge();
+        new Merger(conf, settings(export.toString(), output, "copy"), MergeStep.Listener.NONE).merge();
         bestMerge = Math.min(bestMerge, secs(t0));
         new File(output).delete();
         shell("sync");
 
         t0 = System.nanoTime();
-        new Merger(conf, settings.withVerifyChecksum(false), MergeStep.Listener.NONE).merge();
-        bestRecord = Math.min(bestRecord, secs(t0));
+        new Merger(conf, settings(export.toString(), output, "copy").withSync(false), MergeStep.Listener.NONE)
+            .merge();
+        bestNoSync = Math.min(bestNoSync, secs(t0));
         new File(output).delete();
-        shell("sync");
       }
-      out.printf("%nlocal file system (best of %d, alternating):%n", rounds);
-      out.printf("  %-44s %9s %11s %10s %12s%n", "method", "seconds", "MiB/s", "of cat", "of cat+sync");
-      out.printf("  %-44s %9.3f %11.0f %10s %12s%n", "cat parts > out (page cache only)", bestCat, mib / bestCat,
-          "100%", "");
-      out.printf("  %-44s %9.3f %11.0f %10s %12s%n", "cat parts > out && sync out (durable)", bestCatSync,
-          mib / bestCatSync, "", "100%");
-      out.printf("  %-44s %9.3f %11.0f %9.0f%% %11.0f%%%n", "recsv merge, checksum=verify (read+CRC+write)",
-          bestMerge, mib / bestMerge, 100 * bestCat / bestMerge, 100 * bestCatSync / bestMerge);
-      out.printf("  %-44s %9.3f %11.0f %9.0f%% %11.0f%%%n", "recsv merge, checksum=record (transferTo)",
-          bestRecord, mib / bestRecord, 100 * bestCat / bestRecord, 100 * bestCatSync / bestRecord);
-      out.println("  (both recsv rows include fsync before the atomic rename, plan, manifest)");
+      out.printf("%nlocal file system (best of %d, alternating, the disk flushed before each):%n", rounds);
+      out.printf("  %-48s %9s %11s %10s %12s%n", "method", "seconds", "MiB/s", "of cat", "of cat+sync");
+      localRow(out, "cat parts > out (page cache only)", bestCat, mib, bestCat, bestCatSync);
+      localRow(out, "cat parts > out && sync out (durable)", bestCatSync, mib, bestCat, bestCatSync);
+      localRow(out, "FileChannel.transferTo (page cache only)", bestTransfer, mib, bestCat, bestCatSync);
+      localRow(out, "recsv merge, merge.sync=true (durable)", bestMerge, mib, bestCat, bestCatSync);
+      localRow(out, "recsv merge, merge.sync=false (page cache only)", bestNoSync, mib, bestCat, bestCatSync);
+      out.println("  (recsv rows are the whole stage: plan, copy with CRC32C, check, rename, manifest)");
     } finally {
       FileUtil.fullyDelete(dir);
     }
     return 0;
+  }
+
+  private static double timeMerge(MiniHdfs hdfs, String export, boolean verify) throws IOException {
+    MergeSettings settings = settings(hdfs.uri() + "/bench/" + export, hdfs.uri() + "/bench/out/" + export + ".csv",
+        "concat").withVerifyChecksum(verify);
+    long t0 = System.nanoTime();
+    new Merger(hdfs.conf(), settings, MergeStep.Listener.NONE).merge();
+    return secs(t0);
+  }
+
+  /** The JDK's zero-copy file transfer (sendfile on Linux, JDK 17), part after part into one file. */
+  private static double transferTo(File partsDir, File target) throws IOException {
+    File[] parts = partsDir.listFiles((d, name) -> name.startsWith("part-"));
+    Arrays.sort(parts);
+    long t0 = System.nanoTime();
+    try (FileChannel out = FileChannel.open(target.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (File part : parts) {
+        try (FileChannel in = FileChannel.open(part.toPath(), StandardOpenOption.READ)) {
+          for (long done = 0, size = in.size(); done < size; ) {
+            done += in.transferTo(done, size - done, out);
+          }
+        }
+      }
+    }
+    return secs(t0);
+  }
+
+  private static void localRow(PrintStream out, String name, double seconds, long mib, double cat, double catSync) {
+    out.printf("  %-48s %9.3f %11.0f %9.0f%% %11.0f%%%n", name, seconds, mib / seconds, 100 * cat / seconds,
+        100 * catSync / seconds);
   }
 
   /** The bench's merge: output under its own directory, 644, no overwrite, the default block limit. */
@@ -193,8 +237,8 @@ public final class MergeBench {
     }
   }
 
-  private static void row(PrintStream out, String name, double seconds, long mib, double base) {
-    out.printf("  %-44s %9.3f %11.0f %9.1fx%n", name, seconds, mib / seconds, seconds / base);
+  private static void row(PrintStream out, String name, double seconds, long mib, double streamCopy) {
+    out.printf("  %-48s %9.3f %11.0f %9.1fx%n", name, seconds, mib / seconds, streamCopy / seconds);
   }
 
   private static double secs(long t0) {

@@ -38,14 +38,19 @@ public record CsvManifest(
     return new Path(csv.getParent(), csv.getName() + ".manifest.json");
   }
 
+  /** Writes it beside the CSV under a temporary name, then renames it into place. */
   void publish(FileSystem fs, Path csv, FsPermission permission) throws IOException {
     Path target = pathFor(csv);
     Path temp = new Path(csv.getParent(), "." + target.getName() + ".tmp");
-    try (OutputStream out = fs.create(temp, true)) {
+    write(fs, temp, permission);
+    Renames.replace(fs, temp, target);
+  }
+
+  void write(FileSystem fs, Path path, FsPermission permission) throws IOException {
+    try (OutputStream out = fs.create(path, true)) {
       JSON.writeValue(out, this);
     }
-    fs.setPermission(temp, permission);
-    Renames.replace(fs, temp, target);
+    fs.setPermission(path, permission);
   }
 
   public static CsvManifest readIfExists(FileSystem fs, Path csv) throws IOException {

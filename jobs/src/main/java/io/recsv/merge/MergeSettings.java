@@ -6,16 +6,22 @@ import org.apache.hadoop.fs.permission.FsPermission;
 
 /** The merge stage's keys, validated. */
 public record MergeSettings(String exportDir, String output, String outputRoot, String strategy,
-    boolean overwrite, FsPermission permission, long maxBlocksPerFile, boolean verifyChecksum) {
+    boolean overwrite, FsPermission permission, long maxBlocksPerFile, boolean verifyChecksum, boolean sync) {
 
   /** The defaults for what a test or benchmark does not set. */
   public MergeSettings(String exportDir, String output, String outputRoot, String strategy, boolean overwrite,
       FsPermission permission, long maxBlocksPerFile) {
-    this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, true);
+    this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, true, true);
   }
 
   public MergeSettings withVerifyChecksum(boolean verify) {
-    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, verify);
+    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, verify,
+        sync);
+  }
+
+  public MergeSettings withSync(boolean sync) {
+    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile,
+        verifyChecksum, sync);
   }
 
   public static MergeSettings from(Settings s) {
@@ -31,6 +37,7 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         s.bool("merge.overwrite"),
         new FsPermission(Short.parseShort(permission, 8)),
         s.intAtLeast("merge.max-blocks-per-file", 0),
-        "verify".equals(s.oneOf("merge.checksum", "verify", "record")));
+        "verify".equals(s.oneOf("merge.checksum", "verify", "record")),
+        s.bool("merge.sync"));
   }
 }

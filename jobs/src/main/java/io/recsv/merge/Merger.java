@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
@@ -41,6 +42,11 @@ public final class Merger {
   static final String MERGED = "merged.csv";
   static final String STAGED_PARTS = "parts";
   static final String PUBLISHED_MARKER = "_published";
+  private static final String COPY_VERIFIED = "computed while copying";
+  private static final String CONCAT_VERIFIED = "hdfs COMPOSITE_CRC";
+  private static final String PARTS_VERIFIED = "hdfs COMPOSITE_CRC of every part";
+  static final String STAGED_HEADER = "header.csv";
+  static final String STAGED_MANIFEST = "manifest.json";
   private static final String PUBLISHED_MISMATCH =
       "the published file does not match its export; re-run 'export', then 'merge' with merge.overwrite=true";
 
@@ -53,9 +59,11 @@ public final class Merger {
   private final FsPermission permission;
   private final long maxBlocksSetting;
   private final boolean verifyChecksum;
+  private final boolean sync;
   private final MergeStep.Listener listener;
   private final StringBuilder timings = new StringBuilder();
-  private long lastStep = System.nanoTime();
+  private long started;
+  private long lastStep;
 
   public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener) {
     this.conf = conf;
@@ -67,12 +75,14 @@ public final class Merger {
     this.permission = settings.permission();
     this.maxBlocksSetting = settings.maxBlocksPerFile();
     this.verifyChecksum = settings.verifyChecksum();
+    this.sync = settings.sync();
     this.listener = listener;
   }
 
   /** Merges (or resumes an interrupted merge) and returns the published manifest. */
   public CsvManifest merge() throws IOException {
-    lastStep = System.nanoTime();
+    started = System.nanoTime();
+    lastStep = started;
     timings.setLength(0);
     FileSystem fs = open(finalPath);
     try {
@@ -95,7 +105,7 @@ public final class Merger {
           throw new UserError("staging directory " + staging + " belongs to a merge into " + journal.finalPath());
         }
         LOG.info("resuming the interrupted merge of export {} into {}", journal.exportId(), target);
-        return finish(fs, journal, staging, target);
+        return finish(fs, journal, staging, target, Staged.NONE);
       }
       ExportManifest manifest = ExportManifest.read(conf, new Path(exportDir, ExportManifest.FILE));
       CsvManifest published = fs.exists(target) ? CsvManifest.readIfExists(fs, target) : null;
@@ -118,28 +128,70 @@ public final class Merger {
       if (!fs.mkdirs(staging)) {
         throw new IOException("cannot create staging directory " + staging);
       }
-      journal.write(fs, staging);
+      Staged staged = stage(fs, journal, staging);
       step(MergeStep.PLANNED);
-      return finish(fs, journal, staging, target);
+      return finish(fs, journal, staging, target, staged);
     } catch (AccessControlException e) {
       throw new UserError("permission denied: " + e.getMessage(), e);
     }
   }
 
-  private CsvManifest finish(FileSystem fs, Journal journal, Path staging, Path target) throws IOException {
-    long started = System.nanoTime();
+  /**
+   * Everything a merge needs before it moves anything, done at once: the journal, the manifest, the header
+   * (concat's target) and, with merge.checksum = verify, the parts' HDFS checksums. On HDFS each small file's
+   * close waits for the DataNode's block report (about 10 ms here) and each checksum is a DataNode round trip:
+   * in a row they would add up, together they cost about the slowest one.
+   * <p>The journal is what makes the rest count: a rerun that finds a journal writes the files again (they may
+   * have been cut short by the crash) and checks the parts again. If anything here fails, nothing was moved
+   * yet, so the staging directory goes and the export is as it was.
+   */
+  private Staged stage(FileSystem fs, Journal journal, Path staging) throws IOException {
+    boolean concat = "concat".equals(journal.strategy());
+    boolean checkParts = concat && verifyChecksum;
+    AtomicBoolean partsVerified = new AtomicBoolean();
+    Path header = concat ? new Path(staging, STAGED_HEADER) : null;
+    Path manifestPath = new Path(staging, STAGED_MANIFEST);
+    CsvManifest manifest = manifestFor(journal, concat ? verifiedBy(verifyChecksum, PARTS_VERIFIED)
+        : verifiedBy(true, COPY_VERIFIED));
+    try {
+      ConcurrentWrites.run(
+          () -> journal.write(fs, staging),
+          () -> manifest.write(fs, manifestPath, permission),
+          () -> {
+            if (concat) {
+              writeHeader(fs, header, journal.header(), headerBlockSize(fs, journal, staging), staging);
+            }
+          },
+          () -> {
+            if (checkParts) {
+              partsVerified.set(PartChecksums.verify(fs, new Path(journal.exportParts()), journal.parts(),
+                  "re-run the 'export' stage"));
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      fs.delete(staging, true);
+      throw e;
+    }
+    return new Staged(header, manifestPath, manifest, partsVerified.get());
+  }
+
+  private CsvManifest finish(FileSystem fs, Journal journal, Path staging, Path target, Staged staged)
+      throws IOException {
     String verifiedBy = "concat".equals(journal.strategy())
-        ? concat(fs, journal, staging, target)
+        ? concat(fs, journal, staging, target, staged)
         : copy(fs, journal, staging, target);
     if (fs.getFileStatus(target).getLen() != journal.expectedBytes()) {
       throw new IOException(target + " has " + fs.getFileStatus(target).getLen() + " bytes, expected "
           + journal.expectedBytes());
     }
-    CsvManifest manifest = new CsvManifest(target.getName(), journal.rows(), journal.users(),
-        journal.expectedBytes(), journal.exportPartCount(), journal.header(), journal.strategy(), journal.runId(),
-        journal.exportId(), Instant.now().toString(),
-        new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy));
-    manifest.publish(fs, target, permission);
+    CsvManifest manifest;
+    if (staged.manifest() != null && verifiedBy.equals(staged.manifest().checksum().verifiedBy())) {
+      manifest = staged.manifest();
+      Renames.replace(fs, staged.manifestPath(), CsvManifest.pathFor(target));
+    } else {
+      manifest = manifestFor(journal, verifiedBy);
+      manifest.publish(fs, target, permission);
+    }
     step(MergeStep.MANIFEST_WRITTEN);
     fs.delete(staging, true);
     step(MergeStep.CLEANED);
@@ -149,50 +201,43 @@ public final class Merger {
     return manifest;
   }
 
+  private static CsvManifest manifestFor(Journal journal, String verifiedBy) {
+    return new CsvManifest(new Path(journal.finalPath()).getName(), journal.rows(), journal.users(),
+        journal.expectedBytes(), journal.exportPartCount(), journal.header(), journal.strategy(), journal.runId(),
+        journal.exportId(), Instant.now().toString(),
+        new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy));
+  }
+
   /** Returns how the checksum was verified. */
-  private String concat(FileSystem fs, Journal journal, Path staging, Path target) throws IOException {
+  private String concat(FileSystem fs, Journal journal, Path staging, Path target, Staged staged)
+      throws IOException {
     Path stagedParts = new Path(staging, STAGED_PARTS);
-    Path exportParts = new Path(journal.exportParts());
     Path merged = new Path(stagedParts, MERGED);
-    if (!fs.exists(stagedParts)) {
-      if (fs.exists(exportParts)) {
-        rename(fs, exportParts, stagedParts);
-        step(MergeStep.PARTS_STAGED);
-      } else if (fs.exists(target)) {
-        return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before a crash
-      } else {
-        throw new UserError("cannot resume the merge in " + staging + ": neither " + exportParts + " nor "
-            + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
-      }
-    }
-    // concat is atomic: either every part is still there, or none is and they are in the merged file.
-    boolean partsLeft = !journal.parts().isEmpty() && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
-    if (!partsLeft && !fs.exists(merged) && fs.exists(target)) {
-      return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before a crash
-    }
-    if (partsLeft || !fs.exists(merged)) {
-      Path[] sources = new Path[journal.parts().size()];
-      long blockSize = fs.getDefaultBlockSize(stagedParts);
-      Set<String> present = new HashSet<>();  // one listing, not an RPC per part
-      for (FileStatus status : fs.listStatus(stagedParts)) {
-        present.add(status.getPath().getName());
-      }
-      for (int i = 0; i < sources.length; i++) {
-        PlannedPart part = journal.parts().get(i);
-        sources[i] = new Path(stagedParts, part.name());
-        if (!present.contains(part.name())) {
-          throw new UserError("cannot resume the merge in " + staging + ": part " + sources[i] + " is missing");
-        }
-        blockSize = i == 0 ? part.blockSize() : Math.max(blockSize, part.blockSize());
-      }
-      writeHeader(fs, merged, journal.header(), blockSize, stagedParts);
+    boolean partsVerified = staged.partsVerified();
+    if (staged.header() != null) {  // a first attempt knows where things are: no probing
+      rename(fs, new Path(journal.exportParts()), stagedParts);
+      step(MergeStep.PARTS_STAGED);
+      rename(fs, staged.header(), merged);  // concat's target must be in the parts' directory
       step(MergeStep.HEADER_WRITTEN);
-      if (sources.length > 0) {
-        fs.concat(merged, sources);
+      concatParts(fs, merged, stagedParts, journal);
+    } else {
+      Resumed resumed = resumeConcat(fs, journal, staging, target);
+      if (resumed == Resumed.PUBLISHED) {
+        return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before the crash
+      }
+      if (resumed == Resumed.PARTS_LEFT) {
+        if (verifyChecksum) {  // check the parts before concat consumes them
+          partsVerified = PartChecksums.verify(fs, stagedParts, journal.parts(), "delete " + staging
+              + " (it holds the parts of the interrupted merge), then re-run 'export' and 'merge'");
+        }
+        writeHeader(fs, merged, journal.header(), headerBlockSize(fs, journal, stagedParts), stagedParts);
+        step(MergeStep.HEADER_WRITTEN);
+        concatParts(fs, merged, stagedParts, journal);
       }
     }
     step(MergeStep.MERGED);
-    String verifiedBy = verifyConcat(fs, merged, journal, "nothing was published");
+    String verifiedBy = partsVerified ? verifyLength(fs, merged, journal, PARTS_VERIFIED)
+        : verifyConcat(fs, merged, journal, "nothing was published");
     step(MergeStep.VERIFIED);
     fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
@@ -200,22 +245,80 @@ public final class Merger {
     return verifiedBy;
   }
 
+  private enum Resumed { PARTS_LEFT, MERGED, PUBLISHED }
+
+  /**
+   * Where an interrupted concat merge stands, with the parts moved into the staging directory if they were not
+   * yet. concat is atomic: either every part is still there, or none is and they are in the merged file.
+   */
+  private static Resumed resumeConcat(FileSystem fs, Journal journal, Path staging, Path target)
+      throws IOException {
+    Path stagedParts = new Path(staging, STAGED_PARTS);
+    Path exportParts = new Path(journal.exportParts());
+    if (!fs.exists(stagedParts)) {
+      if (fs.exists(exportParts)) {
+        rename(fs, exportParts, stagedParts);
+      } else if (fs.exists(target)) {
+        return Resumed.PUBLISHED;
+      } else {
+        throw new UserError("cannot resume the merge in " + staging + ": neither " + exportParts + " nor "
+            + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
+      }
+    }
+    boolean partsLeft = !journal.parts().isEmpty()
+        && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
+    if (partsLeft) {
+      Set<String> present = new HashSet<>();  // one listing, not an RPC per part
+      for (FileStatus status : fs.listStatus(stagedParts)) {
+        present.add(status.getPath().getName());
+      }
+      for (PlannedPart part : journal.parts()) {
+        if (!present.contains(part.name())) {
+          throw new UserError("cannot resume the merge in " + staging + ": part " + new Path(stagedParts,
+              part.name()) + " is missing");
+        }
+      }
+      return Resumed.PARTS_LEFT;
+    }
+    if (fs.exists(new Path(stagedParts, MERGED))) {
+      return Resumed.MERGED;
+    }
+    if (fs.exists(target)) {
+      return Resumed.PUBLISHED;
+    }
+    if (journal.parts().isEmpty()) {
+      return Resumed.PARTS_LEFT;  // every part was empty: only the header to write
+    }
+    throw new UserError("cannot resume the merge in " + staging + ": its parts, its merged file and " + target
+        + " are all missing; delete " + staging + " and re-run 'export' and 'merge'");
+  }
+
+  private static void concatParts(FileSystem fs, Path merged, Path stagedParts, Journal journal)
+      throws IOException {
+    if (journal.parts().isEmpty()) {
+      return;
+    }
+    Path[] sources = new Path[journal.parts().size()];
+    for (int i = 0; i < sources.length; i++) {
+      sources[i] = new Path(stagedParts, journal.parts().get(i).name());
+    }
+    fs.concat(merged, sources);
+  }
+
   private String copy(FileSystem fs, Journal journal, Path staging, Path target) throws IOException {
     Path marker = new Path(staging, PUBLISHED_MARKER);
     if (fs.exists(marker)) {
-      return verifiedBy(verifyChecksum, "computed while copying");
+      return verifiedBy(true, COPY_VERIFIED);
     }
     Path exportParts = new Path(journal.exportParts());
     FileSystem partsFs = partsFileSystem(fs, exportParts);
     Path merged = new Path(staging, MERGED);
-    Integer crc = new StreamCopy(verifyChecksum)
-        .copy(partsFs, exportParts, journal.parts(), journal.header(), fs, merged);
+    int crc = new StreamCopy(sync).copy(partsFs, exportParts, journal.parts(), journal.header(), fs, merged);
     step(MergeStep.MERGED);
     long length = fs.getFileStatus(merged).getLen();
-    boolean crcMatches = crc == null || crc == Crc32c.parse(journal.expectedCrc32c());
-    if (length != journal.expectedBytes() || !crcMatches) {
+    if (length != journal.expectedBytes() || crc != Crc32c.parse(journal.expectedCrc32c())) {
       throw new IOException("merged copy " + merged + " does not match the export: " + length + " bytes, CRC32C "
-          + (crc == null ? "not computed" : Crc32c.hex(crc)) + "; expected " + journal.expectedBytes()
+          + Crc32c.hex(crc) + "; expected " + journal.expectedBytes()
           + " bytes, CRC32C " + journal.expectedCrc32c() + ". Nothing was published; a part may have changed"
           + " since export");
     }
@@ -224,23 +327,39 @@ public final class Merger {
     Renames.replace(fs, merged, target);
     fs.create(marker, true).close();
     step(MergeStep.PUBLISHED);
-    return verifiedBy(crc != null, "computed while copying");
+    return verifiedBy(true, COPY_VERIFIED);
   }
 
   private static String verifiedBy(boolean checked, String how) {
     return checked ? how + ", before publishing" : "length only; CRC32C composed from export's part checksums";
   }
 
-  /**
-   * The target of concat. HDFS refuses a source whose preferred block size exceeds the target's, so the header
-   * file gets the largest block size of the parts.
-   */
+  /** HDFS refuses a concat source whose preferred block size exceeds the target's: the largest of the parts. */
+  private static long headerBlockSize(FileSystem fs, Journal journal, Path dir) {
+    long blockSize = 0;
+    for (PlannedPart part : journal.parts()) {
+      blockSize = Math.max(blockSize, part.blockSize());
+    }
+    return blockSize > 0 ? blockSize : fs.getDefaultBlockSize(dir);
+  }
+
+  /** The target of concat: a small file holding the header line. */
   private static void writeHeader(FileSystem fs, Path merged, String header, long blockSize, Path dir)
       throws IOException {
     short replication = fs.getDefaultReplication(dir);
     try (OutputStream out = fs.create(merged, true, 4096, replication, blockSize)) {
       out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  private static String verifyLength(FileSystem fs, Path merged, Journal journal, String checksumVerifiedBy)
+      throws IOException {
+    long length = fs.getFileStatus(merged).getLen();
+    if (length != journal.expectedBytes()) {
+      throw new IOException(merged + " has " + length + " bytes, expected " + journal.expectedBytes()
+          + "; nothing was published");
+    }
+    return verifiedBy(true, checksumVerifiedBy);
   }
 
   /**
@@ -264,7 +383,7 @@ public final class Merger {
         throw new IOException(merged + " has CRC32C " + Crc32c.hex(actual) + ", expected "
             + journal.expectedCrc32c() + "; " + onMismatch);
       }
-      return verifiedBy(true, "hdfs COMPOSITE_CRC");
+      return verifiedBy(true, CONCAT_VERIFIED);
     }
     LOG.warn("{} offers no CRC32C composite checksum; verified by length only", fs.getUri());
     return verifiedBy(false, "");
@@ -283,7 +402,11 @@ public final class Merger {
     }
     Configuration tuned = new Configuration(conf);
     tuned.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
-    tuned.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 5);
+    // A first retry after 1 ms instead of 400; 9 more doublings keep the total patience above the default's
+    // (5 retries from 400 ms: 12.4 s; 14 from 1 ms: 16.4 s), so a slow cluster fails no sooner than before.
+    tuned.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 1);
+    tuned.setInt("dfs.client.block.write.locateFollowingBlock.retries",
+        conf.getInt("dfs.client.block.write.locateFollowingBlock.retries", 5) + 9);
     return FileSystem.newInstance(fs.getUri(), tuned);
   }
 
@@ -305,6 +428,15 @@ public final class Merger {
           + " into " + finalPath + " (needs HDFS, parts and output on the same file system); use auto or copy");
     }
     return "copy".equals(strategy) || !canConcat ? "copy" : "concat";
+  }
+
+  /**
+   * What the first attempt prepared together with its journal: the concat target holding the header (null for
+   * copy), the manifest, written for the verification the merge expects, and whether the parts' checksums
+   * matched. A resumed merge has none of them.
+   */
+  private record Staged(Path header, Path manifestPath, CsvManifest manifest, boolean partsVerified) {
+    static final Staged NONE = new Staged(null, null, null, false);
   }
 
   /** Records the step's time for the summary line, then lets the listener see it. */

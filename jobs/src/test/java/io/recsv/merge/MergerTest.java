@@ -13,6 +13,7 @@ import io.recsv.export.ExportJob;
 import io.recsv.export.ExportManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.security.PrivilegedExceptionAction;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,7 +124,7 @@ class MergerTest {
     Case c = hdfsCase(sizes, BLOCK);
     CsvManifest m = merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
     assertEquals("concat", m.strategy());
-    assertEquals("hdfs COMPOSITE_CRC, before publishing", m.checksum().verifiedBy());
+    assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", m.checksum().verifiedBy());
     assertPublished(hdfs.fs(), c, "concat");
   }
 
@@ -215,6 +217,20 @@ class MergerTest {
   }
 
   @Test
+  void permissionDeniedIsAClearErrorThatNamesThePath() throws Exception {
+    Case c = hdfsCase(new long[] {1000, 2000}, BLOCK);
+    hdfs.fs().mkdirs(c.root());
+    hdfs.fs().setPermission(c.root(), new FsPermission((short) 0755));  // the output root is not alice's
+    UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"analysts"});
+    UserError e = assertThrows(UserError.class, () -> alice.doAs((PrivilegedExceptionAction<CsvManifest>)
+        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge()));
+    assertTrue(e.getMessage().startsWith("permission denied") && e.getMessage().contains("user=alice")
+        && e.getMessage().contains(c.root().toString()), e.getMessage());
+    assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00001.csv")), "parts untouched");
+    assertFalse(hdfs.fs().exists(c.output().getParent()));
+  }
+
+  @Test
   void outputOutsideTheOutputRootIsRefused() throws IOException {
     Case c = hdfsCase(new long[] {100}, BLOCK);
     Merger m = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), "/elsewhere/r.csv",
@@ -261,10 +277,77 @@ class MergerTest {
     assertTrue(m.checksum().verifiedBy().startsWith("length only"), m.checksum().verifiedBy());
     assertPublished(hdfs.fs(), c, "concat");
 
+    // A copy computes the CRC on the way at no cost, so it verifies it whatever the setting.
     Case lc = localCase(new long[] {70_000, 0, 130_001});
-    new Merger(new Configuration(), settings(lc, "auto", false).withVerifyChecksum(false), MergeStep.Listener.NONE)
+    m = new Merger(new Configuration(), settings(lc, "auto", false).withVerifyChecksum(false), MergeStep.Listener.NONE)
         .merge();
-    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, "copy");  // transferTo path
+    assertEquals("computed while copying, before publishing", m.checksum().verifiedBy());
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, "copy");
+  }
+
+  /** Same length, other bytes: what only a checksum sees. */
+  private static void tamper(FileSystem fs, Path part) throws IOException {
+    byte[] bytes = read(fs, part);
+    bytes[bytes.length / 2] = (byte) (bytes[bytes.length / 2] == '7' ? '8' : '7');
+    try (var out = fs.create(part, true, 4096, fs.getDefaultReplication(part), fs.getFileStatus(part).getBlockSize())) {
+      out.write(bytes);
+    }
+  }
+
+  @Test
+  void aPartWhoseBytesChangedIsRefusedBeforeAnythingMoves() throws IOException {
+    Case c = hdfsCase(new long[] {BLOCK * 2 + 17, 0, 900, 5000}, BLOCK);
+    tamper(hdfs.fs(), new Path(c.export(), "parts/part-00003.csv"));
+    IOException e = assertThrows(IOException.class,
+        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("part-00003.csv has CRC32C") && e.getMessage().contains("export wrote")
+        && !e.getMessage().contains("part-00002"), e.getMessage());
+    for (String part : new String[] {"part-00000.csv", "part-00002.csv", "part-00003.csv"}) {
+      assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/" + part)), part + " untouched");
+    }
+    assertFalse(hdfs.fs().exists(new Path(c.output().getParent(), "." + c.output().getName() + ".merging")),
+        "no staging directory left: a rerun after re-export starts afresh");
+    assertFalse(hdfs.fs().exists(c.output()));
+  }
+
+  @Test
+  void aResumedMergeChecksThePartsBeforeConcatConsumesThem() throws IOException {
+    Case c = hdfsCase(new long[] {3000, 4000}, BLOCK);
+    MergeStep.Listener crash = step -> {
+      if (step == MergeStep.PARTS_STAGED) {
+        throw new IOException("injected crash after " + step);
+      }
+    };
+    assertThrows(IOException.class, () -> merger(hdfs.conf(), c, "auto", false, crash).merge());
+    Path staged = new Path(c.output().getParent(), "." + c.output().getName() + ".merging/parts");
+    tamper(hdfs.fs(), new Path(staged, "part-00000.csv"));
+    IOException e = assertThrows(IOException.class,
+        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("part-00000.csv has CRC32C") && e.getMessage().contains("delete "),
+        e.getMessage());
+    assertTrue(hdfs.fs().exists(new Path(staged, "part-00001.csv")), "parts not consumed by concat");
+    assertFalse(hdfs.fs().exists(c.output()));
+  }
+
+  @Test
+  void aLocalCopyWhoseBytesDifferFromTheExportIsNotPublished() throws IOException {
+    FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+    Case c = localCase(new long[] {70_000, 130_001});
+    tamper(local, new Path(c.export(), "parts/part-00001.csv"));
+    IOException e = assertThrows(IOException.class,
+        () -> merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    assertTrue(e.getMessage().contains("does not match the export") && e.getMessage().contains("Nothing was published"),
+        e.getMessage());
+    assertFalse(local.exists(c.output()));
+  }
+
+  @Test
+  void aLocalCopyLongerThanTheSyncIntervalIsComplete() throws IOException {
+    // Several background syncs run while the copy goes on; the bytes must come out whole and in order.
+    long interval = StreamCopy.SYNC_EVERY;
+    Case c = localCase(new long[] {interval + 12_345, 0, interval / 2 + 1, interval + 1});
+    merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge();
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, "copy");
   }
 
   @Test
