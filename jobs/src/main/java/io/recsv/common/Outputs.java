@@ -39,6 +39,12 @@ public final class Outputs {
     }
   }
 
+  /** Removes what was written since {@link #begin}, after a failure; the previous output stays. */
+  public static void abandon(Configuration conf, String dir) throws IOException {
+    Path writing = writing(new Path(dir));
+    writing.getFileSystem(conf).delete(writing, true);
+  }
+
   /** Fails with the stage that should have produced {@code dir} when it is missing. */
   public static Path require(Configuration conf, String dir, String producedBy) throws IOException {
     Path path = new Path(dir);

@@ -2,7 +2,8 @@ package io.recsv.prepare;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,6 +29,9 @@ import org.apache.spark.sql.types.DataTypes;
  * is invalid: an id that is not a 64-bit integer in plain decimal, a missing value, a weight that is not a
  * finite number. Nothing is dropped silently: one bad row fails the stage with the file, the line number and
  * the value, plus how many rows are bad in all.
+ * <p>The input is read once: a bad row fails the Spark job that reads it, from inside the task
+ * ({@code raise_error}), and only then does {@link #explain} scan the input again to say where and how many.
+ * A separate validation pass before the real one would read 100s of GiB twice every week to find nothing.
  */
 final class InteractionValidator {
 
@@ -37,6 +41,8 @@ final class InteractionValidator {
 
   /** Plain decimal, at most 19 digits; the cast then catches values beyond Long's range. */
   private static final String LONG_PATTERN = "^-?[0-9]{1,19}$";
+  /** The message a task fails with on a bad row; the driver recognises it and explains. */
+  private static final String INVALID_ROW = "recsv: invalid interaction row";
 
   private final InteractionSource source;
 
@@ -44,25 +50,55 @@ final class InteractionValidator {
     this.source = source;
   }
 
+  /**
+   * The rows as (user_id, product_id, weight). Any action on them fails if a row is invalid; pass that
+   * failure to {@link #explain}.
+   */
   Dataset<Row> parse(Dataset<Row> raw) {
+    // The check rides on the weight, which every consumer reads, so the optimizer cannot prune it.
+    return parsed(raw).select(col(USER_ID), col(PRODUCT_ID),
+        when(invalid(), raise_error(lit(INVALID_ROW))).otherwise(col(WEIGHT)).as(WEIGHT));
+  }
+
+  /** True if {@code failure} is {@link #parse}'s verdict on a bad row (it arrives wrapped by Spark). */
+  static boolean isInvalidRow(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(INVALID_ROW)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The error for a user, naming the first bad row's file, line and value and how many rows are bad. */
+  UserError explain(Dataset<Row> raw) {
+    Dataset<Row> parsed = parsed(raw);
+    List<Row> firstBad = parsed.filter(invalid()).takeAsList(1);
+    if (firstBad.isEmpty()) {  // the input changed while the stage ran
+      return new UserError("prepare.input: " + source.input + " had an invalid row while it was read, but none"
+          + " now; was it being written? Nothing was written");
+    }
+    long badRows = parsed.filter(invalid()).count();
+    return new UserError(describe(firstBad.get(0), badRows, raw.sparkSession().sparkContext().hadoopConfiguration()));
+  }
+
+  private static Column invalid() {
+    return col(USER_ID).isNull().or(col(PRODUCT_ID).isNull()).or(col(WEIGHT).isNull())
+        .or(isnan(col(WEIGHT))).or(col(WEIGHT).equalTo(Double.POSITIVE_INFINITY))
+        .or(col(WEIGHT).equalTo(Double.NEGATIVE_INFINITY));
+  }
+
+  /** Typed columns beside the raw ones (null where a value does not parse). */
+  private static Dataset<Row> parsed(Dataset<Row> raw) {
     Column user = trim(col(InteractionSource.USER));
     Column product = trim(col(InteractionSource.PRODUCT));
     Column weight = trim(col(InteractionSource.WEIGHT));
-    Dataset<Row> parsed = raw.select(
+    return raw.select(
         when(user.rlike(LONG_PATTERN), user.cast(DataTypes.LongType)).as(USER_ID),
         when(product.rlike(LONG_PATTERN), product.cast(DataTypes.LongType)).as(PRODUCT_ID),
         weight.cast(DataTypes.DoubleType).as(WEIGHT),
         col(InteractionSource.USER), col(InteractionSource.PRODUCT), col(InteractionSource.WEIGHT),
         col(InteractionSource.FILE));
-    Column invalid = col(USER_ID).isNull().or(col(PRODUCT_ID).isNull()).or(col(WEIGHT).isNull())
-        .or(isnan(col(WEIGHT))).or(col(WEIGHT).equalTo(Double.POSITIVE_INFINITY))
-        .or(col(WEIGHT).equalTo(Double.NEGATIVE_INFINITY));
-    List<Row> firstBad = parsed.filter(invalid).takeAsList(1);
-    if (!firstBad.isEmpty()) {
-      long badRows = parsed.filter(invalid).count();
-      throw new UserError(describe(firstBad.get(0), badRows, raw.sparkSession().sparkContext().hadoopConfiguration()));
-    }
-    return parsed.filter(not(invalid)).select(USER_ID, PRODUCT_ID, WEIGHT);
   }
 
   private String describe(Row bad, long badRows, Configuration conf) {

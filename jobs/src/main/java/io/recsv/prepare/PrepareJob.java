@@ -49,8 +49,26 @@ public final class PrepareJob implements Stage {
 
   @Override
   public String run(SparkSession spark) throws IOException {
-    Dataset<Row> interactions = new InteractionValidator(source).parse(source.read(spark));
+    InteractionValidator validator = new InteractionValidator(source);
+    Dataset<Row> raw = source.read(spark);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      write(validator.parse(raw), conf);
+    } catch (Exception e) {
+      if (InteractionValidator.isInvalidRow(e)) {
+        Outputs.abandon(conf, output);
+        throw validator.explain(raw);
+      }
+      throw e;
+    }
+    long userCount = spark.read().parquet(output + "/" + USERS).count();
+    long productCount = spark.read().parquet(output + "/" + PRODUCTS).count();
+    long pairCount = spark.read().parquet(output + "/" + INTERACTIONS).count();
+    return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
+        userCount, productCount, pairCount, output);
+  }
 
+  private void write(Dataset<Row> interactions, Configuration conf) throws IOException {
     Dataset<Row> pairs = interactions.groupBy(InteractionValidator.USER_ID, InteractionValidator.PRODUCT_ID)
         .agg(combined().cast(DataTypes.FloatType).as("weight"))
         // Read by the two dictionaries and the join: compute once, not three times from the raw input.
@@ -61,19 +79,15 @@ public final class PrepareJob implements Stage {
     Dataset<Row> indexed = pairs.join(users, "user_id").join(products, "product_id")
         .select("user_index", "product_index", "weight");
 
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path out = Outputs.begin(conf, output);
-    users.write().parquet(new Path(out, USERS).toString());
-    products.write().parquet(new Path(out, PRODUCTS).toString());
-    indexed.write().parquet(new Path(out, INTERACTIONS).toString());
+    try {
+      users.write().parquet(new Path(out, USERS).toString());
+      products.write().parquet(new Path(out, PRODUCTS).toString());
+      indexed.write().parquet(new Path(out, INTERACTIONS).toString());
+    } finally {
+      pairs.unpersist();
+    }
     Outputs.publish(conf, output);
-    pairs.unpersist();
-
-    long userCount = spark.read().parquet(output + "/" + USERS).count();
-    long productCount = spark.read().parquet(output + "/" + PRODUCTS).count();
-    long pairCount = spark.read().parquet(output + "/" + INTERACTIONS).count();
-    return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
-        userCount, productCount, pairCount, output);
   }
 
   private Column combined() {

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,38 @@ class PrepareJobTest {
     assertTrue(e.getMessage().contains("product_id 'abc' is not a 64-bit integer"), e.getMessage());
     assertTrue(e.getMessage().contains("2 invalid rows"), e.getMessage());
     assertFalse(Files.exists(work.resolve("test/prepare")), "no partial output");
+    assertFalse(Files.exists(work.resolve("test/prepare._writing")), "nothing left half-written");
+  }
+
+  @Test
+  void theInputIsReadOnce() throws Exception {
+    StringBuilder text = new StringBuilder("user_id,product_id,weight\n");
+    int rows = 3_000;
+    for (int i = 0; i < rows; i++) {
+      text.append(i % 101).append(',').append(i % 53).append(",1\n");
+    }
+    Path in = input(text.toString());
+    LongAdder recordsRead = new LongAdder();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          recordsRead.add(end.taskMetrics().inputMetrics().recordsRead());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    // The CSV once (and its header line per file, for the column names), then the three Parquet outputs
+    // once each for the summary line. A second pass over the CSV would add another 3,000.
+    long outputRows = 101 + 53 + spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count();
+    long csvRecords = recordsRead.sum() - outputRows;
+    assertTrue(csvRecords >= rows && csvRecords < rows + 100, "CSV records read: " + csvRecords);
   }
 
   @Test
