@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -19,11 +18,7 @@ import java.util.concurrent.Future;
 final class BackgroundSync implements AutoCloseable {
 
   private final FileChannel channel;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "recsv-merge-sync");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService thread = DaemonThreads.pool(1, "recsv-merge-sync");
   private Future<?> running;
   private long requestedAt;
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -22,11 +21,7 @@ final class ConcurrentWrites {
   private ConcurrentWrites() {}
 
   static void run(Write... writes) throws IOException {
-    ExecutorService threads = Executors.newFixedThreadPool(writes.length, r -> {
-      Thread t = new Thread(r, "recsv-merge-write");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads = DaemonThreads.pool(writes.length, "recsv-merge-write");
     try {
       List<Future<Void>> running = new ArrayList<>();
       for (Write write : writes) {

@@ -38,9 +38,7 @@ record Journal(
     try (OutputStream out = fs.create(temp, true)) {
       JSON.writeValue(out, this);
     }
-    if (!fs.rename(temp, new Path(staging, FILE))) {
-      throw new IOException("cannot rename " + temp + " into place");
-    }
+    Renames.move(fs, temp, new Path(staging, FILE));
   }
 
   static Journal read(FileSystem fs, Path staging) throws IOException {

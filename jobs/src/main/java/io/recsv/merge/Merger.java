@@ -215,17 +215,17 @@ public final class Merger {
     Path merged = new Path(stagedParts, MERGED);
     boolean partsVerified = staged.partsVerified();
     if (staged.header() != null) {  // a first attempt knows where things are: no probing
-      rename(fs, new Path(journal.exportParts()), stagedParts);
+      Renames.move(fs, new Path(journal.exportParts()), stagedParts);
       step(MergeStep.PARTS_STAGED);
-      rename(fs, staged.header(), merged);  // concat's target must be in the parts' directory
+      Renames.move(fs, staged.header(), merged);  // concat's target must be in the parts' directory
       step(MergeStep.HEADER_WRITTEN);
       concatParts(fs, merged, stagedParts, journal);
     } else {
-      Resumed resumed = resumeConcat(fs, journal, staging, target);
-      if (resumed == Resumed.PUBLISHED) {
+      InterruptedConcat.State state = InterruptedConcat.find(fs, journal, staging, target);
+      if (state == InterruptedConcat.State.PUBLISHED) {
         return verifyConcat(fs, target, journal, PUBLISHED_MISMATCH);  // published before the crash
       }
-      if (resumed == Resumed.PARTS_LEFT) {
+      if (state == InterruptedConcat.State.PARTS_LEFT) {
         if (verifyChecksum) {  // check the parts before concat consumes them
           partsVerified = PartChecksums.verify(fs, stagedParts, journal.parts(), "delete " + staging
               + " (it holds the parts of the interrupted merge), then re-run 'export' and 'merge'");
@@ -243,54 +243,6 @@ public final class Merger {
     Renames.replace(fs, merged, target);
     step(MergeStep.PUBLISHED);
     return verifiedBy;
-  }
-
-  private enum Resumed { PARTS_LEFT, MERGED, PUBLISHED }
-
-  /**
-   * Where an interrupted concat merge stands, with the parts moved into the staging directory if they were not
-   * yet. concat is atomic: either every part is still there, or none is and they are in the merged file.
-   */
-  private static Resumed resumeConcat(FileSystem fs, Journal journal, Path staging, Path target)
-      throws IOException {
-    Path stagedParts = new Path(staging, STAGED_PARTS);
-    Path exportParts = new Path(journal.exportParts());
-    if (!fs.exists(stagedParts)) {
-      if (fs.exists(exportParts)) {
-        rename(fs, exportParts, stagedParts);
-      } else if (fs.exists(target)) {
-        return Resumed.PUBLISHED;
-      } else {
-        throw new UserError("cannot resume the merge in " + staging + ": neither " + exportParts + " nor "
-            + stagedParts + " exists; delete " + staging + " and re-run 'export' and 'merge'");
-      }
-    }
-    boolean partsLeft = !journal.parts().isEmpty()
-        && fs.exists(new Path(stagedParts, journal.parts().get(0).name()));
-    if (partsLeft) {
-      Set<String> present = new HashSet<>();  // one listing, not an RPC per part
-      for (FileStatus status : fs.listStatus(stagedParts)) {
-        present.add(status.getPath().getName());
-      }
-      for (PlannedPart part : journal.parts()) {
-        if (!present.contains(part.name())) {
-          throw new UserError("cannot resume the merge in " + staging + ": part " + new Path(stagedParts,
-              part.name()) + " is missing");
-        }
-      }
-      return Resumed.PARTS_LEFT;
-    }
-    if (fs.exists(new Path(stagedParts, MERGED))) {
-      return Resumed.MERGED;
-    }
-    if (fs.exists(target)) {
-      return Resumed.PUBLISHED;
-    }
-    if (journal.parts().isEmpty()) {
-      return Resumed.PARTS_LEFT;  // every part was empty: only the header to write
-    }
-    throw new UserError("cannot resume the merge in " + staging + ": its parts, its merged file and " + target
-        + " are all missing; delete " + staging + " and re-run 'export' and 'merge'");
   }
 
   private static void concatParts(FileSystem fs, Path merged, Path stagedParts, Journal journal)
@@ -465,12 +417,6 @@ public final class Merger {
     String rootText = root.toString().endsWith("/") ? root.toString() : root + "/";
     if (!target.toString().startsWith(rootText)) {
       throw new UserError("merge.output " + target + " is outside merge.output-root " + root);
-    }
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new IOException("cannot move " + from + " to " + to);
     }
   }
 }

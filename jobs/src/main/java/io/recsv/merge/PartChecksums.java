@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;
@@ -37,11 +36,7 @@ final class PartChecksums {
     if (parts.isEmpty()) {
       return true;
     }
-    ExecutorService threads = Executors.newFixedThreadPool(Math.min(THREADS, parts.size()), r -> {
-      Thread t = new Thread(r, "recsv-merge-checksum");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads = DaemonThreads.pool(Math.min(THREADS, parts.size()), "recsv-merge-checksum");
     try {
       List<Future<FileChecksum>> asked = new ArrayList<>();
       for (PlannedPart part : parts) {

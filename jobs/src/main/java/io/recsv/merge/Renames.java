@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
-/** Atomic rename that replaces the target, on each kind of file system. */
+/** Atomic renames, on each kind of file system. */
 final class Renames {
 
   private Renames() {}
@@ -22,6 +22,13 @@ final class Renames {
     } else {
       // HDFS: one NameNode operation, atomic with OVERWRITE.
       FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(source, target, Options.Rename.OVERWRITE);
+    }
+  }
+
+  /** Renames to a path that does not exist yet; fails, naming both, if the file system refuses. */
+  static void move(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("cannot move " + from + " to " + to);
     }
   }
 }
