@@ -22,20 +22,24 @@ import org.apache.spark.sql.SparkSession;
  * Exact top-k for every user, with no cross join and no shuffle: the item factors go to every task once (a
  * broadcast of contiguous float matrices), each task scores its users a block at a time against them
  * ({@link BlockKernel}) and emits exactly k rows per user (fewer only when the catalogue, less the user's
- * seen items, is smaller). When the item factors exceed the broadcast budget they are cut into slices that
- * every user block visits in turn, merging into the same per-user top-k.
+ * seen items, is smaller). When the item factors exceed the broadcast budget they are cut into slices, and a
+ * task takes a group of user blocks over one slice after the other, merging into the same per-user top-k:
+ * it works on one slice at a time, fetched once per group rather than once per block.
  */
 final class BlockedScorer {
 
   private final int k;
   private final int userBlockSize;
+  private final int usersPerSlicePass;
   private final long itemBudgetBytes;
   private final Normalization normalization;
   private final String modelPath;
 
-  BlockedScorer(int k, int userBlockSize, long itemBudgetBytes, Normalization normalization, String modelPath) {
+  BlockedScorer(int k, int userBlockSize, int usersPerSlicePass, long itemBudgetBytes, Normalization normalization,
+      String modelPath) {
     this.k = k;
     this.userBlockSize = userBlockSize;
+    this.usersPerSlicePass = usersPerSlicePass;
     this.itemBudgetBytes = itemBudgetBytes;
     this.normalization = normalization;
     this.modelPath = modelPath;
@@ -55,24 +59,27 @@ final class BlockedScorer {
       users = users.join(seenLists, users.col("id").equalTo(seenLists.col("id")), "left_outer")
           .select(users.col("id"), users.col("features"), seenLists.col("seen"));
     }
-    Task task = new Task(k, userBlockSize, rank, normalization, modelPath, excludeSeen, slices);
+    // One slice: stream the users a block at a time. Several: hold a group of blocks while passing them over
+    // each slice in turn.
+    int blocksPerGroup = slices.size() == 1 ? 1 : Math.max(1, usersPerSlicePass / userBlockSize);
+    Task task = new Task(k, userBlockSize, blocksPerGroup, rank, normalization, modelPath, excludeSeen, slices);
     MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
     return TopRows.explode(users.mapPartitions(scoreUsers, Encoders.row(TopRows.LISTS)));
   }
 
   /** What every task needs, shipped with the closure. */
-  private record Task(int k, int blockSize, int rank, Normalization normalization, String modelPath,
-      boolean excludeSeen, List<Broadcast<ItemSlice>> slices) implements java.io.Serializable {}
+  private record Task(int k, int blockSize, int blocksPerGroup, int rank, Normalization normalization,
+      String modelPath, boolean excludeSeen, List<Broadcast<ItemSlice>> slices) implements java.io.Serializable {}
 
-  /** One partition's users, scored a block at a time; yields each block's rows before reading the next. */
+  /**
+   * One partition's users, scored a group of blocks at a time (one block unless items are sliced); yields the
+   * group's rows before reading the next.
+   */
   private static final class UserBlocks implements Iterator<Row> {
     private final Task task;
     private final Iterator<Row> rows;
     private final BlockKernel kernel = new BlockKernel();
-    private final float[] factors;
-    private final int[] ids;
-    private final int[][] seenBlock;
-    private final TopK[] tops;
+    private final UserBlock[] group;
     private final int[] outItems;
     private final float[] outScores;
     private final List<Row> buffer = new ArrayList<>();
@@ -81,10 +88,10 @@ final class BlockedScorer {
     UserBlocks(Task task, Iterator<Row> rows) {
       this.task = task;
       this.rows = rows;
-      this.factors = new float[task.blockSize() * task.rank()];
-      this.ids = new int[task.blockSize()];
-      this.seenBlock = task.excludeSeen() ? new int[task.blockSize()][] : null;
-      this.tops = newTops(task.blockSize(), task.k());
+      this.group = new UserBlock[task.blocksPerGroup()];
+      for (int b = 0; b < group.length; b++) {
+        group[b] = new UserBlock(task);
+      }
       this.outItems = new int[task.k()];
       this.outScores = new float[task.k()];
     }
@@ -97,7 +104,7 @@ final class BlockedScorer {
       buffer.clear();
       next = 0;
       while (buffer.isEmpty() && rows.hasNext()) {
-        scoreBlock();
+        scoreGroup();
       }
       return !buffer.isEmpty();
     }
@@ -110,25 +117,54 @@ final class BlockedScorer {
       return buffer.get(next++);
     }
 
-    private void scoreBlock() {
+    private void scoreGroup() {
+      int blocks = 0;
+      while (blocks < group.length && rows.hasNext()) {
+        group[blocks++].read(rows, task);
+      }
+      for (Broadcast<ItemSlice> broadcast : task.slices()) {
+        ItemSlice slice = broadcast.value();
+        for (int b = 0; b < blocks; b++) {
+          kernel.score(group[b].factors, group[b].count, slice, group[b].tops, group[b].seen);
+        }
+      }
+      for (int b = 0; b < blocks; b++) {
+        UserBlock block = group[b];
+        for (int u = 0; u < block.count; u++) {
+          int n = block.tops[u].drainSorted(outItems, outScores);
+          buffer.add(TopRows.list(block.ids[u], outItems, outScores, n, task.normalization()));
+        }
+      }
+    }
+  }
+
+  /** Up to blockSize users: their factors (user-major), ids, seen items and top-k so far. */
+  private static final class UserBlock {
+    final float[] factors;
+    final int[] ids;
+    final int[][] seen;
+    final TopK[] tops;
+    int count;
+
+    UserBlock(Task task) {
+      factors = new float[task.blockSize() * task.rank()];
+      ids = new int[task.blockSize()];
+      seen = task.excludeSeen() ? new int[task.blockSize()][] : null;
+      tops = newTops(task.blockSize(), task.k());
+    }
+
+    void read(Iterator<Row> rows, Task task) {
       int rank = task.rank();
-      int count = 0;
+      count = 0;
       while (count < task.blockSize() && rows.hasNext()) {
         Row row = rows.next();
         ids[count] = Factors.copy(row, factors, count * rank, rank, task.modelPath(), "user");
-        if (seenBlock != null) {
+        if (seen != null) {
           List<Integer> s = row.isNullAt(2) ? List.of() : row.getList(2);
-          seenBlock[count] = s.stream().mapToInt(Integer::intValue).toArray();
+          seen[count] = s.stream().mapToInt(Integer::intValue).toArray();
         }
         tops[count].clear();
         count++;
-      }
-      for (Broadcast<ItemSlice> slice : task.slices()) {
-        kernel.score(factors, count, slice.value(), tops, seenBlock);
-      }
-      for (int u = 0; u < count; u++) {
-        int n = tops[u].drainSorted(outItems, outScores);
-        buffer.add(TopRows.list(ids[u], outItems, outScores, n, task.normalization()));
       }
     }
   }

@@ -33,6 +33,7 @@ public final class ScoreJob implements Stage {
   private final Normalization normalization;
   private final boolean excludeSeen;
   private final int userBlockSize;
+  private final int usersPerSlicePass;
   private final long itemBudgetBytes;
 
   public ScoreJob(Config config) {
@@ -45,6 +46,7 @@ public final class ScoreJob implements Stage {
     this.normalization = Normalization.from(s);
     this.excludeSeen = s.bool("score.exclude-seen");
     this.userBlockSize = s.intAtLeast("score.user-block-size", 1);
+    this.usersPerSlicePass = s.intAtLeast("score.users-per-slice-pass", 1);
     this.itemBudgetBytes = s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L;
     if (excludeSeen && "mllib".equals(method)) {
       throw new UserError("score.exclude-seen = true needs score.method = blocked (MLlib cannot exclude items)");
@@ -80,7 +82,7 @@ public final class ScoreJob implements Stage {
       seen = spark.read().parquet(Outputs.require(conf, interactionsPath, "prepare").toString())
           .select("user_index", "product_index");
     }
-    return new BlockedScorer(k, userBlockSize, itemBudgetBytes, normalization, modelPath)
+    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization, modelPath)
         .score(spark, model, seen);
   }
 }
