@@ -61,6 +61,13 @@ final class LocalPipeline {
     return ConfigLoader.load(files, overrides);
   }
 
+  /** Constructs every stage, so that each validates its settings, without running any. */
+  void check(List<String> stages, Config config) {
+    for (String name : stages) {
+      Stages.create(name, config);
+    }
+  }
+
   /** Runs the stages in order; returns each stage's seconds. Constructs (validates) all before running any. */
   Map<String, Double> run(List<String> stages, Config config, StageListener listener) throws Exception {
     Map<String, Stage> jobs = new LinkedHashMap<>();

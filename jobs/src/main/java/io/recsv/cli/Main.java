@@ -161,18 +161,13 @@ public final class Main {
     LocalPipeline pipeline = new LocalPipeline(home);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;
+    Path demoInput = null;
     if (demo) {
       if (o.get("--output") != null) {
         throw new UserError("run: --output needs --input (the demo publishes under --work)");
       }
       String work = o.get("--work", "recsv-work");
-      Path demoInput = Path.of(work).toAbsolutePath().resolve("demo-input/interactions.csv");
-      if (!Files.exists(demoInput)) {
-        Files.createDirectories(demoInput.getParent());
-        long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput.toString());
-        out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
-            rows, demoInput);
-      }
+      demoInput = Path.of(work).toAbsolutePath().resolve("demo-input/interactions.csv");
       overrides.add(0, "prepare.input=" + demoInput);
       overrides.add(0, "merge.overwrite=true");
       if (o.get("--run-id") == null) {
@@ -182,6 +177,13 @@ public final class Main {
     overrides.addAll(o.overrides);
     Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
     List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
+    pipeline.check(stages, config);  // a mistake in the config fails now, before any data is generated
+    if (demoInput != null && !Files.exists(demoInput)) {
+      Files.createDirectories(demoInput.getParent());
+      long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput.toString());
+      out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
+          rows, demoInput);
+    }
     Map<String, Double> seconds = pipeline.run(stages, config, progress());
     if (stages.contains("merge")) {
       summary(config, seconds);

@@ -48,6 +48,14 @@ class MainTest {
   }
 
   @Test
+  void aMistypedValueFailsTheDemoBeforeAnythingIsGenerated() {
+    UserError e = assertThrows(UserError.class, () -> main.run(List.of("run", "--work", work.toString(),
+        "-D", "merge.sync=maybe")));
+    assertTrue(e.getMessage().contains("'merge.sync'") && e.getMessage().contains("boolean"), e.getMessage());
+    assertTrue(!Files.exists(work.resolve("demo-input")), "no demo dataset generated");
+  }
+
+  @Test
   void unknownStageAndOptionAreUserErrors() {
     UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "scroe", "--work", work.toString())));
     assertTrue(e.getMessage().contains("scroe") && e.getMessage().contains("prepare, train"), e.getMessage());
