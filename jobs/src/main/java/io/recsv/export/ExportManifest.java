@@ -3,6 +3,7 @@ package io.recsv.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.UserError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
  * What export wrote, counted while writing: per part its rows, users, bytes and CRC32C. Merge verifies the
@@ -48,13 +50,18 @@ public record ExportManifest(
   }
 
   public static ExportManifest read(Configuration conf, Path file) throws IOException {
-    FileSystem fs = file.getFileSystem(conf);
-    if (!fs.exists(file)) {
-      throw new UserError("export manifest " + file + " is missing: run the 'export' stage of this run first");
-    }
+    return read(file.getFileSystem(conf), file);
+  }
+
+  /** Reads it with a client the caller already has (the merge's: one connection, not two). */
+  public static ExportManifest read(FileSystem fs, Path file) throws IOException {
     ExportManifest manifest;
     try (InputStream in = fs.open(file)) {
       manifest = JSON.readValue(in, ExportManifest.class);
+    } catch (FileNotFoundException e) {
+      throw new UserError("export manifest " + file + " is missing: run the 'export' stage of this run first");
+    } catch (AccessControlException e) {
+      throw new UserError("permission denied reading export manifest " + file + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UserError("export manifest " + file + " is not valid: " + e.getMessage(), e);
     }

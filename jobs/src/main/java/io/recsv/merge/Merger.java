@@ -107,7 +107,8 @@ public final class Merger {
         LOG.info("resuming the interrupted merge of export {} into {}", journal.exportId(), target);
         return finish(fs, journal, staging, target, Staged.NONE);
       }
-      ExportManifest manifest = ExportManifest.read(conf, new Path(exportDir, ExportManifest.FILE));
+      ExportManifest manifest = ExportManifest.read(partsFileSystem(fs, exportDir),
+          new Path(exportDir, ExportManifest.FILE));
       CsvManifest published = fs.exists(target) ? CsvManifest.readIfExists(fs, target) : null;
       if (published != null && published.exportId().equals(manifest.exportId())
           && fs.getFileStatus(target).getLen() == published.bytes()) {
