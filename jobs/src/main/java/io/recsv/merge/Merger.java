@@ -8,14 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -30,23 +27,26 @@ import org.apache.logging.log4j.Logger;
  * Merges export's CSV parts into one published CSV, without Spark: on HDFS by {@code concat} (a NameNode
  * edit, no data moved), elsewhere by a streamed copy.
  * <p>Everything happens in a staging directory beside the final path ({@code .<name>.merging/}), on the same
- * file system: the plan is journaled there first; for concat the parts directory is moved in, a header file
- * is written beside the parts and the parts are concatenated onto it. The result is verified (length, and
- * CRC32C against the checksums export computed) and only then renamed to its final name; the manifest
- * follows. A crash at any point leaves a state that a rerun recognises and completes, byte-identical, with
- * nothing lost and no re-export; a rerun after success does nothing.
+ * file system. First, at once: the plan is journaled there, the manifest and (for concat) a header file are
+ * written there, and the parts' HDFS checksums are compared with export's. Then, for concat, the parts
+ * directory and the header file are moved beside each other and the parts concatenated onto the header. The
+ * result is verified (length, and CRC32C against the checksums export computed) and only then renamed to its
+ * final name; the manifest follows. A crash at any point leaves a state that a rerun recognises and
+ * completes, byte-identical, with nothing lost and no re-export; a rerun after success does nothing.
  */
 public final class Merger {
 
   private static final Logger LOG = LogManager.getLogger(Merger.class);
+  /** Names in the staging directory. */
   static final String MERGED = "merged.csv";
   static final String STAGED_PARTS = "parts";
+  static final String STAGED_HEADER = "header.csv";
+  static final String STAGED_MANIFEST = "manifest.json";
   static final String PUBLISHED_MARKER = "_published";
+  /** How the checksum was established, as the manifest says. */
   private static final String COPY_VERIFIED = "computed while copying";
   private static final String CONCAT_VERIFIED = "hdfs COMPOSITE_CRC";
   private static final String PARTS_VERIFIED = "hdfs COMPOSITE_CRC of every part";
-  static final String STAGED_HEADER = "header.csv";
-  static final String STAGED_MANIFEST = "manifest.json";
   private static final String PUBLISHED_MISMATCH =
       "the published file does not match its export; re-run 'export', then 'merge' with merge.overwrite=true";
 
