@@ -109,13 +109,14 @@ public final class Merger {
       }
       ExportManifest manifest = ExportManifest.read(partsFileSystem(fs, exportDir),
           new Path(exportDir, ExportManifest.FILE));
-      CsvManifest published = fs.exists(target) ? CsvManifest.readIfExists(fs, target) : null;
+      boolean targetExists = fs.exists(target);
+      CsvManifest published = targetExists ? CsvManifest.readIfExists(fs, target) : null;
       if (published != null && published.exportId().equals(manifest.exportId())
           && fs.getFileStatus(target).getLen() == published.bytes()) {
         LOG.info("{} is already published from export {}; nothing to do", target, manifest.exportId());
         return published;
       }
-      if (fs.exists(target) && !overwrite) {
+      if (targetExists && !overwrite) {
         throw new UserError("output " + target + " already exists; set merge.overwrite=true to replace it");
       }
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);

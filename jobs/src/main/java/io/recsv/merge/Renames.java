@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /** Atomic renames, on each kind of file system. */
 final class Renames {
@@ -19,8 +20,11 @@ final class Renames {
       // rename(2): atomic, replaces the target.
       Files.move(local.pathToFile(source).toPath(), local.pathToFile(target).toPath(),
           StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else if (fs instanceof DistributedFileSystem hdfs) {
+      // HDFS: one NameNode operation, atomic with OVERWRITE, on the caller's client (a FileContext would open
+      // a client of its own for every rename).
+      hdfs.rename(source, target, Options.Rename.OVERWRITE);
     } else {
-      // HDFS: one NameNode operation, atomic with OVERWRITE.
       FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(source, target, Options.Rename.OVERWRITE);
     }
   }
