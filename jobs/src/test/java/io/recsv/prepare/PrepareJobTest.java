@@ -33,6 +33,12 @@ class PrepareJobTest {
     return p;
   }
 
+  /** The error prepare stops with on this input. */
+  private UserError refused(Path in) {
+    return assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+  }
+
   private Map<Long, Integer> dictionary(String name, String id, String index) {
     Map<Long, Integer> map = new HashMap<>();
     for (Row r : spark.read().parquet(work.resolve("test/prepare/" + name).toString()).collectAsList()) {
@@ -81,8 +87,7 @@ class PrepareJobTest {
   @Test
   void invalidIdFailsNamingFileLineAndValueAndWritesNothing() throws Exception {
     Path in = input("user_id,product_id,weight\n1,2,1\n3,4,1\n5,abc,1\n6,12.5,1\n");
-    UserError e = assertThrows(UserError.class,
-        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    UserError e = refused(in);
     assertTrue(e.getMessage().contains("in.csv line 4"), e.getMessage());
     assertTrue(e.getMessage().contains("product_id 'abc' is not a 64-bit integer"), e.getMessage());
     assertTrue(e.getMessage().contains("2 invalid rows"), e.getMessage());
@@ -124,20 +129,17 @@ class PrepareJobTest {
   @Test
   void idBeyondLongRangeAndBadWeightAreRefused() throws Exception {
     Path in = input("user_id,product_id,weight\n1,99999999999999999999,1\n");
-    UserError e = assertThrows(UserError.class,
-        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    UserError e = refused(in);
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     Path in2 = input("user_id,product_id,weight\n1,2,NaN\n1,3,\n");
-    UserError e2 = assertThrows(UserError.class,
-        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in2)).run(spark));
+    UserError e2 = refused(in2);
     assertTrue(e2.getMessage().contains("weight") && e2.getMessage().contains("line 2"), e2.getMessage());
   }
 
   @Test
   void missingColumnNamesTheColumnsFound() throws Exception {
     Path in = input("user,item,weight\n1,2,1\n");
-    UserError e = assertThrows(UserError.class,
-        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark));
+    UserError e = refused(in);
     assertTrue(e.getMessage().contains("no column 'user_id'") && e.getMessage().contains("user,item,weight"),
         e.getMessage());
   }
