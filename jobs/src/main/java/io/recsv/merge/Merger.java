@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
@@ -155,21 +157,18 @@ public final class Merger {
     Path manifestPath = new Path(staging, STAGED_MANIFEST);
     CsvManifest manifest = manifestFor(journal, concat ? verifiedBy(verifyChecksum, PARTS_VERIFIED)
         : verifiedBy(true, COPY_VERIFIED));
+    List<Concurrently.Task> tasks = new ArrayList<>();
+    tasks.add(() -> journal.write(fs, staging));
+    tasks.add(() -> manifest.write(fs, manifestPath, permission));
+    if (concat) {
+      tasks.add(() -> writeHeader(fs, header, journal.header(), headerBlockSize(fs, journal, staging), staging));
+    }
+    if (checkParts) {
+      tasks.add(() -> partsVerified.set(PartChecksums.verify(fs, new Path(journal.exportParts()), journal.parts(),
+          "re-run the 'export' stage")));
+    }
     try {
-      ConcurrentWrites.run(
-          () -> journal.write(fs, staging),
-          () -> manifest.write(fs, manifestPath, permission),
-          () -> {
-            if (concat) {
-              writeHeader(fs, header, journal.header(), headerBlockSize(fs, journal, staging), staging);
-            }
-          },
-          () -> {
-            if (checkParts) {
-              partsVerified.set(PartChecksums.verify(fs, new Path(journal.exportParts()), journal.parts(),
-                  "re-run the 'export' stage"));
-            }
-          });
+      Concurrently.run(tasks);
     } catch (IOException | RuntimeException e) {
       fs.delete(staging, true);
       throw e;
@@ -182,9 +181,9 @@ public final class Merger {
     String verifiedBy = "concat".equals(journal.strategy())
         ? concat(fs, journal, staging, target, staged)
         : copy(fs, journal, staging, target);
-    if (fs.getFileStatus(target).getLen() != journal.expectedBytes()) {
-      throw new IOException(target + " has " + fs.getFileStatus(target).getLen() + " bytes, expected "
-          + journal.expectedBytes());
+    long published = fs.getFileStatus(target).getLen();
+    if (published != journal.expectedBytes()) {
+      throw new IOException(target + " has " + published + " bytes, expected " + journal.expectedBytes());
     }
     CsvManifest manifest;
     if (staged.manifest() != null && verifiedBy.equals(staged.manifest().checksum().verifiedBy())) {

@@ -8,32 +8,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Runs a few independent file writes at the same time and returns when all are done. Used for the small files
- * of a merge, whose cost on HDFS is waiting, not work. The first failure is thrown, after every write ended.
+ * Runs a few independent file system calls at the same time and returns when all are done. Used for the merge's
+ * small files and checksum requests, whose cost on HDFS is waiting for round trips, not work. The first failure
+ * is thrown, after every task ended.
  */
-final class ConcurrentWrites {
+final class Concurrently {
 
   @FunctionalInterface
-  interface Write {
+  interface Task {
     void run() throws IOException;
   }
 
-  private ConcurrentWrites() {}
+  private Concurrently() {}
 
-  static void run(Write... writes) throws IOException {
-    ExecutorService threads = DaemonThreads.pool(writes.length, "recsv-merge-write");
+  static void run(List<Task> tasks) throws IOException {
+    ExecutorService threads = DaemonThreads.pool(tasks.size(), "recsv-merge-io");
     try {
       List<Future<Void>> running = new ArrayList<>();
-      for (Write write : writes) {
+      for (Task task : tasks) {
         running.add(threads.submit(() -> {
-          write.run();
+          task.run();
           return null;
         }));
       }
       Throwable failed = null;
-      for (Future<Void> write : running) {
+      for (Future<Void> task : running) {
         try {
-          write.get();
+          task.get();
         } catch (ExecutionException e) {
           if (failed == null) {
             failed = e.getCause();
@@ -42,7 +43,7 @@ final class ConcurrentWrites {
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IOException("interrupted while writing the merge's files", e);
+          throw new IOException("interrupted while waiting for the merge's file system calls", e);
         }
       }
       if (failed instanceof IOException io) {
