@@ -5,11 +5,11 @@ package io.recsv.merge;
  * of them were reached, so that it finishes the job instead of starting over; tests inject a crash after each.
  */
 public enum MergeStep {
-  /** The staging directory and its journal exist; nothing else was touched. */
+  /** The staging directory holds the journal, the staged manifest and header; the export is untouched. */
   PLANNED,
   /** (concat) The export's parts directory was moved into the staging directory. */
   PARTS_STAGED,
-  /** (concat) The header file, the concat target, was written beside the parts. */
+  /** (concat) The header file, the concat target, is beside the parts (moved there, or written on a rerun). */
   HEADER_WRITTEN,
   /** The merged file is complete in the staging directory (concat done, or copy done). */
   MERGED,
