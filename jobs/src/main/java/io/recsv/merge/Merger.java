@@ -181,10 +181,7 @@ public final class Merger {
     String verifiedBy = "concat".equals(journal.strategy())
         ? concat(fs, journal, staging, target, staged)
         : copy(fs, journal, staging, target);
-    long published = fs.getFileStatus(target).getLen();
-    if (published != journal.expectedBytes()) {
-      throw new IOException(target + " has " + published + " bytes, expected " + journal.expectedBytes());
-    }
+    checkLength(fs, target, journal, PUBLISHED_MISMATCH);
     CsvManifest manifest;
     if (staged.manifest() != null && verifiedBy.equals(staged.manifest().checksum().verifiedBy())) {
       manifest = staged.manifest();
@@ -237,8 +234,13 @@ public final class Merger {
       }
     }
     step(MergeStep.MERGED);
-    String verifiedBy = partsVerified ? verifyLength(fs, merged, journal, PARTS_VERIFIED)
-        : verifyConcat(fs, merged, journal, "nothing was published");
+    String verifiedBy;
+    if (partsVerified) {  // the parts' checksums matched before concat linked their blocks in
+      checkLength(fs, merged, journal, "nothing was published");
+      verifiedBy = verifiedBy(true, PARTS_VERIFIED);
+    } else {
+      verifiedBy = verifyConcat(fs, merged, journal, "nothing was published");
+    }
     step(MergeStep.VERIFIED);
     fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
@@ -305,14 +307,13 @@ public final class Merger {
     }
   }
 
-  private static String verifyLength(FileSystem fs, Path merged, Journal journal, String checksumVerifiedBy)
-      throws IOException {
-    long length = fs.getFileStatus(merged).getLen();
+  /** The file must have the length the journal expects: header plus every part. */
+  private static void checkLength(FileSystem fs, Path file, Journal journal, String onMismatch) throws IOException {
+    long length = fs.getFileStatus(file).getLen();
     if (length != journal.expectedBytes()) {
-      throw new IOException(merged + " has " + length + " bytes, expected " + journal.expectedBytes()
-          + "; nothing was published");
+      throw new IOException(file + " has " + length + " bytes, expected " + journal.expectedBytes() + "; "
+          + onMismatch);
     }
-    return verifiedBy(true, checksumVerifiedBy);
   }
 
   /**
@@ -320,11 +321,7 @@ public final class Merger {
    * COMPOSITE_CRC) against the one composed from export's checksums. Returns how it was verified.
    */
   private String verifyConcat(FileSystem fs, Path merged, Journal journal, String onMismatch) throws IOException {
-    long length = fs.getFileStatus(merged).getLen();
-    if (length != journal.expectedBytes()) {
-      throw new IOException(merged + " has " + length + " bytes, expected " + journal.expectedBytes() + "; "
-          + onMismatch);
-    }
+    checkLength(fs, merged, journal, onMismatch);
     if (!verifyChecksum) {
       return verifiedBy(false, "");
     }
