@@ -1,6 +1,8 @@
 package io.recsv;
 
 import com.typesafe.config.Config;
+import io.recsv.common.Lineage;
+import io.recsv.common.RunLayout;
 import io.recsv.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,21 @@ public final class TestSpark {
         "merge.output-root=" + work.resolve("published")));
     all.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(List.of(), all);
+  }
+
+  /**
+   * Records lineage for outputs a test made by hand in the run of {@code config}: each stage in order, each made
+   * from the one before, as if the pipeline had written them.
+   */
+  public static void lineage(Config config, String... stages) throws java.io.IOException {
+    RunLayout layout = RunLayout.of(config);
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    List<Lineage> chain = new ArrayList<>();
+    for (String stage : stages) {
+      Lineage l = Lineage.of(stage, layout, config, chain, null);
+      l.write(fs, layout.stageDir(stage));
+      chain = List.of(l);
+    }
   }
 
   /** The repository root (where shared/ is a sibling), from surefire's property or the working directory. */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.typesafe.config.Config;
 import io.recsv.cli.Generator;
+import io.recsv.common.RunLayout;
 import io.recsv.common.SparkSessions;
 import io.recsv.config.ConfigLoader;
 import io.recsv.prepare.PrepareJob;
@@ -67,7 +68,7 @@ public final class ScoreBench {
     Config config = ConfigLoader.load(List.of(), overrides);
     SparkSession spark = SparkSessions.create(config, "recsv-bench-score");
     try {
-      Path model = work.resolve(runId).resolve("train").resolve(TrainJob.MODEL);
+      Path model = Path.of(RunLayout.of(config).model().toString());
       if (!Files.isDirectory(model)) {
         Files.createDirectories(work);
         if (!Files.exists(input)) {

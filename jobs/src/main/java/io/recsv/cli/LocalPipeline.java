@@ -3,6 +3,7 @@ package io.recsv.cli;
 import com.typesafe.config.Config;
 import io.recsv.common.SparkSessions;
 import io.recsv.common.Stage;
+import io.recsv.common.StageRunner;
 import io.recsv.config.ConfigLoader;
 import io.recsv.workflow.WorkflowDefinition;
 import java.nio.file.Files;
@@ -68,35 +69,26 @@ final class LocalPipeline {
     }
   }
 
-  /** Runs the stages in order; returns each stage's seconds. Constructs (validates) all before running any. */
-  Map<String, Double> run(List<String> stages, Config config, StageListener listener) throws Exception {
+  /**
+   * Runs the stages in order under the run's lock; returns each stage's seconds. Constructs (validates) all and
+   * checks what can be checked before running any. {@code reusedMustMatchConfig}: earlier stages' outputs that
+   * are reused must have been made with today's settings and input ({@code run --from}), not only chain.
+   */
+  Map<String, Double> run(List<String> stages, Config config, StageRunner.Listener listener, String command,
+      boolean reusedMustMatchConfig) throws Exception {
     Map<String, Stage> jobs = new LinkedHashMap<>();
     for (String name : stages) {
       jobs.put(name, Stages.create(name, config));
     }
-    Map<String, Double> seconds = new LinkedHashMap<>();
+    StageRunner runner = new StageRunner(config, jobs, command, reusedMustMatchConfig);
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();  // tests share theirs
     SparkSession spark = SparkSessions.create(config, "recsv");
     try {
-      for (Map.Entry<String, Stage> job : jobs.entrySet()) {
-        listener.starting(job.getKey());
-        long t0 = System.nanoTime();
-        String summary = job.getValue().run(spark);
-        double s = (System.nanoTime() - t0) / 1e9;
-        seconds.put(job.getKey(), s);
-        listener.finished(job.getKey(), summary, s);
-      }
+      return runner.run(spark, listener);
     } finally {
       if (ownSession) {
         spark.stop();
       }
     }
-    return seconds;
-  }
-
-  interface StageListener {
-    void starting(String stage);
-
-    void finished(String stage, String summary, double seconds);
   }
 }

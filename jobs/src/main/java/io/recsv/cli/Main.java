@@ -1,6 +1,8 @@
 package io.recsv.cli;
 
 import com.typesafe.config.Config;
+import io.recsv.common.IoErrors;
+import io.recsv.common.StageRunner;
 import io.recsv.common.UserError;
 import io.recsv.merge.CsvManifest;
 import io.recsv.bench.MergeBench;
@@ -86,6 +88,9 @@ public final class Main {
   /** One line for the user; the stack trace only with --verbose. */
   static int report(Throwable t, boolean verbose) {
     UserError user = userError(t);
+    if (user == null) {
+      user = IoErrors.userErrorFor(t);  // permission denied, no space left: the user can fix those
+    }
     if (user != null) {
       System.err.println("recsv: " + user.getMessage());
     } else {
@@ -158,6 +163,10 @@ public final class Main {
   }
 
   private int runPipeline(Options o) throws Exception {
+    if (!o.positional.isEmpty()) {
+      throw new UserError("run: unexpected argument '" + o.positional.get(0) + "' (options are --name value;"
+          + " see recsv run --help)");
+    }
     LocalPipeline pipeline = new LocalPipeline(home);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;
@@ -184,7 +193,7 @@ public final class Main {
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
-    Map<String, Double> seconds = pipeline.run(stages, config, progress());
+    Map<String, Double> seconds = pipeline.run(stages, config, progress(), "recsv run", true);
     if (stages.contains("merge")) {
       summary(config, seconds);
     }
@@ -201,7 +210,7 @@ public final class Main {
     Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
     String stage = o.positional.get(0);
     pipeline.stagesFrom(stage);  // validates the name against the workflow
-    pipeline.run(List.of(stage), config, progress());
+    pipeline.run(List.of(stage), config, progress(), "recsv stage " + stage, false);
     return 0;
   }
 
@@ -243,8 +252,8 @@ public final class Main {
     return 0;
   }
 
-  private LocalPipeline.StageListener progress() {
-    return new LocalPipeline.StageListener() {
+  private StageRunner.Listener progress() {
+    return new StageRunner.Listener() {
       @Override
       public void starting(String stage) {
         out.printf("[%s] running...%n", stage);

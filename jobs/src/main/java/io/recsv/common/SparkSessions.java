@@ -5,8 +5,14 @@ import com.typesafe.config.ConfigValue;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** Creates the Spark session a stage runs in, from the {@code spark.*} keys. */
+/**
+ * Creates the Spark session a stage runs in, from the {@code spark.*} keys. Hadoop applies its own umask
+ * ({@code fs.permissions.umask-mode}, 022 unless set) to every file and directory it creates, whatever the
+ * process's umask; the launcher passes the shell's ({@code -Drecsv.umask}), so local runs follow it.
+ */
 public final class SparkSessions {
+
+  private static final String UMASK = "spark.hadoop.fs.permissions.umask-mode";
 
   private SparkSessions() {}
 
@@ -16,8 +22,12 @@ public final class SparkSessions {
     if (!master.isEmpty()) {
       builder.master(master);
     }
+    String umask = System.getProperty("recsv.umask", "").trim();
+    if (!umask.isEmpty()) {
+      builder.config(UMASK, umask);
+    }
     for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
-      builder.config(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+      builder.config(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));  // may set UMASK
     }
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel(config.getString("spark.log-level"));

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.recsv.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -11,7 +12,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The shared {@code main} of every stage under spark-submit (and so under Oozie's spark action):
- * {@code [--config FILE]... [key=value]...}. Errors propagate, so spark-submit and Oozie see the failure and
+ * {@code [--config FILE]... [key=value]...}: it takes the run's lock, checks what it can before computing, runs
+ * the stage, and releases the lock. Errors propagate, so spark-submit and Oozie see the failure and
  * its message ({@code wf:errorMessage}).
  */
 public final class StageMain {
@@ -38,9 +40,27 @@ public final class StageMain {
     }
     Config config = ConfigLoader.load(files, overrides);
     Stage stage = factory.apply(config);
+    StageRunner runner = new StageRunner(config, Map.of(name, stage), "spark-submit " + name, false);
     SparkSession spark = SparkSessions.create(config, "recsv-" + name);
     try {
-      LOG.info("{}: {}", name, stage.run(spark));
+      runner.run(spark, new StageRunner.Listener() {
+        @Override
+        public void starting(String stage) {
+          LOG.info("{}: running", stage);
+        }
+
+        @Override
+        public void finished(String stage, String summary, double seconds) {
+          LOG.info(String.format("%s: done in %.1f s: %s", stage, seconds, summary));
+        }
+      });
+    } catch (Exception e) {
+      // Permission denied, no space left: one line that Oozie's wf:errorMessage can show as it is.
+      UserError fixable = e instanceof UserError ? null : IoErrors.userErrorFor(e);
+      if (fixable != null) {
+        throw fixable;
+      }
+      throw e;
     } finally {
       spark.stop();
     }

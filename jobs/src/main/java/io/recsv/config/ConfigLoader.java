@@ -127,7 +127,14 @@ public final class ConfigLoader {
       ConfigValueType type = entry.getValue().valueType();
       try {
         if (type == ConfigValueType.NUMBER) {
-          config.getNumber(key);
+          Number value = config.getNumber(key);
+          boolean integral = entry.getValue().unwrapped() instanceof Integer
+              || entry.getValue().unwrapped() instanceof Long;
+          if (integral && !(value instanceof Integer || value instanceof Long)) {
+            // Typesafe Config would truncate 1.5 to 1 on getInt: an integer key takes whole numbers only.
+            throw new UserError("config key '" + key + "' " + where(config.getValue(key).origin())
+                + " must be a whole number, got '" + config.getValue(key).unwrapped() + "'");
+          }
         } else if (type == ConfigValueType.BOOLEAN) {
           config.getBoolean(key);
         }

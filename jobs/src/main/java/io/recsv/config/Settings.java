@@ -72,7 +72,22 @@ public final class Settings {
   }
 
 
-  private UserError bad(String key, String rule) {
+  /** A duration such as {@code 10 minutes} or {@code 30s}, at least {@code min}. */
+  public java.time.Duration durationAtLeast(String key, java.time.Duration min) {
+    java.time.Duration value;
+    try {
+      value = config.getDuration(key);
+    } catch (ConfigException e) {
+      throw bad(key, "must be a duration such as '10 minutes' or '30s'");
+    }
+    if (value.compareTo(min) < 0) {
+      throw bad(key, "must be at least " + min.toSeconds() + " s");
+    }
+    return value;
+  }
+
+  /** The error for a value that breaks {@code rule}, naming the key, where it was set and the value. */
+  public UserError bad(String key, String rule) {
     return new UserError("config key '" + key + "' " + ConfigLoader.where(config.getValue(key).origin())
         + " " + rule + ", got '" + config.getValue(key).unwrapped() + "'");
   }

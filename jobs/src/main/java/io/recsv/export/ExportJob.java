@@ -5,13 +5,13 @@ import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
 import io.recsv.common.HadoopConf;
-import io.recsv.common.Outputs;
+import io.recsv.common.Lineage;
+import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
-import io.recsv.prepare.PrepareJob;
-import io.recsv.score.ScoreJob;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,27 +29,23 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Stage 4, export: maps indices back to the original 64-bit ids and writes the CSV as parts, in parallel
  * (one task per part, never a single-partition funnel). Each user's rows land in exactly one part, together
- * and in rank order. Writes {@code export.output/parts/part-NNNNN.csv} and {@code export.output/manifest.json}.
+ * and in rank order. Publishes the run's {@code export} directory: {@code parts/part-NNNNN.csv} and
+ * {@code manifest.json}. Score's rows and prepare's dictionaries must be of one chain: joined otherwise, every
+ * user would get another user's products.
  */
 public final class ExportJob implements Stage {
 
   public static final String HEADER = "user_id,product_id,score";
 
-  private final String topPath;
-  private final String usersPath;
-  private final String productsPath;
-  private final String output;
-  private final String runId;
+  private final Config config;
+  private final RunLayout layout;
   private final int parts;
   private final int scoreDecimals;
 
   public ExportJob(Config config) {
     Settings s = new Settings(config);
-    this.topPath = s.requiredString("score.output") + "/" + ScoreJob.TOP;
-    this.usersPath = s.requiredString("prepare.output") + "/" + PrepareJob.USERS;
-    this.productsPath = s.requiredString("prepare.output") + "/" + PrepareJob.PRODUCTS;
-    this.output = s.requiredString("export.output");
-    this.runId = s.requiredString("run.id");
+    this.config = config;
+    this.layout = RunLayout.of(config);
     this.parts = s.intAtLeast("export.parts", 0);
     this.scoreDecimals = s.intAtLeast("export.score-decimals", 0);
     if (scoreDecimals > ScoreFormat.MAX_DECIMALS) {
@@ -63,23 +59,30 @@ public final class ExportJob implements Stage {
   }
 
   @Override
+  public List<String> reads() {
+    return List.of("score", "prepare");
+  }
+
+  @Override
   public String run(SparkSession spark) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> top = spark.read().parquet(Outputs.require(conf, topPath, "score").toString());
-    Dataset<Row> users = spark.read().parquet(Outputs.require(conf, usersPath, "prepare").toString());
-    Dataset<Row> products = spark.read().parquet(Outputs.require(conf, productsPath, "prepare").toString());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, "export", reads());
+    Dataset<Row> top = spark.read().parquet(layout.top().toString());
+    Dataset<Row> users = spark.read().parquet(layout.users().toString());
+    Dataset<Row> products = spark.read().parquet(layout.products().toString());
 
     int partCount = parts > 0 ? parts : spark.sparkContext().defaultParallelism();
     // The score rows (4 billion at 40M users) are shuffled once: by user, into the parts. The product dictionary
     // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
     // the score rows again (a plain join-then-repartition shuffles them three times).
-    Dataset<Row> rows = top.repartition(partCount, col("user_index"))
-        .join(broadcast(products), "product_index")
-        .join(users.repartition(partCount, col("user_index")), "user_index")
-        .sortWithinPartitions("user_index", "rank")
+    Dataset<Row> rows = top.repartition(partCount, col(RunLayout.USER_INDEX))
+        .join(broadcast(products), RunLayout.PRODUCT_INDEX)
+        .join(users.repartition(partCount, col(RunLayout.USER_INDEX)), RunLayout.USER_INDEX)
+        .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
         .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
 
-    Path out = Outputs.begin(conf, output);
+    StageOutput stageOut = StageOutput.begin(conf, layout, "export");
+    Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new HadoopConf(conf), partsDir.toString(), scoreDecimals);
     Function2<Integer, Iterator<Row>, Iterator<ExportManifest.Part>> writePart =
@@ -88,14 +91,14 @@ public final class ExportJob implements Stage {
     written.sort(Comparator.comparingInt(ExportManifest.Part::index));
     HadoopConf.forWriting(partsDir, conf).delete(new Path(partsDir, "_attempts"), true);
 
-    ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, runId, UUID.randomUUID().toString(),
+    ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, layout.runId(), UUID.randomUUID().toString(),
         Instant.now().toString(), HEADER, scoreDecimals,
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
         written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
-    Outputs.publish(conf, output);
+    stageOut.publish(Lineage.of("export", layout, config, inputs, null));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
-        manifest.users(), manifest.bytes(), written.size(), output, ExportManifest.PARTS_DIR);
+        manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);
   }
 }

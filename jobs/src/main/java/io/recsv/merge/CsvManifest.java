@@ -2,6 +2,7 @@ package io.recsv.merge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsv.common.Lineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,9 @@ import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
  * The manifest published beside the CSV ({@code <csv>.manifest.json}), for the teams that consume it:
- * what the file holds and how to check it.
+ * what the file holds, how to check it, and what it was made from: the lineage of the merge, which holds
+ * the chain of every stage output back to the input files (their paths, sizes and times) and each stage's
+ * settings (the model's rank, the scorer's k, ...).
  */
 public record CsvManifest(
     String file,
@@ -24,7 +27,8 @@ public record CsvManifest(
     String runId,
     String exportId,
     String createdAt,
-    Checksum checksum) {
+    Checksum checksum,
+    Lineage lineage) {
 
   /**
    * CRC32C of the whole file (as {@code java.util.zip.CRC32C} or {@code hdfs dfs -checksum} with
@@ -50,7 +54,9 @@ public record CsvManifest(
     try (OutputStream out = fs.create(path, true)) {
       JSON.writeValue(out, this);
     }
-    fs.setPermission(path, permission);
+    if (permission != null) {
+      fs.setPermission(path, permission);
+    }
   }
 
   public static CsvManifest readIfExists(FileSystem fs, Path csv) throws IOException {

@@ -1,22 +1,31 @@
 package io.recsv.merge;
 
 import com.typesafe.config.Config;
+import io.recsv.common.Lineage;
+import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
 import io.recsv.config.Settings;
 import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Stage 5, merge: export's parts become one CSV with one header, published atomically under
- * {@code merge.output} with {@code merge.output.manifest.json} beside it. See {@link Merger}. Runs on the
- * driver alone (no executors needed); Spark is only the carrier of the Hadoop configuration.
+ * {@code merge.output} with {@code merge.output.manifest.json} beside it, which carries the lineage of the whole
+ * run. See {@link Merger}. Runs on the driver alone (no executors needed); Spark is only the carrier of the Hadoop
+ * configuration.
  */
 public final class MergeJob implements Stage {
 
+  private final Config config;
+  private final RunLayout layout;
   private final MergeSettings settings;
 
   public MergeJob(Config config) {
+    this.config = config;
+    this.layout = RunLayout.of(config);
     this.settings = MergeSettings.from(new Settings(config));
   }
 
@@ -25,8 +34,16 @@ public final class MergeJob implements Stage {
   }
 
   @Override
+  public List<String> reads() {
+    return List.of("export");
+  }
+
+  @Override
   public String run(SparkSession spark) throws IOException {
-    CsvManifest m = new Merger(spark.sparkContext().hadoopConfiguration(), settings, MergeStep.Listener.NONE).merge();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<Lineage> inputs = Lineage.readChained(conf, layout, "merge", reads());
+    Lineage lineage = Lineage.of("merge", layout, config, inputs, null);
+    CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage).merge();
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),
         m.strategy(), settings.output());
   }

@@ -1,10 +1,9 @@
 package io.recsv.merge;
 
-import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import org.apache.hadoop.fs.permission.FsPermission;
 
-/** The merge stage's keys, validated. */
+/** The merge stage's keys, validated. {@code permission} is null when the files should follow the umask. */
 public record MergeSettings(String exportDir, String output, String outputRoot, String strategy,
     boolean overwrite, FsPermission permission, long maxBlocksPerFile, boolean verifyChecksum, boolean sync) {
 
@@ -25,9 +24,9 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
   }
 
   public static MergeSettings from(Settings s) {
-    String permission = s.requiredString("merge.permission");
-    if (!permission.matches("[0-7]{3,4}")) {
-      throw new UserError("config key 'merge.permission' must be octal like 644, got '" + permission + "'");
+    String permission = s.string("merge.permission").trim();
+    if (!permission.isEmpty() && !permission.matches("[0-7]{3,4}")) {
+      throw s.bad("merge.permission", "must be empty (follow the umask) or octal like 644");
     }
     return new MergeSettings(
         s.requiredString("export.output"),
@@ -35,7 +34,7 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         s.requiredString("merge.output-root"),
         s.oneOf("merge.strategy", "auto", "concat", "copy"),
         s.bool("merge.overwrite"),
-        new FsPermission(Short.parseShort(permission, 8)),
+        permission.isEmpty() ? null : new FsPermission(Short.parseShort(permission, 8)),
         s.intAtLeast("merge.max-blocks-per-file", 0),
         "verify".equals(s.oneOf("merge.checksum", "verify", "record")),
         s.bool("merge.sync"));

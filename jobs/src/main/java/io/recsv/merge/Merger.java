@@ -2,6 +2,8 @@ package io.recsv.merge;
 
 import io.recsv.common.Crc32c;
 import io.recsv.common.HadoopConf;
+import io.recsv.common.Lineage;
+import io.recsv.common.PathGuard;
 import io.recsv.common.UserError;
 import io.recsv.export.ExportManifest;
 import java.io.IOException;
@@ -63,11 +65,18 @@ public final class Merger {
   private final boolean verifyChecksum;
   private final boolean sync;
   private final MergeStep.Listener listener;
+  private final Lineage lineage;
   private final StringBuilder timings = new StringBuilder();
   private long started;
   private long lastStep;
 
   public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener) {
+    this(conf, settings, listener, null);
+  }
+
+  /** {@code lineage}: what the CSV was made from, recorded in its manifest (null where there is none: benchmarks). */
+  public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener, Lineage lineage) {
+    this.lineage = lineage;
     this.conf = conf;
     this.exportDir = new Path(settings.exportDir());
     this.finalPath = new Path(settings.output());
@@ -98,19 +107,31 @@ public final class Merger {
 
   private CsvManifest merge(FileSystem fs) throws IOException {
     Path target = fs.makeQualified(finalPath);
-    checkUnderOutputRoot(fs, target);
+    PathGuard.requireInside(fs, target, outputRoot, "merge.output", "merge.output-root");
     Path staging = new Path(target.getParent(), "." + target.getName() + ".merging");
     try {
+      Path manifestFile = new Path(exportDir, ExportManifest.FILE);
+      FileSystem exportFs = partsFileSystem(fs, exportDir);
       if (fs.exists(new Path(staging, Journal.FILE))) {
         Journal journal = Journal.read(fs, staging);
         if (!journal.finalPath().equals(target.toString())) {
-          throw new UserError("staging directory " + staging + " belongs to a merge into " + journal.finalPath());
+          throw new UserError("staging directory " + staging + " belongs to a merge into " + journal.finalPath()
+              + "; delete it if that merge is abandoned");
         }
-        LOG.info("resuming the interrupted merge of export {} into {}", journal.exportId(), target);
-        return finish(fs, journal, staging, target, Staged.NONE);
+        // Resume only the export the journal was made for; after a new export the old plan is void.
+        ExportManifest current = exportFs.exists(manifestFile) ? ExportManifest.read(exportFs, manifestFile) : null;
+        if (current == null || current.exportId().equals(journal.exportId())) {
+          LOG.info("resuming the interrupted merge of export {} into {} (staging directory {})", journal.exportId(),
+              target, staging);
+          return finish(fs, journal, staging, target, Staged.NONE);
+        }
+        LOG.warn("clearing the staging directory {}: it holds an interrupted merge of export {}, but {} now holds"
+            + " export {}, which is merged instead", staging, journal.exportId(), exportDir, current.exportId());
+        if (!fs.delete(staging, true)) {
+          throw new IOException("cannot clear the stale staging directory " + staging);
+        }
       }
-      ExportManifest manifest = ExportManifest.read(partsFileSystem(fs, exportDir),
-          new Path(exportDir, ExportManifest.FILE));
+      ExportManifest manifest = ExportManifest.read(exportFs, manifestFile);
       boolean targetExists = fs.exists(target);
       CsvManifest published = targetExists ? CsvManifest.readIfExists(fs, target) : null;
       if (published != null && published.exportId().equals(manifest.exportId())
@@ -199,11 +220,11 @@ public final class Merger {
     return manifest;
   }
 
-  private static CsvManifest manifestFor(Journal journal, String verifiedBy) {
+  private CsvManifest manifestFor(Journal journal, String verifiedBy) {
     return new CsvManifest(new Path(journal.finalPath()).getName(), journal.rows(), journal.users(),
         journal.expectedBytes(), journal.exportPartCount(), journal.header(), journal.strategy(), journal.runId(),
         journal.exportId(), Instant.now().toString(),
-        new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy));
+        new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy), lineage);
   }
 
   /** Returns how the checksum was verified. */
@@ -242,7 +263,7 @@ public final class Merger {
       verifiedBy = verifyConcat(fs, merged, journal, "nothing was published");
     }
     step(MergeStep.VERIFIED);
-    fs.setPermission(merged, permission);
+    setPermission(fs, merged);
     Renames.replace(fs, merged, target);
     step(MergeStep.PUBLISHED);
     return verifiedBy;
@@ -275,14 +296,21 @@ public final class Merger {
       throw new IOException("merged copy " + merged + " does not match the export: " + length + " bytes, CRC32C "
           + Crc32c.hex(crc) + "; expected " + journal.expectedBytes()
           + " bytes, CRC32C " + journal.expectedCrc32c() + ". Nothing was published; a part may have changed"
-          + " since export");
+          + " since export: re-run 'export', then 'merge' (the staging directory " + staging + " is replaced)");
     }
     step(MergeStep.VERIFIED);
-    fs.setPermission(merged, permission);
+    setPermission(fs, merged);
     Renames.replace(fs, merged, target);
     fs.create(marker, true).close();
     step(MergeStep.PUBLISHED);
     return verifiedBy(true, COPY_VERIFIED);
+  }
+
+  /** merge.permission when set; else the file keeps what the file system's umask gave it. */
+  private void setPermission(FileSystem fs, Path file) throws IOException {
+    if (permission != null) {
+      fs.setPermission(file, permission);
+    }
   }
 
   private static String verifiedBy(boolean checked, String how) {
@@ -410,11 +438,4 @@ public final class Merger {
     }
   }
 
-  private void checkUnderOutputRoot(FileSystem fs, Path target) {
-    Path root = fs.makeQualified(outputRoot);
-    String rootText = root.toString().endsWith("/") ? root.toString() : root + "/";
-    if (!target.toString().startsWith(rootText)) {
-      throw new UserError("merge.output " + target + " is outside merge.output-root " + root);
-    }
-  }
 }

@@ -9,10 +9,12 @@ import io.recsv.config.Settings;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Where interactions come from and how their columns are named: CSV (header or positional, any delimiter, e.g.
@@ -25,6 +27,13 @@ final class InteractionSource {
   static final String PRODUCT = "product_raw";
   static final String WEIGHT = "weight_raw";
   static final String FILE = "source_file";
+  /** The raw line of a CSV row whose field count differs from the header's (Spark's corrupt-record column). */
+  static final String MALFORMED = "malformed_line";
+  /**
+   * Spark's CSV reader parses only the columns a query needs unless this is off; it must parse every field to
+   * notice a row with more or fewer fields than the header. The cost is that of converting the extra fields.
+   */
+  static final String COLUMN_PRUNING = "spark.sql.csv.parser.columnPruning.enabled";
 
   final String input;
   final String format;
@@ -33,6 +42,8 @@ final class InteractionSource {
   final String userColumn;
   final String productColumn;
   final String weightColumn;
+  /** The CSV columns every row must have, as the first file gives them; set by {@link #read}. */
+  private List<String> csvColumns = List.of();
 
   InteractionSource(Settings s) {
     input = s.requiredString("prepare.input");
@@ -47,17 +58,35 @@ final class InteractionSource {
     weightColumn = s.string("prepare.columns.weight").trim();
   }
 
+  /** "the header's 3 (user_id,product_id,weight)", or the first line's count without a header. */
+  String expectedFields() {
+    return (header ? "the header's " : "the first line's ") + csvColumns.size()
+        + (header ? " (" + String.join(",", csvColumns) + ")" : "");
+  }
+
   boolean hasWeight() {
     return !weightColumn.isEmpty();
   }
 
+  /**
+   * The raw rows. A CSV is read with the first file's columns as the schema, and every other file's header must
+   * name the same columns in the same order ({@code enforceSchema = false}): a file that lists them in another
+   * order is refused, named, instead of having its user and product ids swapped. Call with
+   * {@link #COLUMN_PRUNING} off, so that a row with a different number of fields is caught.
+   */
   Dataset<Row> read(SparkSession spark) {
     Dataset<Row> raw;
     try {
-      raw = "parquet".equals(format)
-          ? spark.read().parquet(input)
-          : spark.read().option("header", header).option("sep", delimiter).option("mode", "PERMISSIVE")
-              .option("inferSchema", false).csv(input);
+      if ("parquet".equals(format)) {
+        raw = spark.read().parquet(input).withColumn(MALFORMED, lit(null).cast(DataTypes.StringType));
+      } else {
+        DataFrameReader csv = spark.read().option("header", header).option("sep", delimiter)
+            .option("inferSchema", false);
+        StructType columns = csv.csv(input).schema();  // the first file's header (or its field count)
+        csvColumns = List.of(columns.fieldNames());
+        raw = csv.schema(columns.add(MALFORMED, DataTypes.StringType)).option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", MALFORMED).option("enforceSchema", false).csv(input);
+      }
     } catch (Exception e) {
       throw new UserError("prepare.input " + input + ": cannot read as " + format + ": " + rootMessage(e), e);
     }
@@ -68,12 +97,13 @@ final class InteractionSource {
         col(quote(user)).cast(DataTypes.StringType).as(USER),
         col(quote(product)).cast(DataTypes.StringType).as(PRODUCT),
         weight.as(WEIGHT),
-        input_file_name().as(FILE));
+        input_file_name().as(FILE),
+        col(MALFORMED));
   }
 
   /** The column holding {@code name}; positional ({@code _cN}) when a CSV has no header. */
   private String column(Dataset<Row> raw, String name, int position) {
-    List<String> columns = Arrays.asList(raw.columns());
+    List<String> columns = Arrays.stream(raw.columns()).filter(c -> !c.equals(MALFORMED)).toList();
     if ("csv".equals(format) && !header) {
       String positional = "_c" + position;
       if (!columns.contains(positional)) {

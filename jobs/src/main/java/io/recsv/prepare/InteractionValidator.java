@@ -7,18 +7,27 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.concat;
+
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+import io.recsv.common.RunLayout;
 import io.recsv.common.UserError;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +36,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Parses the raw strings into (user_id long, product_id long, weight double) and refuses the input if any row
  * is invalid: an id that is not a 64-bit integer in plain decimal, a missing value, a weight that is not a
- * finite number. Nothing is dropped silently: one bad row fails the stage with the file, the line number and
+ * finite number or does not fit the 32-bit float ALS stores it as, a CSV row with more or fewer fields than
+ * the header. Nothing is dropped silently: one bad row fails the stage with the file, the line number and
  * the value, plus how many rows are bad in all.
  * <p>The input is read once: a bad row fails the Spark job that reads it, from inside the task
  * ({@code raise_error}), and only then does {@link #explain} scan the input again to say where and how many.
@@ -35,14 +45,18 @@ import org.apache.spark.sql.types.DataTypes;
  */
 final class InteractionValidator {
 
-  static final String USER_ID = "user_id";
-  static final String PRODUCT_ID = "product_id";
-  static final String WEIGHT = "weight";
+  static final String USER_ID = RunLayout.USER_ID;
+  static final String PRODUCT_ID = RunLayout.PRODUCT_ID;
+  static final String WEIGHT = RunLayout.WEIGHT;
 
   /** Plain decimal, at most 19 digits; the cast then catches values beyond Long's range. */
   private static final String LONG_PATTERN = "^-?[0-9]{1,19}$";
   /** The message a task fails with on a bad row; the driver recognises it and explains. */
   private static final String INVALID_ROW = "recsv: invalid interaction row";
+  /** The start of the message a task fails with when a pair's combined weight overflows a float. */
+  private static final String OVERFLOW = "recsv: combined weight: ";
+  /** What Spark's CSV reader says when a file's header differs from the first file's (enforceSchema = false). */
+  private static final String HEADER_MISMATCH = "CSV header does not conform to the schema";
 
   private final InteractionSource source;
 
@@ -60,18 +74,70 @@ final class InteractionValidator {
         when(invalid(), raise_error(lit(INVALID_ROW))).otherwise(col(WEIGHT)).as(WEIGHT));
   }
 
-  /** True if {@code failure} is {@link #parse}'s verdict on a bad row (it arrives wrapped by Spark). */
-  static boolean isInvalidRow(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains(INVALID_ROW)) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * {@code combined} (a pair's aggregated weight) as the float ALS stores, failing the task that finds a pair
+   * whose sum overflows it, with the pair's ids.
+   */
+  static Column asFloatWeight(Column combined) {
+    Column f = combined.cast(DataTypes.FloatType);
+    Column overflow = f.equalTo(Float.POSITIVE_INFINITY).or(f.equalTo(Float.NEGATIVE_INFINITY));
+    return when(overflow, raise_error(concat(lit(OVERFLOW + "user_id "), col(USER_ID).cast(DataTypes.StringType),
+        lit(", product_id "), col(PRODUCT_ID).cast(DataTypes.StringType),
+        lit(": the weights of this pair add up to "), combined.cast(DataTypes.StringType),
+        lit(", beyond the range of the 32-bit float ALS stores weights as (about 3.4e38)")))).otherwise(f);
   }
 
-  /** The error for a user, naming the first bad row's file, line and value and how many rows are bad. */
-  UserError explain(Dataset<Row> raw) {
+  /** True if {@code failure} is {@link #parse}'s verdict on a bad row (it arrives wrapped by Spark). */
+  static boolean isInvalidRow(Throwable failure) {
+    return find(failure, INVALID_ROW) != null;
+  }
+
+  /**
+   * The error for a user when writing the parsed input failed because of the input, or null if the failure
+   * is something else: a bad row (file, line, value, how many), a file whose header differs from the first
+   * file's, or a pair whose combined weight overflows.
+   */
+  UserError explain(Throwable failure, Dataset<Row> raw) {
+    if (isInvalidRow(failure)) {
+      return explain(raw);
+    }
+    String header = find(failure, HEADER_MISMATCH);
+    if (header != null) {
+      return new UserError("prepare.input: " + field(header, "CSV file:") + ": its header (" + field(header, "Header:")
+          + ") differs from the first file's (" + field(header, "Schema:") + "); every file of " + source.input
+          + " must name the same columns in the same order. Nothing was written");
+    }
+    String overflow = find(failure, OVERFLOW);
+    if (overflow != null) {
+      String text = overflow.substring(overflow.indexOf(OVERFLOW) + OVERFLOW.length());
+      int end = text.indexOf('\n');
+      return new UserError("prepare.input " + source.input + ": " + (end > 0 ? text.substring(0, end) : text)
+          + ". Nothing was written");
+    }
+    return null;
+  }
+
+  /** The first message in the cause chain that contains {@code marker}. */
+  private static String find(Throwable failure, String marker) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(marker)) {
+        return t.getMessage();
+      }
+    }
+    return null;
+  }
+
+  private static String field(String message, String label) {
+    int at = message.indexOf(label);
+    if (at < 0) {
+      return "?";
+    }
+    int end = message.indexOf('\n', at);
+    return message.substring(at + label.length(), end < 0 ? message.length() : end).trim();
+  }
+
+  /** The error naming the first bad row's file, line and value and how many rows are bad. */
+  private UserError explain(Dataset<Row> raw) {
     Dataset<Row> parsed = parsed(raw);
     List<Row> firstBad = parsed.filter(invalid()).takeAsList(1);
     if (firstBad.isEmpty()) {  // the input changed while the stage ran
@@ -83,9 +149,11 @@ final class InteractionValidator {
   }
 
   private static Column invalid() {
+    // abs(weight) > Float.MAX_VALUE also catches the infinities: a finite double such as 1e39 is infinite as
+    // the float ALS stores.
     return col(USER_ID).isNull().or(col(PRODUCT_ID).isNull()).or(col(WEIGHT).isNull())
-        .or(isnan(col(WEIGHT))).or(col(WEIGHT).equalTo(Double.POSITIVE_INFINITY))
-        .or(col(WEIGHT).equalTo(Double.NEGATIVE_INFINITY));
+        .or(isnan(col(WEIGHT))).or(abs(col(WEIGHT)).gt(lit((double) Float.MAX_VALUE)))
+        .or(col(InteractionSource.MALFORMED).isNotNull());
   }
 
   /** Typed columns beside the raw ones (null where a value does not parse). */
@@ -98,26 +166,41 @@ final class InteractionValidator {
         when(product.rlike(LONG_PATTERN), product.cast(DataTypes.LongType)).as(PRODUCT_ID),
         weight.cast(DataTypes.DoubleType).as(WEIGHT),
         col(InteractionSource.USER), col(InteractionSource.PRODUCT), col(InteractionSource.WEIGHT),
-        col(InteractionSource.FILE));
+        col(InteractionSource.FILE), col(InteractionSource.MALFORMED));
   }
 
   private String describe(Row bad, long badRows, Configuration conf) {
     String user = bad.getAs(InteractionSource.USER);
     String product = bad.getAs(InteractionSource.PRODUCT);
     String weight = bad.getAs(InteractionSource.WEIGHT);
+    String malformed = bad.getAs(InteractionSource.MALFORMED);
     String file = bad.getAs(InteractionSource.FILE);
     String problem;
-    if (bad.isNullAt(bad.fieldIndex(USER_ID))) {
-      problem = source.userColumn + " " + show(user) + " is not a 64-bit integer";
-    } else if (bad.isNullAt(bad.fieldIndex(PRODUCT_ID))) {
-      problem = source.productColumn + " " + show(product) + " is not a 64-bit integer";
+    Predicate<String[]> isTheRow;
+    if (malformed != null) {
+      problem = "the row has " + fields(malformed).length + " fields, not " + source.expectedFields() + ": '"
+          + malformed + "'";
+      isTheRow = fields -> Arrays.equals(fields, fields(malformed));
     } else {
-      problem = source.weightColumn + " " + show(weight) + " is not a finite number";
+      if (bad.isNullAt(bad.fieldIndex(USER_ID))) {
+        problem = source.userColumn + " " + show(user) + " is not a 64-bit integer";
+      } else if (bad.isNullAt(bad.fieldIndex(PRODUCT_ID))) {
+        problem = source.productColumn + " " + show(product) + " is not a 64-bit integer";
+      } else if (bad.isNullAt(bad.fieldIndex(WEIGHT)) || Double.isNaN(bad.getDouble(bad.fieldIndex(WEIGHT)))
+          || Double.isInfinite(bad.getDouble(bad.fieldIndex(WEIGHT)))) {
+        problem = source.weightColumn + " " + show(weight) + " is not a finite number";
+      } else {
+        problem = source.weightColumn + " " + show(weight) + " is beyond the range of the 32-bit float ALS stores"
+            + " weights as (about 3.4e38)";
+      }
+      isTheRow = null;
     }
     String where = file;
     if ("csv".equals(source.format)) {
-      long line = lineOf(conf, file, user, product, weight);
-      where = file + (line > 0 ? " line " + line : "");
+      long line = lineOf(conf, file, isTheRow, user, product, weight);
+      where = file + (line > 0 ? " line " + line : " (line not found: the file changed since it was read)");
+    } else {
+      where = file + " (Parquet has no line numbers)";
     }
     return "prepare.input: " + where + ": " + problem + " (" + badRows + " invalid row"
         + (badRows == 1 ? "" : "s") + " in " + source.input + "; nothing was written)";
@@ -127,39 +210,61 @@ final class InteractionValidator {
     return value == null ? "(missing)" : "'" + value + "'";
   }
 
+  /** Splits a line as Spark's CSV reader does (quotes, any delimiter, white space kept). */
+  private String[] fields(String line) {
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.getFormat().setDelimiter(source.delimiter);
+    settings.getFormat().setLineSeparator("\n");
+    settings.setIgnoreLeadingWhitespaces(false);
+    settings.setIgnoreTrailingWhitespaces(false);
+    settings.setMaxCharsPerColumn(-1);
+    settings.setMaxColumns(Math.max(512, line.length() + 1));
+    String[] fields = new CsvParser(settings).parseLine(line);
+    return fields == null ? new String[0] : fields;
+  }
+
+  /** Decompressed as Spark reads it (gzip, bzip2, ... by the file's extension). */
+  private static BufferedReader open(Configuration conf, String file) throws IOException {
+    Path path = new Path(file);
+    FileSystem fs = path.getFileSystem(conf);
+    InputStream in = fs.open(path);
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+    if (codec != null) {
+      in = codec.createInputStream(in);
+    }
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  private static String withoutBom(String line) {
+    return line.startsWith("\uFEFF") ? line.substring(1) : line;
+  }
+
   /**
-   * The 1-based line of the first row with these raw values. Runs only on the error path: Spark's readers do
-   * not keep line numbers, so the one file at fault is scanned once.
+   * The 1-based line of the first row that {@code isTheRow} accepts, or else that has these raw values. Runs only
+   * on the error path: Spark's readers do not keep line numbers, so the one file at fault is scanned once.
    */
-  private long lineOf(Configuration conf, String file, String user, String product, String weight) {
-    try {
-      Path path = new Path(file);
-      FileSystem fs = path.getFileSystem(conf);
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
-        String delimiter = Pattern.quote(source.delimiter);
-        int u = -1;
-        int p = -1;
-        int w = -1;
-        String line;
-        long number = 0;
-        while ((line = in.readLine()) != null) {
-          number++;
-          String[] fields = line.split(delimiter, -1);
-          if (number == 1 && source.header) {
-            List<String> names = Arrays.asList(fields);
-            u = names.indexOf(source.userColumn);
-            p = names.indexOf(source.productColumn);
-            w = source.hasWeight() ? names.indexOf(source.weightColumn) : -1;
-            continue;
-          }
-          if (!source.header) {
-            u = 0;
-            p = 1;
-            w = source.hasWeight() ? 2 : -1;
-          }
-          if (matches(fields, u, user) && matches(fields, p, product) && (w < 0 || matches(fields, w, weight))) {
-            return number;
-          }
+  private long lineOf(Configuration conf, String file, Predicate<String[]> isTheRow, String user, String product,
+      String weight) {
+    try (BufferedReader in = open(conf, file)) {
+      int u = source.header ? -1 : 0;
+      int p = source.header ? -1 : 1;
+      int w = source.header || !source.hasWeight() ? -1 : 2;
+      String line;
+      long number = 0;
+      while ((line = in.readLine()) != null) {
+        number++;
+        String[] fields = fields(number == 1 ? withoutBom(line) : line);
+        if (number == 1 && source.header) {
+          List<String> names = Arrays.asList(fields);
+          u = names.indexOf(source.userColumn);
+          p = names.indexOf(source.productColumn);
+          w = source.hasWeight() ? names.indexOf(source.weightColumn) : -1;
+          continue;
+        }
+        boolean match = isTheRow != null ? isTheRow.test(fields)
+            : matches(fields, u, user) && matches(fields, p, product) && (w < 0 || matches(fields, w, weight));
+        if (match) {
+          return number;
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -6,41 +6,44 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import com.typesafe.config.Config;
-import io.recsv.common.Outputs;
+import io.recsv.common.InputListing;
+import io.recsv.common.Lineage;
+import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.StageOutput;
+import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * Stage 1, prepare: validate the interactions, combine duplicate (user, product) pairs, and give users and
  * products dense int indices for ALS.
- * <p>Writes under {@code prepare.output}: {@code interactions/} (user_index, product_index, weight),
- * {@code users/} (user_id, user_index) and {@code products/} (product_id, product_index), all Parquet.
+ * <p>Publishes the run's {@code prepare} directory: {@code interactions/} (user_index, product_index, weight),
+ * {@code users/} (user_id, user_index) and {@code products/} (product_id, product_index), all Parquet, and a
+ * lineage record naming the input files (paths, sizes, modification times).
  */
 public final class PrepareJob implements Stage {
 
-  public static final String INTERACTIONS = "interactions";
-  public static final String USERS = "users";
-  public static final String PRODUCTS = "products";
-
+  private final Config config;
+  private final RunLayout layout;
   private final InteractionSource source;
   private final String aggregate;
-  private final String output;
 
   public PrepareJob(Config config) {
     Settings s = new Settings(config);
+    this.config = config;
+    this.layout = RunLayout.of(config);
     this.source = new InteractionSource(s);
     this.aggregate = s.oneOf("prepare.aggregate", "sum", "max", "count");
-    this.output = s.requiredString("prepare.output");
   }
 
   public static void main(String[] args) throws Exception {
@@ -48,53 +51,76 @@ public final class PrepareJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
-    InteractionValidator validator = new InteractionValidator(source);
-    Dataset<Row> raw = source.read(spark);
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    try {
-      write(validator.parse(raw), conf);
-    } catch (Exception e) {
-      if (InteractionValidator.isInvalidRow(e)) {
-        Outputs.abandon(conf, output);
-        throw validator.explain(raw);
-      }
-      throw e;
-    }
-    long userCount = spark.read().parquet(output + "/" + USERS).count();
-    long productCount = spark.read().parquet(output + "/" + PRODUCTS).count();
-    long pairCount = spark.read().parquet(output + "/" + INTERACTIONS).count();
-    return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
-        userCount, productCount, pairCount, output);
+  public List<String> reads() {
+    return List.of();
   }
 
-  private void write(Dataset<Row> interactions, Configuration conf) throws IOException {
-    Dataset<Row> pairs = interactions.groupBy(InteractionValidator.USER_ID, InteractionValidator.PRODUCT_ID)
-        .agg(combined().cast(DataTypes.FloatType).as("weight"))
+  @Override
+  public void preflight(Configuration conf) throws IOException {
+    InputListing.list(conf, "prepare.input", source.input);  // exists and is not empty
+  }
+
+  @Override
+  public String run(SparkSession spark) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Lineage.InputFiles files = InputListing.list(conf, "prepare.input", source.input);
+    String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
+    spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
+    try {
+      InteractionValidator validator = new InteractionValidator(source);
+      Dataset<Row> raw = source.read(spark);
+      StageOutput out = StageOutput.begin(conf, layout, "prepare");
+      try {
+        write(validator.parse(raw), out.path());
+      } catch (Exception e) {
+        out.abandon();
+        UserError explained = validator.explain(e, raw);
+        if (explained != null) {
+          throw explained;
+        }
+        throw e;
+      }
+      long pairCount = spark.read().parquet(new Path(out.path(), RunLayout.INTERACTIONS).toString()).count();
+      if (pairCount == 0) {
+        out.abandon();
+        throw new UserError("prepare.input " + source.input + " has no interactions (" + files.files() + " file"
+            + (files.files() == 1 ? "" : "s") + ", " + files.bytes() + " bytes: only a header?); nothing was written");
+      }
+      long userCount = spark.read().parquet(new Path(out.path(), RunLayout.USERS).toString()).count();
+      long productCount = spark.read().parquet(new Path(out.path(), RunLayout.PRODUCTS).toString()).count();
+      out.publish(Lineage.of("prepare", layout, config, List.of(), files));
+      return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
+          userCount, productCount, pairCount, layout.stageDir("prepare"));
+    } finally {
+      spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
+    }
+  }
+
+  private void write(Dataset<Row> interactions, Path out) {
+    Dataset<Row> pairs = interactions.groupBy(RunLayout.USER_ID, RunLayout.PRODUCT_ID)
+        .agg(InteractionValidator.asFloatWeight(combined()).as(RunLayout.WEIGHT))
         // Read by the two dictionaries and the join: compute once, not three times from the raw input.
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> users = DenseIndex.of(pairs.select(InteractionValidator.USER_ID), "user_id", "user_index", "users");
-    Dataset<Row> products = DenseIndex.of(pairs.select(InteractionValidator.PRODUCT_ID), "product_id",
-        "product_index", "products");
-    Dataset<Row> indexed = pairs.join(users, "user_id").join(products, "product_id")
-        .select("user_index", "product_index", "weight");
-
-    Path out = Outputs.begin(conf, output);
+    Dataset<Row> users = DenseIndex.of(pairs.select(RunLayout.USER_ID), RunLayout.USER_ID, RunLayout.USER_INDEX,
+        "users");
+    Dataset<Row> products = DenseIndex.of(pairs.select(RunLayout.PRODUCT_ID), RunLayout.PRODUCT_ID,
+        RunLayout.PRODUCT_INDEX, "products");
+    Dataset<Row> indexed = pairs.join(users, RunLayout.USER_ID).join(products, RunLayout.PRODUCT_ID)
+        .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT);
     try {
-      users.write().parquet(new Path(out, USERS).toString());
-      products.write().parquet(new Path(out, PRODUCTS).toString());
-      indexed.write().parquet(new Path(out, INTERACTIONS).toString());
+      users.write().parquet(new Path(out, RunLayout.USERS).toString());
+      products.write().parquet(new Path(out, RunLayout.PRODUCTS).toString());
+      indexed.write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
     } finally {
       pairs.unpersist();
     }
-    Outputs.publish(conf, output);
   }
 
   private Column combined() {
     return switch (aggregate) {
-      case "max" -> max(col(InteractionValidator.WEIGHT));
-      case "count" -> count(col(InteractionValidator.WEIGHT));
-      default -> sum(col(InteractionValidator.WEIGHT));
+      case "max" -> max(col(RunLayout.WEIGHT));
+      case "count" -> count(col(RunLayout.WEIGHT));
+      default -> sum(col(RunLayout.WEIGHT));
     };
   }
 }

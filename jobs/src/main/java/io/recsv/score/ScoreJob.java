@@ -1,14 +1,15 @@
 package io.recsv.score;
 
 import com.typesafe.config.Config;
-import io.recsv.common.Outputs;
+import io.recsv.common.Lineage;
+import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
-import io.recsv.prepare.PrepareJob;
-import io.recsv.train.TrainJob;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -17,17 +18,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage 3, score: the top {@code score.k} products of every user, with normalized scores. Writes
- * {@code score.output/top} (user_index, product_index, rank, score) as Parquet; rank 1 is the best, ties go
- * to the lower product index (= the lower product id).
+ * Stage 3, score: the top {@code score.k} products of every user, with normalized scores. Publishes the run's
+ * {@code score} directory with {@code top/} (user_index, product_index, rank, score) as Parquet; rank 1 is the
+ * best, ties go to the lower product index (= the lower product id). It reads train's model and prepare's
+ * interactions (the products each user has seen), which must be of one chain.
  */
 public final class ScoreJob implements Stage {
 
-  public static final String TOP = "top";
-
-  private final String modelPath;
-  private final String interactionsPath;
-  private final String output;
+  private final Config config;
+  private final RunLayout layout;
   private final String method;
   private final int k;
   private final Normalization normalization;
@@ -38,9 +37,8 @@ public final class ScoreJob implements Stage {
 
   public ScoreJob(Config config) {
     Settings s = new Settings(config);
-    this.modelPath = s.requiredString("train.output") + "/" + TrainJob.MODEL;
-    this.interactionsPath = s.requiredString("prepare.output") + "/" + PrepareJob.INTERACTIONS;
-    this.output = s.requiredString("score.output");
+    this.config = config;
+    this.layout = RunLayout.of(config);
     this.method = s.oneOf("score.method", "blocked", "mllib");
     this.k = s.intAtLeast("score.k", 1);
     this.normalization = Normalization.from(s);
@@ -58,17 +56,23 @@ public final class ScoreJob implements Stage {
   }
 
   @Override
+  public List<String> reads() {
+    return List.of("train", "prepare");
+  }
+
+  @Override
   public String run(SparkSession spark) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    ALSModel model = ALSModel.load(Outputs.require(conf, modelPath, "train").toString());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, "score", reads());
+    ALSModel model = ALSModel.load(layout.model().toString());
 
     Dataset<Row> top = score(spark, model);
 
-    Path out = Outputs.begin(conf, output);
-    top.write().parquet(new Path(out, TOP).toString());
-    Outputs.publish(conf, output);
-    return String.format("top %d by %s, %s normalization -> %s/%s", k, method,
-        normalization.name().toLowerCase().replace('_', '-'), output, TOP);
+    StageOutput out = StageOutput.begin(conf, layout, "score");
+    top.write().parquet(new Path(out.path(), RunLayout.TOP).toString());
+    out.publish(Lineage.of("score", layout, config, inputs, null));
+    return String.format("top %d by %s, %s normalization -> %s", k, method,
+        normalization.name().toLowerCase().replace('_', '-'), layout.top());
   }
 
   /** The top-k rows, not yet written: what the benchmark times and the tests compare. */
@@ -78,11 +82,10 @@ public final class ScoreJob implements Stage {
     }
     Dataset<Row> seen = null;
     if (excludeSeen) {
-      Configuration conf = spark.sparkContext().hadoopConfiguration();
-      seen = spark.read().parquet(Outputs.require(conf, interactionsPath, "prepare").toString())
-          .select("user_index", "product_index");
+      seen = spark.read().parquet(layout.interactions().toString())
+          .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
     }
-    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization, modelPath)
-        .score(spark, model, seen);
+    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization,
+        layout.model().toString()).score(spark, model, seen);
   }
 }

@@ -1,13 +1,17 @@
 package io.recsv.train;
 
 import com.typesafe.config.Config;
-import io.recsv.common.Outputs;
+import io.recsv.common.Lineage;
+import io.recsv.common.PathGuard;
+import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.StageOutput;
 import io.recsv.config.Settings;
-import io.recsv.prepare.PrepareJob;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -16,28 +20,25 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage 2, train: Spark ML ALS over prepare's indexed interactions. Writes {@code train.output/model}.
+ * Stage 2, train: Spark ML ALS over prepare's indexed interactions. Publishes the run's {@code train} directory
+ * with {@code model/} (an ALSModel). The ALS checkpoints of the run are removed once the model is published.
  */
 public final class TrainJob implements Stage {
 
-  public static final String MODEL = "model";
-
-  private final String input;
-  private final String output;
-  private final String checkpointDir;
+  private final Config config;
+  private final RunLayout layout;
   private final ALS als;
   private final int userBlocks;
   private final int itemBlocks;
 
   public TrainJob(Config config) {
     Settings s = new Settings(config);
-    this.input = s.requiredString("prepare.output") + "/" + PrepareJob.INTERACTIONS;
-    this.output = s.requiredString("train.output");
-    this.checkpointDir = s.requiredString("train.checkpoint-dir");
+    this.config = config;
+    this.layout = RunLayout.of(config);
     this.als = new ALS()
-        .setUserCol("user_index")
-        .setItemCol("product_index")
-        .setRatingCol("weight")
+        .setUserCol(RunLayout.USER_INDEX)
+        .setItemCol(RunLayout.PRODUCT_INDEX)
+        .setRatingCol(RunLayout.WEIGHT)
         .setImplicitPrefs(s.bool("train.implicit-prefs"))
         .setRank(s.intAtLeast("train.rank", 1))
         .setMaxIter(s.intAtLeast("train.max-iter", 1))
@@ -55,11 +56,17 @@ public final class TrainJob implements Stage {
   }
 
   @Override
+  public List<String> reads() {
+    return List.of("prepare");
+  }
+
+  @Override
   public String run(SparkSession spark) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> interactions = spark.read().parquet(Outputs.require(conf, input, "prepare").toString());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, "train", reads());
+    Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
     // ALS's lineage grows with every iteration; without checkpoints long runs overflow the stack.
-    spark.sparkContext().setCheckpointDir(checkpointDir);
+    spark.sparkContext().setCheckpointDir(layout.checkpoints().toString());
     int parallelism = spark.sparkContext().defaultParallelism();
     als.setNumUserBlocks(userBlocks > 0 ? userBlocks : parallelism)
         .setNumItemBlocks(itemBlocks > 0 ? itemBlocks : parallelism);
@@ -67,11 +74,20 @@ public final class TrainJob implements Stage {
     long started = System.nanoTime();
     ALSModel model = als.fit(interactions);
 
-    Path out = Outputs.begin(conf, output);
-    model.write().save(new Path(out, MODEL).toString());
-    Outputs.publish(conf, output);
-    return String.format("rank %d, %d iterations, %,d users x %,d products in %.1f s -> %s/%s",
+    StageOutput out = StageOutput.begin(conf, layout, "train");
+    model.write().save(new Path(out.path(), RunLayout.MODEL).toString());
+    out.publish(Lineage.of("train", layout, config, inputs, null));
+    removeCheckpoints(conf);
+    return String.format("rank %d, %d iterations, %,d users x %,d products in %.1f s -> %s",
         model.rank(), als.getMaxIter(), model.userFactors().count(), model.itemFactors().count(),
-        (System.nanoTime() - started) / 1e9, output, MODEL);
+        (System.nanoTime() - started) / 1e9, layout.model());
+  }
+
+  /** Every run would otherwise leave a checkpoint directory of the size of the factors behind. */
+  private void removeCheckpoints(Configuration conf) throws IOException {
+    Path dir = layout.checkpoints();
+    FileSystem fs = dir.getFileSystem(conf);
+    PathGuard.requireInside(fs, dir, layout.runDir(), "train.checkpoint-dir", "the run's directory");
+    fs.delete(dir, true);
   }
 }

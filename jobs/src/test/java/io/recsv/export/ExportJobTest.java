@@ -53,7 +53,9 @@ class ExportJobTest {
         .add("score", DataTypes.FloatType);
     spark.createDataFrame(top, topSchema).write().parquet(run.resolve("score/top").toString());
 
-    new ExportJob(TestSpark.config(work, "export.parts=4")).run(spark);
+    com.typesafe.config.Config config = TestSpark.config(work, "export.parts=4");
+    TestSpark.lineage(config, "prepare", "score");
+    new ExportJob(config).run(spark);
 
     ExportManifest manifest = ExportManifest.read(new Configuration(),
         new org.apache.hadoop.fs.Path(run.resolve("export/manifest.json").toString()));

@@ -1,6 +1,7 @@
 package io.recsv.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
@@ -37,7 +38,10 @@ class TrainJobTest {
     assertEquals(5, model.rank());
     assertEquals(40, model.userFactors().count());
     assertTrue(summary.contains("rank 5, 4 iterations"), summary);
-    assertTrue(Files.isDirectory(work.resolve("test/checkpoints")), "the checkpoint directory is always set");
+    assertEquals(work.resolve("test/checkpoints").toUri().getPath().replaceAll("/$", ""),
+        new org.apache.hadoop.fs.Path(spark.sparkContext().getCheckpointDir().get()).getParent().toUri().getPath(),
+        "ALS checkpoints into the run's directory");
+    assertFalse(Files.exists(work.resolve("test/checkpoints")), "and they are removed once the model is published");
     assertTrue(!Files.exists(work.resolve("test/train._writing")), "published atomically");
   }
 }

@@ -1,0 +1,222 @@
+package io.recsv.common;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * What a stage's output was made from, written into the output directory ({@code _lineage.json}) before it is
+ * published: a fresh id, the run id, the stage's effective settings (and their hash), for prepare the identity
+ * of its input files, and the lineage of every stage output it read. So the record of export's output holds the
+ * whole chain back to the input, and the published manifest carries it.
+ * <p>Before a stage uses its inputs it checks that they chain: every output it reads, directly or through
+ * another, must agree on which output of each earlier stage the run is made of. A rerun of prepare alone
+ * gives prepare's output a new id, so a score computed from the model of the old one no longer chains with it,
+ * and export refuses to join them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Lineage(
+    String format,
+    String stage,
+    String id,
+    String runId,
+    String createdAt,
+    String configHash,
+    SortedMap<String, String> config,
+    InputFiles input,
+    List<Lineage> upstream) {
+
+  public static final String FORMAT = "recsv-lineage/1";
+  public static final String FILE = "_lineage.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The record of a stage's new output, from its settings and the (chained) lineage of what it read. */
+  public static Lineage of(String stage, RunLayout layout, Config config, List<Lineage> upstream, InputFiles input) {
+    SortedMap<String, String> values = settingsOf(config, stage);
+    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(), Instant.now().toString(),
+        hash(values), values, input, List.copyOf(upstream));
+  }
+
+  /**
+   * The settings of {@code stage} that shape its output: every key under {@code <stage>.}, except the paths of
+   * its own output (they follow from the run's directory).
+   */
+  public static SortedMap<String, String> settingsOf(Config config, String stage) {
+    SortedMap<String, String> values = new TreeMap<>();
+    if (!config.hasPath(stage)) {
+      return values;
+    }
+    for (Map.Entry<String, ConfigValue> e : config.getConfig(stage).entrySet()) {
+      String key = e.getKey();
+      if (key.equals("output") || key.endsWith(".output") || key.equals("checkpoint-dir")) {
+        continue;
+      }
+      values.put(stage + "." + key, String.valueOf(e.getValue().unwrapped()));
+    }
+    return values;
+  }
+
+  static String hash(SortedMap<String, String> values) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        sha.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** This record and every record it was made from, by stage (the first found for each). */
+  public Map<String, Lineage> byStage() {
+    Map<String, Lineage> all = new LinkedHashMap<>();
+    collect(this, all);
+    return all;
+  }
+
+  private static void collect(Lineage l, Map<String, Lineage> into) {
+    into.putIfAbsent(l.stage(), l);
+    for (Lineage u : l.upstream() == null ? List.<Lineage>of() : l.upstream()) {
+      collect(u, into);
+    }
+  }
+
+  /** "prepare output 1b2c3d4e (made 2026-11-24T10:00:00Z from in.csv)". */
+  public String describe() {
+    return stage + " output " + id.substring(0, 8) + " (made " + createdAt
+        + (input != null ? " from " + input.path() : "") + ")";
+  }
+
+  public void write(FileSystem fs, Path dir) throws IOException {
+    try (OutputStream out = fs.create(new Path(dir, FILE), true)) {
+      JSON.writeValue(out, this);
+    }
+  }
+
+  /** The lineage of {@code stage}'s output in {@code dir}; a missing output or record is a clear error. */
+  public static Lineage read(Configuration conf, Path dir, String stage) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir)) {
+      throw new UserError(dir + " does not exist: run the '" + stage + "' stage of this run first"
+          + " (same run.root and run.id)");
+    }
+    Lineage lineage;
+    try (InputStream in = fs.open(new Path(dir, FILE))) {
+      lineage = JSON.readValue(in, Lineage.class);
+    } catch (FileNotFoundException e) {
+      throw new UserError(dir + " has no lineage record (" + FILE + "): it was not made by this version of"
+          + " recsv's '" + stage + "' stage, so what it was made from is unknown; rerun from '" + stage + "'");
+    } catch (IOException e) {
+      throw new UserError("the lineage record " + new Path(dir, FILE) + " is not valid (" + e.getMessage()
+          + "); rerun from '" + stage + "'", e);
+    }
+    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage())) {
+      throw new UserError(new Path(dir, FILE) + " is not a " + FORMAT + " record of a '" + stage
+          + "' output; rerun from '" + stage + "'");
+    }
+    return lineage;
+  }
+
+  /**
+   * Reads the outputs of {@code stages} that {@code consumer} is about to use, and checks that they are of this
+   * run and chain: no two of them were made from different outputs of the same earlier stage.
+   */
+  public static List<Lineage> readChained(Configuration conf, RunLayout layout, String consumer, List<String> stages)
+      throws IOException {
+    List<Lineage> inputs = new ArrayList<>();
+    for (String stage : stages) {
+      Lineage l = read(conf, layout.stageDir(stage), stage);
+      if (!layout.runId().equals(l.runId())) {
+        throw new UserError(layout.stageDir(stage) + " was made by run '" + l.runId() + "', not run '"
+            + layout.runId() + "'; " + consumer + " uses only outputs of its own run: rerun from '" + stage + "'");
+      }
+      inputs.add(l);
+    }
+    checkChained(consumer, inputs);
+    return inputs;
+  }
+
+  /** Fails, naming both outputs and the stage to rerun from, if two inputs disagree about an earlier stage. */
+  static void checkChained(String consumer, List<Lineage> inputs) {
+    Map<String, Found> seen = new LinkedHashMap<>();
+    for (Lineage input : inputs) {
+      for (Lineage l : input.byStage().values()) {
+        Found now = new Found(l, input);
+        Found before = seen.putIfAbsent(l.stage(), now);
+        if (before == null || before.record().id().equals(l.id())) {
+          continue;
+        }
+        // The output that is in the run's directory now is the fresh one; what was made from another is stale.
+        Found stale = now.isDirect() ? before : now;
+        Found fresh = stale == now ? before : now;
+        String from = firstConsumerOf(stale.via(), l.stage(), stale.record().id());
+        from = from == null ? l.stage() : from;
+        throw new UserError(consumer + ": its inputs are not of one run: " + fresh + ", but " + stale
+            + ". Rerun from '" + from + "' so that every stage works from the same data (./recsv run ... --from "
+            + from + ")");
+      }
+    }
+  }
+
+  /** A record found in the chain of the input {@code via} (itself, when direct). */
+  private record Found(Lineage record, Lineage via) {
+    boolean isDirect() {
+      return record == via;
+    }
+
+    @Override
+    public String toString() {
+      return isDirect() ? "the " + record.describe() + " is there now"
+          : "the " + via.describe() + " was made from " + record.describe();
+    }
+  }
+
+  /**
+   * The earliest stage in {@code root}'s chain that read {@code stage}'s output {@code id} directly: deeper in the
+   * chain is earlier in the pipeline, so the search looks below before it looks here.
+   */
+  private static String firstConsumerOf(Lineage root, String stage, String id) {
+    List<Lineage> ups = root.upstream() == null ? List.of() : root.upstream();
+    for (Lineage u : ups) {
+      String found = firstConsumerOf(u, stage, id);
+      if (found != null) {
+        return found;
+      }
+    }
+    for (Lineage u : ups) {
+      if (u.stage().equals(stage) && u.id().equals(id)) {
+        return root.stage();
+      }
+    }
+    return null;
+  }
+
+  /** The files prepare read: enough to tell whether the input is still the same. */
+  public record InputFiles(String path, int files, long bytes, String fingerprint, List<InputFile> list) {}
+
+  /** One input file as the file system describes it. */
+  public record InputFile(String path, long bytes, long modified) {}
+}

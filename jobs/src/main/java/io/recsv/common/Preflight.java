@@ -1,0 +1,93 @@
+package io.recsv.common;
+
+import com.typesafe.config.Config;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** The checks a run makes before it computes anything; each failure names the path or key and says what to do. */
+public final class Preflight {
+
+  private Preflight() {}
+
+  /**
+   * The published CSV's place: inside merge.output-root with links resolved, not a directory, absent unless
+   * merge.overwrite (when {@code refuseExisting}), and its directory writable (a probe file).
+   */
+  static void publishable(Configuration conf, RunLayout layout, boolean refuseExisting) throws IOException {
+    Path csv = layout.published();
+    FileSystem fs = HadoopConf.forWriting(csv, conf);
+    Path real = PathGuard.requireInside(fs, csv, layout.outputRoot(), "merge.output", "merge.output-root");
+    FileStatus status = statusOrNull(fs, real);
+    if (status != null && status.isDirectory()) {
+      throw new UserError("merge.output " + csv + " is a directory; it must name the CSV file to publish");
+    }
+    if (status != null && refuseExisting && !layout.overwrite()) {
+      throw new UserError("output " + csv + " already exists; set merge.overwrite=true to replace it"
+          + " (refused before any stage ran)");
+    }
+    Path dir = real.getParent();
+    while (dir.getParent() != null && statusOrNull(fs, dir) == null) {
+      dir = dir.getParent();
+    }
+    probeWritable(fs, dir, "the output directory of merge.output " + csv);
+  }
+
+  private static void probeWritable(FileSystem fs, Path dir, String what) throws IOException {
+    Path probe = new Path(dir, ".recsv-probe-" + UUID.randomUUID());
+    try {
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+    } catch (IOException e) {
+      throw new UserError("cannot write to " + what + ": " + IoErrors.describe(e, dir), e);
+    }
+  }
+
+  private static FileStatus statusOrNull(FileSystem fs, Path path) throws IOException {
+    try {
+      return fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
+   * For {@code run --from}: every output reused was made with the settings of its stage as they are now, and
+   * prepare's from the same input files; else the CSV would not be what today's config says.
+   */
+  static void madeWithTodaysSettings(Configuration conf, Config config, List<Lineage> reused) throws IOException {
+    for (Lineage input : reused) {
+      for (Lineage l : input.byStage().values()) {
+        SortedMap<String, String> now = Lineage.settingsOf(config, l.stage());
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, String> e : now.entrySet()) {
+          String then = l.config().get(e.getKey());
+          if (!Objects.equals(then, e.getValue())) {
+            changed.add(e.getKey() + " was '" + then + "', is now '" + e.getValue() + "'");
+          }
+        }
+        if (!changed.isEmpty()) {
+          throw new UserError("the " + l.describe() + " that this run would reuse was made with other settings: "
+              + String.join("; ", changed) + ". Rerun from '" + l.stage() + "' to apply them");
+        }
+        if (l.input() != null) {
+          Lineage.InputFiles today = InputListing.list(conf, "prepare.input", l.input().path());
+          if (!today.fingerprint().equals(l.input().fingerprint())) {
+            throw new UserError("the input " + l.input().path() + " changed since the " + l.describe()
+                + " was made (" + l.input().files() + " files, " + l.input().bytes() + " bytes then; "
+                + today.files() + " files, " + today.bytes() + " bytes now, or newer files). Rerun from 'prepare'");
+          }
+        }
+      }
+    }
+  }
+}

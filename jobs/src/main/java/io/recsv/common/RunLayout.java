@@ -1,0 +1,163 @@
+package io.recsv.common;
+
+import com.typesafe.config.Config;
+import io.recsv.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Where a run's datasets live, built once from the validated config: the run's directory
+ * ({@code run.root/run.id}), each stage's output directory and the datasets in it, the lock, and the published
+ * CSV. Stages read their inputs and publish their outputs through it, so no stage needs another stage's class
+ * to know where its input lies.
+ * <p>A run id is a safe name (letters, digits, {@code - _ .}, never {@code ..}), and every stage directory must
+ * lie inside the run's directory: a stage replaces its directory whole, so a directory outside the run would be
+ * someone else's data.
+ */
+public final class RunLayout {
+
+  /** The stages that own a directory of the run, in the keys that name it. */
+  private static final Map<String, String> STAGE_DIRS = new LinkedHashMap<>();
+
+  static {
+    STAGE_DIRS.put("prepare", "prepare.output");
+    STAGE_DIRS.put("train", "train.output");
+    STAGE_DIRS.put("score", "score.output");
+    STAGE_DIRS.put("export", "export.output");
+  }
+
+  /** Column names of the datasets that stages exchange. */
+  public static final String USER_ID = "user_id";
+  public static final String PRODUCT_ID = "product_id";
+  public static final String USER_INDEX = "user_index";
+  public static final String PRODUCT_INDEX = "product_index";
+  public static final String WEIGHT = "weight";
+  public static final String RANK = "rank";
+  public static final String SCORE = "score";
+
+  /** The datasets inside the stages' directories. */
+  public static final String INTERACTIONS = "interactions";
+  public static final String USERS = "users";
+  public static final String PRODUCTS = "products";
+  public static final String MODEL = "model";
+  public static final String TOP = "top";
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final String LOCK_FILE = "_recsv.lock";
+
+  private final String runId;
+  private final Path runRoot;
+  private final Path runDir;
+  private final Map<String, Path> stageDirs = new LinkedHashMap<>();
+  private final Path checkpoints;
+  private final Path published;
+  private final Path outputRoot;
+  private final boolean overwrite;
+
+  private RunLayout(Settings s) {
+    runId = s.requiredString("run.id");
+    if (!RUN_ID.matcher(runId).matches() || runId.contains("..")) {
+      throw s.bad("run.id", "must be 1 to 128 letters, digits, '-', '_' or '.', start with a letter or digit"
+          + " and not contain '..' (it names a directory)");
+    }
+    runRoot = new Path(s.requiredString("run.root"));
+    runDir = new Path(s.requiredString("run.dir"));
+    requireInside(s, "run.dir", runDir, runRoot, "run.root");
+    for (Map.Entry<String, String> e : STAGE_DIRS.entrySet()) {
+      Path dir = new Path(s.requiredString(e.getValue()));
+      requireInside(s, e.getValue(), dir, runDir, "the run's directory");
+      stageDirs.put(e.getKey(), dir);
+    }
+    checkpoints = new Path(s.requiredString("train.checkpoint-dir"));
+    requireInside(s, "train.checkpoint-dir", checkpoints, runDir, "the run's directory");
+    published = new Path(s.requiredString("merge.output"));
+    outputRoot = new Path(s.requiredString("merge.output-root"));
+    requireInside(s, "merge.output", published, outputRoot, "merge.output-root");
+    overwrite = s.bool("merge.overwrite");
+  }
+
+  public static RunLayout of(Config config) {
+    return new RunLayout(new Settings(config));
+  }
+
+  /** Lexically, after Hadoop's normalization of {@code .} and {@code ..}: the symlink-proof check is PathGuard's. */
+  private static void requireInside(Settings s, String key, Path path, Path parent, String parentName) {
+    if (!PathGuard.isStrictlyInside(path, parent)) {
+      throw s.bad(key, "must lie inside " + parentName + " " + parent);
+    }
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  /** The directory a stage publishes whole (prepare, train, score, export). */
+  public Path stageDir(String stage) {
+    Path dir = stageDirs.get(stage);
+    if (dir == null) {
+      throw new IllegalArgumentException("no directory for stage " + stage);
+    }
+    return dir;
+  }
+
+  public boolean hasStageDir(String stage) {
+    return stageDirs.containsKey(stage);
+  }
+
+  public Path lock() {
+    return new Path(runDir, LOCK_FILE);
+  }
+
+  public Path checkpoints() {
+    return checkpoints;
+  }
+
+  /** prepare: (user_index, product_index, weight). */
+  public Path interactions() {
+    return new Path(stageDir("prepare"), INTERACTIONS);
+  }
+
+  /** prepare: (user_id, user_index). */
+  public Path users() {
+    return new Path(stageDir("prepare"), USERS);
+  }
+
+  /** prepare: (product_id, product_index). */
+  public Path products() {
+    return new Path(stageDir("prepare"), PRODUCTS);
+  }
+
+  /** train: the ALSModel. */
+  public Path model() {
+    return new Path(stageDir("train"), MODEL);
+  }
+
+  /** score: (user_index, product_index, rank, score). */
+  public Path top() {
+    return new Path(stageDir("score"), TOP);
+  }
+
+  /** export: parts/ and manifest.json. */
+  public Path exportDir() {
+    return stageDir("export");
+  }
+
+  /** The CSV merge publishes. */
+  public Path published() {
+    return published;
+  }
+
+  public Path outputRoot() {
+    return outputRoot;
+  }
+
+  public boolean overwrite() {
+    return overwrite;
+  }
+}

@@ -1,0 +1,89 @@
+package io.recsv.common;
+
+import com.typesafe.config.Config;
+import io.recsv.config.Settings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs stages of one run, as the launcher and spark-submit (Oozie) do: take the run's lock, check everything
+ * that can be checked without computing (the published CSV's place, each stage's input, the lineage of the
+ * outputs it reuses), then run the stages in order. A run that is bound to be refused is refused in seconds,
+ * before hours of compute.
+ */
+public final class StageRunner {
+
+  /** Told when each stage starts and ends. */
+  public interface Listener {
+    void starting(String stage);
+
+    void finished(String stage, String summary, double seconds);
+  }
+
+  private final Config config;
+  private final RunLayout layout;
+  private final Map<String, Stage> stages;
+  private final String command;
+  private final boolean reusedMustMatchConfig;
+  private final Duration staleAfter;
+
+  /**
+   * {@code reusedMustMatchConfig}: the outputs of earlier stages that this invocation reuses must have been made
+   * with today's settings and input (a {@code run --from}); otherwise they must only chain (one stage alone).
+   */
+  public StageRunner(Config config, Map<String, Stage> stages, String command, boolean reusedMustMatchConfig) {
+    this.config = config;
+    this.layout = RunLayout.of(config);
+    this.stages = stages;
+    this.command = command;
+    this.reusedMustMatchConfig = reusedMustMatchConfig;
+    this.staleAfter = new Settings(config).durationAtLeast("run.lock-stale-after", Duration.ofSeconds(10));
+  }
+
+  /** Runs the stages; returns each one's seconds. */
+  public Map<String, Double> run(SparkSession spark, Listener listener) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    try (RunLock lock = RunLock.acquire(conf, layout.lock(), command, staleAfter)) {
+      preflight(conf);
+      for (Map.Entry<String, Stage> stage : stages.entrySet()) {
+        listener.starting(stage.getKey());
+        long t0 = System.nanoTime();
+        String summary = stage.getValue().run(spark);
+        double s = (System.nanoTime() - t0) / 1e9;
+        seconds.put(stage.getKey(), s);
+        listener.finished(stage.getKey(), summary, s);
+      }
+    }
+    return seconds;
+  }
+
+  private void preflight(Configuration conf) throws IOException {
+    Set<String> names = stages.keySet();
+    if (names.contains("prepare") || names.contains("merge")) {
+      // A merge alone may find its CSV published from the same export: it then does nothing, quickly.
+      Preflight.publishable(conf, layout, !names.equals(Set.of("merge")));
+    }
+    Set<String> earlier = new HashSet<>();
+    for (Map.Entry<String, Stage> stage : stages.entrySet()) {
+      stage.getValue().preflight(conf);
+      List<String> reused = new ArrayList<>(stage.getValue().reads());
+      reused.removeAll(earlier);
+      if (!reused.isEmpty()) {
+        List<Lineage> inputs = Lineage.readChained(conf, layout, stage.getKey(), reused);
+        if (reusedMustMatchConfig) {
+          Preflight.madeWithTodaysSettings(conf, config, inputs);
+        }
+      }
+      earlier.add(stage.getKey());
+    }
+  }
+}
