@@ -98,15 +98,7 @@ final class InteractionValidator {
    * file's, or a pair whose combined weight overflows.
    */
   UserError explain(Throwable failure, Dataset<Row> raw) {
-    if (isInvalidRow(failure)) {
-      return explain(raw);
-    }
-    String header = find(failure, HEADER_MISMATCH);
-    if (header != null) {
-      return new UserError("prepare.input: " + field(header, "CSV file:") + ": its header (" + field(header, "Header:")
-          + ") differs from the first file's (" + field(header, "Schema:") + "); every file of " + source.input
-          + " must name the same columns in the same order. Nothing was written");
-    }
+    // The overflow's message is checked first: Spark's error context may quote the invalid-row check too.
     String overflow = find(failure, OVERFLOW);
     if (overflow != null) {
       String text = overflow.substring(overflow.indexOf(OVERFLOW) + OVERFLOW.length());
@@ -114,7 +106,13 @@ final class InteractionValidator {
       return new UserError("prepare.input " + source.input + ": " + (end > 0 ? text.substring(0, end) : text)
           + ". Nothing was written");
     }
-    return null;
+    String header = find(failure, HEADER_MISMATCH);
+    if (header != null) {
+      return new UserError("prepare.input: " + field(header, "CSV file:") + ": its header (" + field(header, "Header:")
+          + ") differs from the first file's (" + field(header, "Schema:") + "); every file of " + source.input
+          + " must name the same columns in the same order. Nothing was written");
+    }
+    return isInvalidRow(failure) ? explain(raw) : null;
   }
 
   /** The first message in the cause chain that contains {@code marker}. */

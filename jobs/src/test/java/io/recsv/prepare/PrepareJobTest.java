@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
 import io.recsv.common.UserError;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.GZIPOutputStream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
@@ -158,5 +161,88 @@ class PrepareJobTest {
         "prepare.columns.weight=")).run(spark);
     assertEquals(10, spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count());
     assertEquals(3, spark.read().parquet(work.resolve("test/prepare/products").toString()).count());
+  }
+
+  private Path file(String name, byte[] bytes) throws Exception {
+    Path p = work.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.write(p, bytes);
+    return p;
+  }
+
+  private void assertNothingWritten() {
+    assertFalse(Files.exists(work.resolve("test/prepare")), "no partial output");
+    assertFalse(Files.exists(work.resolve("test/prepare._writing")), "nothing left half-written");
+  }
+
+  @Test
+  void aFileWhoseHeaderListsTheColumnsInAnotherOrderIsRefusedNamingIt() throws Exception {
+    file("in/a.csv", "user_id,product_id,weight\n1,2,1\n".getBytes(StandardCharsets.UTF_8));
+    file("in/b.csv", "product_id,user_id,weight\n7,8,1\n".getBytes(StandardCharsets.UTF_8));
+    UserError e = refused(work.resolve("in"));
+    assertTrue(e.getMessage().contains("in/b.csv: its header (product_id, user_id, weight) differs from the first"
+        + " file's (user_id, product_id, weight)"), e.getMessage());
+    assertNothingWritten();
+  }
+
+  @Test
+  void aRowWithMoreOrFewerFieldsThanTheHeaderIsRefusedWithItsLine() throws Exception {
+    UserError more = refused(input("user_id,product_id,weight\n1,2,1\n3,4,1,9\n5,6,1\n"));
+    assertTrue(more.getMessage().contains("in.csv line 3: the row has 4 fields, not the header's 3"
+        + " (user_id,product_id,weight): '3,4,1,9' (1 invalid row"), more.getMessage());
+    UserError fewer = refused(file("fewer.csv", "user_id,product_id,weight,timestamp\n1,2,1,5\n1,2,1,5\n3,4,1\n"
+        .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(fewer.getMessage().contains("fewer.csv line 4: the row has 3 fields, not the header's 4"),
+        fewer.getMessage());
+    assertNothingWritten();
+  }
+
+  @Test
+  void weightsMustFitTheFloatThatAlsStoresThemAs() throws Exception {
+    UserError one = refused(input("user_id,product_id,weight\n1,2,1\n3,4,1e39\n"));
+    assertTrue(one.getMessage().contains("in.csv line 3: weight '1e39' is beyond the range of the 32-bit float"),
+        one.getMessage());
+    UserError sum = refused(file("sum.csv", "user_id,product_id,weight\n5,6,3e38\n1,2,1\n5,6,3e38\n"
+        .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(sum.getMessage().contains("user_id 5, product_id 6: the weights of this pair add up to 6.0E38"),
+        sum.getMessage());
+    assertNothingWritten();
+  }
+
+  @Test
+  void anInputWithNoRowsIsAClearErrorAndPublishesNothing() throws Exception {
+    UserError e = refused(input("user_id,product_id,weight\n"));
+    assertTrue(e.getMessage().contains("has no interactions (1 file, 26 bytes: only a header?); nothing was"
+        + " written"), e.getMessage());
+    assertNothingWritten();
+  }
+
+  @Test
+  void aMissingOrEmptyInputIsRefusedBeforeSparkReadsAnything() throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    Path missing = work.resolve("nope.csv");
+    UserError gone = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + missing)).preflight(conf));
+    assertEquals("prepare.input " + missing + " does not exist", gone.getMessage());
+    Path empty = file("empty/part-0.csv", new byte[0]);
+    UserError nothing = assertThrows(UserError.class,
+        () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + empty.getParent())).preflight(conf));
+    assertEquals("prepare.input " + empty.getParent() + " is empty (1 file, 0 bytes)", nothing.getMessage());
+  }
+
+  @Test
+  void gzipByteOrderMarkAndQuotedInputsKeepTheirLineNumbers() throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write("user_id,product_id,weight\n1,2,1\n3,x,1\n".getBytes(StandardCharsets.UTF_8));
+    }
+    UserError gzip = refused(file("g/in.csv.gz", gz.toByteArray()));
+    assertTrue(gzip.getMessage().contains("in.csv.gz line 3: product_id 'x'"), gzip.getMessage());
+    UserError bom = refused(file("b/in.csv", "\uFEFFuser_id,product_id,weight\n1,2,1\n3,x,1\n"
+        .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(bom.getMessage().contains("b/in.csv line 3: product_id 'x'"), bom.getMessage());
+    UserError quoted = refused(file("q/in.csv", "user_id,product_id,weight\n\"1\",\"2\",\"1\"\n\"3\",\"x\",\"1\"\n"
+        .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(quoted.getMessage().contains("q/in.csv line 3: product_id 'x'"), quoted.getMessage());
   }
 }
