@@ -54,9 +54,7 @@ public record CsvManifest(
     try (OutputStream out = fs.create(path, true)) {
       JSON.writeValue(out, this);
     }
-    if (permission != null) {
-      fs.setPermission(path, permission);
-    }
+    fs.setPermission(path, permission);
   }
 
   public static CsvManifest readIfExists(FileSystem fs, Path csv) throws IOException {

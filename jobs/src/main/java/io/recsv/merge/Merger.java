@@ -83,7 +83,10 @@ public final class Merger {
     this.outputRoot = new Path(settings.outputRoot());
     this.strategy = settings.strategy();
     this.overwrite = settings.overwrite();
-    this.permission = settings.permission();
+    // No merge.permission: what the file system's umask gives a new file, however the file was written (the local
+    // copy writes through java.nio, which knows only the process's umask; the launcher makes the two the same).
+    this.permission = settings.permission() != null ? settings.permission()
+        : FsPermission.getFileDefault().applyUMask(FsPermission.getUMask(conf));
     this.maxBlocksSetting = settings.maxBlocksPerFile();
     this.verifyChecksum = settings.verifyChecksum();
     this.sync = settings.sync();
@@ -263,7 +266,7 @@ public final class Merger {
       verifiedBy = verifyConcat(fs, merged, journal, "nothing was published");
     }
     step(MergeStep.VERIFIED);
-    setPermission(fs, merged);
+    fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
     step(MergeStep.PUBLISHED);
     return verifiedBy;
@@ -299,18 +302,11 @@ public final class Merger {
           + " since export: re-run 'export', then 'merge' (the staging directory " + staging + " is replaced)");
     }
     step(MergeStep.VERIFIED);
-    setPermission(fs, merged);
+    fs.setPermission(merged, permission);
     Renames.replace(fs, merged, target);
     fs.create(marker, true).close();
     step(MergeStep.PUBLISHED);
     return verifiedBy(true, COPY_VERIFIED);
-  }
-
-  /** merge.permission when set; else the file keeps what the file system's umask gave it. */
-  private void setPermission(FileSystem fs, Path file) throws IOException {
-    if (permission != null) {
-      fs.setPermission(file, permission);
-    }
   }
 
   private static String verifiedBy(boolean checked, String how) {

@@ -201,8 +201,11 @@ class PipelineEndToEndTest {
     assertEquals(List.of("prepare", "train", "score", "export", "merge"), new LocalPipeline(home).stageNames());
     for (WorkflowDefinition.SparkStage stage : workflow.stages()) {
       assertEquals(Stages.mainClass(stage.name()).getName(), stage.mainClass(), "main class of " + stage.name());
-      assertEquals(List.of(stage.name() + ".conf", "cluster.conf"), stage.configFiles());
-      assertTrue(Files.exists(home.resolve("config/stages/" + stage.name() + ".conf")));
+      assertEquals(stage.name() + ".conf", stage.configFiles().get(0), "the stage's own file first");
+      assertEquals("cluster.conf", stage.configFiles().get(stage.configFiles().size() - 1), "the environment's last");
+      for (String file : stage.configFiles().subList(0, stage.configFiles().size() - 1)) {
+        assertTrue(Files.exists(home.resolve("config/stages/" + file)), file);
+      }
     }
   }
 

@@ -385,4 +385,24 @@ class MergerTest {
     FileStatus status = hdfs.fs().getFileStatus(c.output());
     assertEquals(c.expected().length, status.getLen());
   }
+
+  @Test
+  void thePublishedFilesFollowTheUmaskUnlessAPermissionIsSet() throws IOException {
+    Case c = localCase(new long[] {100, 200});
+    Configuration conf = new Configuration();
+    conf.set("fs.permissions.umask-mode", "077");
+    MergeSettings followUmask = new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
+        "copy", false, null, 0);
+    new Merger(conf, followUmask, MergeStep.Listener.NONE).merge();
+    FileSystem fs = FileSystem.getLocal(conf).getRawFileSystem();
+    assertEquals(new FsPermission((short) 0600), fs.getFileStatus(c.output()).getPermission());
+    assertEquals(new FsPermission((short) 0600), fs.getFileStatus(CsvManifest.pathFor(c.output())).getPermission());
+
+    MergeSettings explicit = new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
+        "copy", true, new FsPermission((short) 0640), 0);
+    fs.delete(c.export(), true);
+    SyntheticParts.write(fs, c.export(), new long[] {300}, BLOCK, 9);
+    new Merger(conf, explicit, MergeStep.Listener.NONE).merge();
+    assertEquals(new FsPermission((short) 0640), fs.getFileStatus(c.output()).getPermission());
+  }
 }

@@ -1,0 +1,128 @@
+package io.recsv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.TestSpark;
+import io.recsv.common.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a run may touch, and what is refused before any compute: run ids, paths that escape the run's
+ * directory or the output root (also through symbolic links), an existing or impossible output, bad numbers.
+ */
+class RunSafetyTest {
+
+  @TempDir
+  Path dir;
+
+  private Path input;
+  private Path work;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestSpark.get();
+    input = dir.resolve("in.csv");
+    new Generator(50, 20, 5, 3).write(new Configuration(), input.toString());
+    work = dir.resolve("work");
+  }
+
+  private int launch(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args[0], "--work", work.toString(), "-D", "score.k=5",
+        "-D", "train.rank=3", "-D", "train.max-iter=2", "-D", "spark.master=local[2]"));
+    all.addAll(Arrays.asList(args).subList(1, args.length));
+    return MainAccess.run(all.toArray(String[]::new));
+  }
+
+  private UserError refused(String... args) {
+    UserError e = assertThrows(UserError.class, () -> launch(args));
+    assertEquals(2, Main.report(e, false), "a user error exits 2");
+    return e;
+  }
+
+  @Test
+  void runIdsThatNameAnotherDirectoryAreRefusedAndNothingOutsideTheRunIsDeleted() throws Exception {
+    // A directory named like a stage next to the work directory, and one inside it: neither may be touched.
+    Path bystander = Files.createDirectories(dir.resolve("prepare")).resolve("keep.txt");
+    Files.writeString(bystander, "not recsv's");
+    Files.createDirectories(work.resolve("prepare"));
+    for (String id : List.of("..", "../x", ".", "a/b", "-x", "a..b")) {
+      UserError e = refused("stage", "prepare", "--input", input.toString(), "--run-id", id);
+      assertTrue(e.getMessage().startsWith("config key 'run.id' from command-line override run.id must be 1 to 128"
+          + " letters, digits"), id + ": " + e.getMessage());
+    }
+    UserError outside = refused("stage", "prepare", "--input", input.toString(), "-D",
+        "prepare.output=" + dir.resolve("prepare"));
+    assertTrue(outside.getMessage().contains("'prepare.output'") && outside.getMessage().contains("must lie inside"
+        + " the run's directory"), outside.getMessage());
+    assertEquals("not recsv's", Files.readString(bystander));
+    assertTrue(Files.isDirectory(work.resolve("prepare")));
+  }
+
+  @Test
+  void aStageDirectoryThatIsASymbolicLinkIsNeverReplaced() throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("data.txt"), "someone else's");
+    Files.createDirectories(work.resolve("r1"));
+    Files.createSymbolicLink(work.resolve("r1/prepare"), elsewhere);
+    UserError e = refused("stage", "prepare", "--input", input.toString(), "--run-id", "r1");
+    assertTrue(e.getMessage().contains("r1/prepare (it resolves to file:" + elsewhere.toRealPath() + ") is outside the"
+        + " run's directory"), e.getMessage());
+    assertEquals("someone else's", Files.readString(elsewhere.resolve("data.txt")));
+  }
+
+  @Test
+  void whatCanBeCheckedCheaplyIsRefusedBeforeAnyStageRuns() throws Exception {
+    Path csv = dir.resolve("out/week/recommendations.csv");
+    Files.createDirectories(csv.getParent());
+    Files.writeString(csv, "user_id,product_id,score\n");
+    UserError exists = refused("run", "--input", input.toString(), "--output", csv.toString(), "--run-id", "w1");
+    assertTrue(exists.getMessage().contains("output " + csv + " already exists; set merge.overwrite=true")
+        && exists.getMessage().contains("refused before any stage ran"), exists.getMessage());
+
+    Path isDir = Files.createDirectories(dir.resolve("out/week/dir.csv"));
+    UserError directory = refused("run", "--input", input.toString(), "--output", isDir.toString(), "--run-id", "w1");
+    assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
+
+    UserError missing = refused("run", "--input", dir.resolve("nope.csv").toString(), "--output",
+        dir.resolve("out/new.csv").toString(), "--run-id", "w1");
+    assertEquals("prepare.input " + dir.resolve("nope.csv") + " does not exist", missing.getMessage());
+
+    UserError escape = refused("run", "--input", input.toString(), "--output", dir.resolve("out/x.csv").toString(),
+        "-D", "merge.output=" + dir.resolve("elsewhere/x.csv"));
+    assertTrue(escape.getMessage().contains("'merge.output'") && escape.getMessage().contains("must lie inside"
+        + " merge.output-root"), escape.getMessage());
+    assertFalse(Files.exists(work.resolve("w1/prepare")), "no stage ran");
+  }
+
+  @Test
+  void aSymbolicLinkInsideTheOutputRootCannotSendTheCsvOutsideIt() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("published"));
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.createSymbolicLink(root.resolve("week"), outside);
+    UserError e = refused("run", "--input", input.toString(), "--output", root.resolve("x.csv").toString(),
+        "-D", "merge.output=" + root.resolve("week/recommendations.csv"));
+    assertTrue(e.getMessage().contains("merge.output " + root.resolve("week/recommendations.csv") + " (it resolves to"
+        + " file:" + outside.toRealPath() + "/recommendations.csv) is outside merge.output-root"), e.getMessage());
+    assertEquals(List.of(), Files.list(outside).toList());
+  }
+
+  @Test
+  void wholeNumberKeysRefuseFractionsAndStrayArgumentsAreRefused() {
+    UserError k = refused("run", "--input", input.toString(), "-D", "score.k=1.5");
+    assertEquals("config key 'score.k' from command-line override score.k must be a whole number, got '1.5'",
+        k.getMessage());
+    UserError stray = refused("run", "--input", input.toString(), "extra");
+    assertTrue(stray.getMessage().startsWith("run: unexpected argument 'extra'"), stray.getMessage());
+  }
+}
