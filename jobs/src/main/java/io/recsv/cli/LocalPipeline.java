@@ -62,25 +62,21 @@ final class LocalPipeline {
     return ConfigLoader.load(files, overrides);
   }
 
-  /** Constructs every stage, so that each validates its settings, without running any. */
-  void check(List<String> stages, Config config) {
-    for (String name : stages) {
-      Stages.create(name, config);
-    }
-  }
-
   /**
-   * Runs the stages in order under the run's lock; returns each stage's seconds. Constructs (validates) all and
-   * checks what can be checked before running any. {@code reusedMustMatchConfig}: earlier stages' outputs that
-   * are reused must have been made with today's settings and input ({@code run --from}), not only chain.
+   * The runner for these stages: constructs (validates) every stage and the run's settings, without running any.
+   * {@code reusedMustMatchConfig}: earlier stages' outputs that are reused must have been made with today's
+   * settings and input ({@code run --from}), not only chain ({@code stage}).
    */
-  Map<String, Double> run(List<String> stages, Config config, StageRunner.Listener listener, String command,
-      boolean reusedMustMatchConfig) throws Exception {
+  StageRunner runner(List<String> stages, Config config, String command, boolean reusedMustMatchConfig) {
     Map<String, Stage> jobs = new LinkedHashMap<>();
     for (String name : stages) {
       jobs.put(name, Stages.create(name, config));
     }
-    StageRunner runner = new StageRunner(config, jobs, command, reusedMustMatchConfig);
+    return new StageRunner(config, jobs, command, reusedMustMatchConfig);
+  }
+
+  /** Runs the stages under the run's lock, after its checks; returns each stage's seconds. */
+  Map<String, Double> run(StageRunner runner, Config config, StageRunner.Listener listener) throws Exception {
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();  // tests share theirs
     SparkSession spark = SparkSessions.create(config, "recsv");
     try {

@@ -186,14 +186,15 @@ public final class Main {
     overrides.addAll(o.overrides);
     Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
     List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
-    pipeline.check(stages, config);  // a mistake in the config fails now, before any data is generated
+    // A mistake in the config fails now, before any data is generated.
+    StageRunner runner = pipeline.runner(stages, config, "recsv run", true);
     if (demoInput != null && !Files.exists(demoInput)) {
       Files.createDirectories(demoInput.getParent());
       long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput.toString());
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
-    Map<String, Double> seconds = pipeline.run(stages, config, progress(), "recsv run", true);
+    Map<String, Double> seconds = pipeline.run(runner, config, progress());
     if (stages.contains("merge")) {
       summary(config, seconds);
     }
@@ -210,7 +211,7 @@ public final class Main {
     Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
     String stage = o.positional.get(0);
     pipeline.stagesFrom(stage);  // validates the name against the workflow
-    pipeline.run(List.of(stage), config, progress(), "recsv stage " + stage, false);
+    pipeline.run(pipeline.runner(List.of(stage), config, "recsv stage " + stage, false), config, progress());
     return 0;
   }
 
@@ -237,9 +238,9 @@ public final class Main {
   }
 
   private int generate(Options o) throws Exception {
-    if (!o.overrides.isEmpty() || !o.configFiles.isEmpty()) {
-      throw new UserError("generate reads no configuration; it takes only --users, --products, --per-user,"
-          + " --output and --seed");
+    if (!o.overrides.isEmpty() || !o.configFiles.isEmpty() || !o.positional.isEmpty()) {
+      throw new UserError("generate reads no configuration and no other arguments; it takes only --users,"
+          + " --products, --per-user, --output and --seed");
     }
     String output = o.get("--output");
     if (output == null) {

@@ -1,12 +1,8 @@
 package io.recsv.common;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -74,14 +70,6 @@ public final class InputListing {
   }
 
   private static String fingerprint(List<Lineage.InputFile> files) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Lineage.InputFile f : files) {
-        sha.update((f.path() + "\t" + f.bytes() + "\t" + f.modified() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Lineage.sha256(files.stream().map(f -> f.path() + "\t" + f.bytes() + "\t" + f.modified()).toList(), 16);
   }
 }

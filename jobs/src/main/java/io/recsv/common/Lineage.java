@@ -79,12 +79,17 @@ public record Lineage(
   }
 
   static String hash(SortedMap<String, String> values) {
+    return sha256(values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), 8);
+  }
+
+  /** The first {@code bytes} bytes of the SHA-256 of these lines, in hex. */
+  static String sha256(List<String> lines, int bytes) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, String> e : values.entrySet()) {
-        sha.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (String line : lines) {
+        sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+      return HexFormat.of().formatHex(sha.digest(), 0, bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
