@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -109,9 +110,9 @@ public record Lineage(
     }
   }
 
-  /** "prepare output 1b2c3d4e (made 2026-11-24T10:00:00Z from in.csv)". */
+  /** "prepare output 1b2c3d4e (made 2026-11-24T10:00:00Z from in.csv)", to the second. */
   public String describe() {
-    return stage + " output " + id.substring(0, 8) + " (made " + createdAt
+    return stage + " output " + id.substring(0, 8) + " (made " + Instant.parse(createdAt).truncatedTo(ChronoUnit.SECONDS)
         + (input != null ? " from " + input.path() : "") + ")";
   }
 
