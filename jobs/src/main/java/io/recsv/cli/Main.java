@@ -4,11 +4,11 @@ import com.typesafe.config.Config;
 import io.recsv.common.IoErrors;
 import io.recsv.common.StageRunner;
 import io.recsv.common.UserError;
+import io.recsv.common.UserPaths;
 import io.recsv.merge.CsvManifest;
 import io.recsv.bench.MergeBench;
 import io.recsv.bench.ScoreBench;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,13 +170,12 @@ public final class Main {
     LocalPipeline pipeline = new LocalPipeline(home);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;
-    Path demoInput = null;
+    String demoInput = null;
     if (demo) {
       if (o.get("--output") != null) {
         throw new UserError("run: --output needs --input (the demo publishes under --work)");
       }
-      String work = o.get("--work", "recsv-work");
-      demoInput = Path.of(work).toAbsolutePath().resolve("demo-input/interactions.csv");
+      demoInput = UserPaths.child(o.get("--work", "recsv-work"), "demo-input/interactions.csv");
       overrides.add(0, "prepare.input=" + demoInput);
       overrides.add(0, "merge.overwrite=true");
       if (o.get("--run-id") == null) {
@@ -188,9 +187,8 @@ public final class Main {
     List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
     // A mistake in the config fails now, before any data is generated.
     StageRunner runner = pipeline.runner(stages, config, "recsv run", true);
-    if (demoInput != null && !Files.exists(demoInput)) {
-      Files.createDirectories(demoInput.getParent());
-      long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput.toString());
+    if (demoInput != null && !exists(demoInput)) {
+      long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput);
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
@@ -215,26 +213,29 @@ public final class Main {
     return 0;
   }
 
-  /** --work, --run-id, --input, --output as config keys (flags first, so -D wins). */
+  /**
+   * --work, --run-id, --input, --output as config keys (flags first, so -D wins). Each may be a Hadoop URI
+   * (hdfs://...) or a local path.
+   */
   private static List<String> pathOverrides(Options o) {
     List<String> list = new ArrayList<>();
-    if (o.get("--work") != null) {
-      list.add("run.root=" + Path.of(o.get("--work")).toAbsolutePath().normalize());
-    } else {
-      list.add("run.root=" + Path.of("recsv-work").toAbsolutePath());
-    }
+    list.add("run.root=" + UserPaths.absolute(o.get("--work", "recsv-work")));
     if (o.get("--run-id") != null) {
       list.add("run.id=" + o.get("--run-id"));
     }
     if (o.get("--input") != null) {
-      list.add("prepare.input=" + o.get("--input"));
+      list.add("prepare.input=" + UserPaths.absolute(o.get("--input")));
     }
     if (o.get("--output") != null) {
-      Path output = Path.of(o.get("--output")).toAbsolutePath().normalize();
-      list.add("merge.output=" + output);
-      list.add("merge.output-root=" + output.getParent());
+      list.add("merge.output=" + UserPaths.absolute(o.get("--output")));
+      list.add("merge.output-root=" + UserPaths.parent(o.get("--output")));
     }
     return list;
+  }
+
+  private static boolean exists(String path) throws java.io.IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    return p.getFileSystem(new Configuration()).exists(p);
   }
 
   private int generate(Options o) throws Exception {

@@ -11,6 +11,13 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.recsv.common.UserError;
+import io.recsv.common.UserPaths;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +79,29 @@ public final class ConfigLoader {
   }
 
   private static Config parseFile(String name) {
-    File file = new File(name);
+    if (UserPaths.isUri(name) && !name.startsWith("file:")) {
+      return parseHadoopFile(name);
+    }
+    File file = new File(name.startsWith("file:") ? new org.apache.hadoop.fs.Path(name).toUri().getPath() : name);
     if (!file.isFile()) {
       throw new UserError("config file " + name + " does not exist");
     }
     try {
       return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new UserError("config file " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A config file on HDFS or any Hadoop file system, read with the cluster's configuration from the classpath. */
+  private static Config parseHadoopFile(String name) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
+    try (Reader in = new InputStreamReader(path.getFileSystem(new Configuration()).open(path), StandardCharsets.UTF_8)) {
+      return ConfigFactory.parseReader(in, ConfigParseOptions.defaults().setOriginDescription(name));
+    } catch (FileNotFoundException e) {
+      throw new UserError("config file " + name + " does not exist");
+    } catch (IOException e) {
+      throw new UserError("config file " + name + ": cannot read it: " + e.getMessage(), e);
     } catch (ConfigException e) {
       throw new UserError("config file " + name + ": " + e.getMessage(), e);
     }
