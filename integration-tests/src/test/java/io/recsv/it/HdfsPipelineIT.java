@@ -137,7 +137,7 @@ class HdfsPipelineIT {
       assertTrue(fs.exists(new Path(app, m.group(1))), "deployed: " + m.group(1));
       refs++;
     }
-    assertEquals(12, refs, "eleven config files (prepare's action also ships merge.conf) and the jar");
+    assertEquals(16, refs, "each action's jar, and eleven config files (prepare's action also ships merge.conf)");
     assertEquals(List.of("recsv"), list(fs, app.getParent()), "no staging or previous copies left");
   }
 

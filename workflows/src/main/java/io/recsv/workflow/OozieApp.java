@@ -48,11 +48,22 @@ public final class OozieApp {
     return entries;
   }
 
-  /** Schema errors of the workflow and coordinator; empty when both are valid. */
+  /**
+   * Errors of the workflow and coordinator: against the Oozie XSDs, then (when the schemas pass) against the rules
+   * Oozie's own evaluation of the app showed ({@link AppChecks}). Empty when both files are fit to submit.
+   */
   public static List<String> validate(Path repoRoot) {
     Path app = repoRoot.resolve("workflows/recommendations");
-    List<String> errors = new ArrayList<>(OozieSchemas.workflowErrors(app.resolve("workflow.xml")));
-    errors.addAll(OozieSchemas.coordinatorErrors(app.resolve("coordinator.xml")));
+    return validate(app.resolve("workflow.xml"), app.resolve("coordinator.xml"));
+  }
+
+  static List<String> validate(Path workflow, Path coordinator) {
+    List<String> errors = new ArrayList<>(OozieSchemas.workflowErrors(workflow));
+    errors.addAll(OozieSchemas.coordinatorErrors(coordinator));
+    if (errors.isEmpty()) {
+      errors.addAll(AppChecks.workflowErrors(workflow));
+      errors.addAll(AppChecks.coordinatorErrors(coordinator));
+    }
     return errors;
   }
 }

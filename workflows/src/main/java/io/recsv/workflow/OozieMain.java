@@ -18,7 +18,7 @@ public final class OozieMain {
 
   private static final String USAGE = String.join("\n",
       "usage: recsv oozie COMMAND [options]",
-      "  validate                                   check workflow.xml and coordinator.xml against the Oozie XSDs",
+      "  validate                                   check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly app needs",
       "  deploy --app-path URI                      upload workflow, coordinator, configs and the jobs jar",
       "  submit --oozie URL --properties FILE       start the coordinator (or workflow) the properties name",
       "  rerun JOB_ID --oozie URL --properties FILE (--failed | --from STAGE)",

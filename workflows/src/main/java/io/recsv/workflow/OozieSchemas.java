@@ -26,8 +26,9 @@ import org.xml.sax.SAXParseException;
  */
 public final class OozieSchemas {
 
-  private static final String[] WORKFLOW_XSDS = {"oozie-workflow-1.0.xsd", "spark-action-1.0.xsd"};
-  private static final String[] COORDINATOR_XSDS = {"oozie-coordinator-0.5.xsd"};
+  private static final String[] WORKFLOW_XSDS = {"oozie-workflow-1.0.xsd", "spark-action-1.0.xsd",
+      "email-action-0.2.xsd"};
+  private static final String[] COORDINATOR_XSDS = {"oozie-coordinator-0.5.xsd", "oozie-sla-0.2.xsd"};
 
   private OozieSchemas() {}
 

@@ -30,8 +30,8 @@ public final class WorkflowDefinition {
   /** The classpath copy of the application, packaged by this module. */
   public static final String RESOURCE = "recsv/workflows/recommendations/workflow.xml";
 
-  private static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
-  private static final String SPARK_NS = "uri:oozie:spark-action:1.0";
+  static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
+  static final String SPARK_NS = "uri:oozie:spark-action:1.0";
 
   private final String source;
   private final List<SparkStage> stages;
@@ -137,7 +137,7 @@ public final class WorkflowDefinition {
     return source;
   }
 
-  private static Document document(InputStream in, String source) {
+  static Document document(InputStream in, String source) {
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
@@ -161,13 +161,13 @@ public final class WorkflowDefinition {
     return found.get(0);
   }
 
-  private static List<Element> childrenNamed(Element parent, String ns, String local) {
+  static List<Element> childrenNamed(Element parent, String ns, String local) {
     return children(parent).stream()
         .filter(e -> ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName()))
         .toList();
   }
 
-  private static List<Element> children(Element parent) {
+  static List<Element> children(Element parent) {
     List<Element> out = new ArrayList<>();
     NodeList nodes = parent.getChildNodes();
     for (int i = 0; i < nodes.getLength(); i++) {

@@ -71,10 +71,17 @@ class WorkflowFilesTest {
   }
 
   @Test
-  void killNodeReportsTheErrorMessageOfTheFailedNode() throws Exception {
+  void eachStageFailsThroughItsOwnAlertToItsOwnKillNodeThatNamesIt() throws Exception {
     String workflow = Files.readString(APP.resolve("workflow.xml"));
-    assertTrue(workflow.contains("${wf:errorMessage(wf:lastErrorNode())}"));
-    assertEquals(5, workflow.split("<error to=\"fail\"/>", -1).length - 1, "every action's error goes to the kill node");
+    for (String stage : WorkflowDefinition.load(APP.resolve("workflow.xml")).stageNames()) {
+      assertTrue(workflow.contains("<error to=\"alert-" + stage + "\"/>"), stage);
+      assertTrue(workflow.contains("<ok to=\"fail-" + stage + "\"/>\n    <error to=\"fail-" + stage + "\"/>"),
+          stage + ": killed whether or not the e-mail went out");
+      assertTrue(workflow.contains("failed at stage [" + stage + "]: ${wf:errorMessage('" + stage + "')} (YARN"
+          + " application of its launcher: ${wf:actionExternalId('" + stage + "')})"), stage);
+    }
+    assertFalse(workflow.replaceAll("(?s)<!--.*?-->", "").contains("wf:lastErrorNode()"),
+        "after a failed e-mail it would name the e-mail");
   }
 
   @Test
@@ -105,6 +112,8 @@ class WorkflowFilesTest {
     String workflow = Files.readString(APP.resolve("workflow.xml"));
     String coordinator = Files.readString(APP.resolve("coordinator.xml"));
     Set<String> defined = new HashSet<>(props.stringPropertyNames());
+    // Oozie's own: the URI-template variables of a dataset instance, and the EL constant for SLA durations.
+    defined.addAll(List.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "MINUTES"));
     Matcher params = Pattern.compile("<property><name>(\\w+)</name>").matcher(workflow + coordinator);
     while (params.find()) {
       defined.add(params.group(1));
