@@ -70,6 +70,7 @@ final class OozieServer implements AutoCloseable {
         + property("oozie.email.smtp.host", "127.0.0.1")
         + property("oozie.email.smtp.port", "1")
         + "</configuration>");
+    System.setProperty("derby.stream.error.file", home.resolve("derby.log").toString());
     System.setProperty("oozie.home.dir", home.toString());
     System.setProperty("oozie.config.dir", conf.toString());
     System.setProperty("oozie.data.dir", home.toString());
