@@ -32,6 +32,7 @@ public final class Main {
       "  generate   write synthetic interactions with a planted structure",
       "  bench      benchmarks: recsv bench merge | recsv bench score",
       "  oozie      validate, deploy, submit and rerun the Oozie application",
+      "  airflow    airflow dag: the same pipeline as an Airflow DAG, generated from the Oozie application",
       "",
       "run, stage and bench score take -D key=value (any config key, see reference.conf);",
       "every command takes --verbose (stack traces)");

@@ -35,13 +35,20 @@ public final class WorkflowDefinition {
 
   private final String source;
   private final List<SparkStage> stages;
+  private final Map<String, String> parameterDefaults;
 
   /** One spark action: its node name (= the stage name), main class and its {@code --config} files. */
-  public record SparkStage(String name, String mainClass, List<String> configFiles) {}
+  /**
+   * A stage's spark action as written (EL unevaluated): its main class, the {@code --config} files it passes,
+   * and the rest of what spark-submit gets, for generators of other orchestrators' definitions.
+   */
+  public record SparkStage(String name, String mainClass, List<String> configFiles, String master, String mode,
+      String appName, String jar, String sparkOpts, List<String> args, List<String> files) {}
 
-  private WorkflowDefinition(String source, List<SparkStage> stages) {
+  private WorkflowDefinition(String source, List<SparkStage> stages, Map<String, String> parameterDefaults) {
     this.source = source;
     this.stages = List.copyOf(stages);
+    this.parameterDefaults = parameterDefaults;
   }
 
   public static WorkflowDefinition load(Path file) {
@@ -96,7 +103,17 @@ public final class WorkflowDefinition {
       stages.add(sparkStage(node, source));
       next = single(node, WORKFLOW_NS, "ok", source).getAttribute("to");
     }
-    return new WorkflowDefinition(source, stages);
+    Map<String, String> defaults = new HashMap<>();
+    for (Element parameters : childrenNamed(root, WORKFLOW_NS, "parameters")) {
+      for (Element property : childrenNamed(parameters, WORKFLOW_NS, "property")) {
+        List<Element> value = childrenNamed(property, WORKFLOW_NS, "value");
+        if (!value.isEmpty()) {
+          defaults.put(childrenNamed(property, WORKFLOW_NS, "name").get(0).getTextContent().trim(),
+              value.get(0).getTextContent().trim());
+        }
+      }
+    }
+    return new WorkflowDefinition(source, stages, defaults);
   }
 
   private static SparkStage sparkStage(Element action, String source) {
@@ -110,7 +127,25 @@ public final class WorkflowDefinition {
         configs.add(args.get(i + 1).getTextContent().trim());
       }
     }
-    return new SparkStage(name, mainClass, configs);
+    String where = source + " action '" + name + "'";
+    return new SparkStage(name, mainClass, configs, text(spark, "master", where), optionalText(spark, "mode"),
+        text(spark, "name", where), text(spark, "jar", where), optionalText(spark, "spark-opts"),
+        args.stream().map(a -> a.getTextContent().trim()).toList(),
+        childrenNamed(spark, SPARK_NS, "file").stream().map(f -> f.getTextContent().trim()).toList());
+  }
+
+  private static String text(Element parent, String local, String where) {
+    return single(parent, SPARK_NS, local, where).getTextContent().trim();
+  }
+
+  private static String optionalText(Element parent, String local) {
+    List<Element> found = childrenNamed(parent, SPARK_NS, local);
+    return found.isEmpty() ? "" : found.get(0).getTextContent().trim();
+  }
+
+  /** The default of a {@code <parameters>} property, or null when it has none. */
+  public String parameterDefault(String name) {
+    return parameterDefaults.get(name);
   }
 
   /** Stage names in run order. */

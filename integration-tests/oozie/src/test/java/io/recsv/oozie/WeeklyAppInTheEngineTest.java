@@ -119,7 +119,11 @@ class WeeklyAppInTheEngineTest {
         continue;
       }
       out.append("\n[").append(action.getKey()).append("]\n");
+      out.append("master=").append(spark.getChildText("master", SPARK)).append('\n');
+      out.append("mode=").append(spark.getChildText("mode", SPARK)).append('\n');
+      out.append("name=").append(spark.getChildText("name", SPARK)).append('\n');
       out.append("class=").append(spark.getChildText("class", SPARK)).append('\n');
+      out.append("spark-opts=").append(spark.getChildText("spark-opts", SPARK)).append('\n');
       out.append("jar=").append(relative(spark.getChildText("jar", SPARK))).append('\n');
       for (String file : texts(spark, "file")) {
         out.append("file=").append(relative(file)).append('\n');
