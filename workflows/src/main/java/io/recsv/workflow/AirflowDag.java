@@ -163,25 +163,28 @@ final class AirflowDag {
 
   /** EL to Jinja, for a templated operator field. */
   private String jinja(String text) {
+    return replaceEl(text, expression -> switch (expression) {
+      case "runId" -> "{{ " + WEEK + " | ds }}";
+      case "wf:appPath()" -> param("appPath", "app_path");
+      case "inputPath" -> jinja(inputTemplate);
+      case "YEAR" -> "{{ " + WEEK + ".strftime('%Y') }}";
+      case "MONTH" -> "{{ " + WEEK + ".strftime('%m') }}";
+      case "DAY" -> "{{ " + WEEK + ".strftime('%d') }}";
+      default -> {
+        if (!expression.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new IllegalArgumentException("cannot translate ${" + expression + "} to Airflow");
+        }
+        yield param(expression, snake(expression));
+      }
+    });
+  }
+
+  /** {@code text} with each ${expression} replaced by {@code replacement} of it. */
+  private static String replaceEl(String text, java.util.function.UnaryOperator<String> replacement) {
     Matcher m = EL.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String expression = m.group(1).trim();
-      String replacement = switch (expression) {
-        case "runId" -> "{{ " + WEEK + " | ds }}";
-        case "wf:appPath()" -> param("appPath", "app_path");
-        case "inputPath" -> jinja(inputTemplate);
-        case "YEAR" -> "{{ " + WEEK + ".strftime('%Y') }}";
-        case "MONTH" -> "{{ " + WEEK + ".strftime('%m') }}";
-        case "DAY" -> "{{ " + WEEK + ".strftime('%d') }}";
-        default -> {
-          if (!expression.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("cannot translate ${" + expression + "} to Airflow");
-          }
-          yield param(expression, snake(expression));
-        }
-      };
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(m.group(1).trim())));
     }
     m.appendTail(out);
     return out.toString();
@@ -193,28 +196,17 @@ final class AirflowDag {
     return "{{ params." + name + " }}";
   }
 
-  /** Expands the ${...} whose value is a list of spark-submit options. */
+  /** Expands the ${...} whose value is a list of spark-submit options; leaves the others. */
   private String expandOptionLists(String text) {
-    Matcher m = EL.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String name = m.group(1).trim();
+    return replaceEl(text, name -> {
       String value = name.matches("[A-Za-z_][A-Za-z0-9_]*") ? property(name) : "";
-      m.appendReplacement(out, Matcher.quoteReplacement(value.startsWith("--") ? value : m.group()));
-    }
-    m.appendTail(out);
-    return out.toString();
+      return value.startsWith("--") ? value : "${" + name + "}";
+    });
   }
 
   /** A value an operator argument takes literally (not templated): EL resolved from job.properties now. */
   private String resolveStatic(String text) {
-    Matcher m = EL.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(property(m.group(1).trim())));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return replaceEl(text, this::property);
   }
 
   /** job.properties, with ${...} resolved as Hadoop's Configuration would; else the workflow's default. */
@@ -226,13 +218,7 @@ final class AirflowDag {
     if (value == null) {
       throw new IllegalArgumentException("job.properties defines no '" + key + "', and the workflow has no default");
     }
-    Matcher m = EL.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(property(m.group(1).trim())));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return resolveStatic(value);
   }
 
   private static Element inputDataset(Element coordinator) {
