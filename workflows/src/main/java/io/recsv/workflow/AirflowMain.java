@@ -25,6 +25,9 @@ public final class AirflowMain {
   public static void main(String[] args) {
     try {
       System.exit(run(List.of(args)));
+    } catch (java.nio.file.NoSuchFileException e) {
+      System.err.println("recsv airflow: no such file: " + e.getFile());
+      System.exit(2);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("recsv airflow: " + e.getMessage());
       System.exit(2);
