@@ -21,8 +21,9 @@ public final class OozieMain {
       "  validate                                   check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly app needs",
       "  deploy --app-path URI                      upload workflow, coordinator, configs and the jobs jar",
       "  submit --oozie URL --properties FILE       start the coordinator (or workflow) the properties name",
-      "  rerun JOB_ID --oozie URL --properties FILE (--failed | --from STAGE)",
-      "                                             rerun a workflow run's failed nodes, or from a stage on",
+      "  rerun JOB_ID --oozie URL (--failed | --from STAGE) [-D key=value]...",
+      "                                             rerun a workflow run's failed stages, or from a stage on;",
+      "                                             the same week, roots and input (they cannot be overridden)",
       "options: -D key=value adds or overrides a job property");
 
   private OozieMain() {}
@@ -68,11 +69,20 @@ public final class OozieMain {
       }
       case "rerun" -> {
         String jobId = args.positional(0, "JOB_ID");
+        if (args.has("--failed") == args.words.contains("--from")) {
+          throw new IllegalArgumentException("rerun takes one of --failed or --from STAGE");
+        }
+        if (args.words.contains("--properties")) {
+          throw new IllegalArgumentException("rerun takes no --properties: it reruns the run as it was submitted"
+              + " (same week, roots and input); give a per-run override with -D key=value");
+        }
+        OozieClient oozie = client(args);
+        WorkflowDefinition workflow = WorkflowDefinition.fromClasspath();
         Properties props = args.has("--failed")
-            ? Reruns.failedNodes(args.properties())
-            : Reruns.fromStage(args.properties(), WorkflowDefinition.fromClasspath(), args.required("--from"));
-        client(args).reRun(jobId, props);
-        System.out.println("rerunning " + jobId);
+            ? Reruns.failedNodes(oozie.getJobInfo(jobId), workflow, args.overrides)
+            : Reruns.fromStage(workflow, args.required("--from"), args.overrides);
+        oozie.reRun(jobId, props);
+        System.out.println("rerunning " + jobId + ", skipping [" + props.getProperty(Reruns.SKIP_NODES) + "]");
         return 0;
       }
       default -> throw new IllegalArgumentException("unknown command '" + args.command + "'\n" + USAGE);

@@ -126,16 +126,24 @@ class WorkflowFilesTest {
   }
 
   @Test
-  void rerunProperties() {
-    Properties job = new Properties();
-    job.setProperty("runId", "2026-11-23");
-    job.setProperty(Reruns.FAIL_NODES, "true");
+  void rerunPropertiesAreExactlyASkipListAndNoRunIdentity() {
     WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
-    Properties from = Reruns.fromStage(job, wf, "export");
+    Properties from = Reruns.fromStage(wf, "export", new Properties());
     assertEquals("prepare,train,score", from.getProperty(Reruns.SKIP_NODES));
-    assertEquals(null, from.getProperty(Reruns.FAIL_NODES), "Oozie takes one of the two");
-    assertEquals("2026-11-23", from.getProperty("runId"));
-    assertEquals(null, Reruns.fromStage(job, wf, "prepare").getProperty(Reruns.SKIP_NODES));
-    assertEquals("true", Reruns.failedNodes(new Properties()).getProperty(Reruns.FAIL_NODES));
+    assertEquals("false", from.getProperty(Reruns.FAIL_NODES), "never Oozie's failnodes: E0404 after a skip list");
+    assertEquals(2, from.size(), "nothing else: the job's stored properties stay as submitted");
+    assertEquals("", Reruns.fromStage(wf, "prepare", new Properties()).getProperty(Reruns.SKIP_NODES),
+        "an empty skip list, so that the last rerun's list is not inherited");
+    Properties overwrite = new Properties();
+    overwrite.setProperty("mergeOverwrite", "true");
+    assertEquals("true", Reruns.fromStage(wf, "merge", overwrite).getProperty("mergeOverwrite"));
+    for (String identity : List.of("runId", "runRoot", "outputRoot", "inputPath")) {
+      Properties other = new Properties();
+      other.setProperty(identity, "x");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Reruns.fromStage(wf, "score", other));
+      assertTrue(e.getMessage().startsWith("a rerun cannot set " + identity), e.getMessage());
+    }
   }
+
 }
