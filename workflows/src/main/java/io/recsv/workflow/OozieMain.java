@@ -24,6 +24,8 @@ public final class OozieMain {
       "  rerun JOB_ID --oozie URL (--failed | --from STAGE) [-D key=value]...",
       "                                             rerun a workflow run's failed stages, or from a stage on;",
       "                                             the same week, roots and input (they cannot be overridden)",
+      "  status JOB_ID --oozie URL                  a coordinator's weeks and each week's nodes, or one workflow's",
+      "  kill JOB_ID --oozie URL                    kill the coordinator (...-C) or a week's workflow (...-W)",
       "options: -D key=value adds or overrides a job property");
 
   private OozieMain() {}
@@ -63,8 +65,18 @@ public final class OozieMain {
         return 0;
       }
       case "submit" -> {
-        String id = client(args).run(args.properties());
+        String id = ops(args).submit(args.properties());
         System.out.println("submitted " + id);
+        return 0;
+      }
+      case "status" -> {
+        ops(args).status(args.positional(0, "JOB_ID (a coordinator ...-C or a workflow ...-W)"));
+        return 0;
+      }
+      case "kill" -> {
+        String id = args.positional(0, "JOB_ID");
+        ops(args).kill(id);
+        System.out.println("killed " + id);
         return 0;
       }
       case "rerun" -> {
@@ -76,12 +88,8 @@ public final class OozieMain {
           throw new IllegalArgumentException("rerun takes no --properties: it reruns the run as it was submitted"
               + " (same week, roots and input); give a per-run override with -D key=value");
         }
-        OozieClient oozie = client(args);
-        WorkflowDefinition workflow = WorkflowDefinition.fromClasspath();
-        Properties props = args.has("--failed")
-            ? Reruns.failedNodes(oozie.getJobInfo(jobId), workflow, args.overrides)
-            : Reruns.fromStage(workflow, args.required("--from"), args.overrides);
-        oozie.reRun(jobId, props);
+        Properties props = ops(args).rerun(jobId, WorkflowDefinition.fromClasspath(), args.has("--failed"),
+            args.has("--failed") ? null : args.required("--from"), args.overrides);
         System.out.println("rerunning " + jobId + ", skipping [" + props.getProperty(Reruns.SKIP_NODES) + "]");
         return 0;
       }
@@ -89,8 +97,9 @@ public final class OozieMain {
     }
   }
 
-  private static OozieClient client(Args args) {
-    return new OozieClient(args.required("--oozie"));
+  private static OozieOps ops(Args args) {
+    OozieClient client = new OozieClient(args.required("--oozie"));
+    return new OozieOps(client, client, System.out);
   }
 
   private static String version() {

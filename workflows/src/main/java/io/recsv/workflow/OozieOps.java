@@ -1,0 +1,115 @@
+package io.recsv.workflow;
+
+import java.io.PrintStream;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+import org.apache.oozie.client.CoordinatorAction;
+import org.apache.oozie.client.CoordinatorJob;
+import org.apache.oozie.client.Job;
+import org.apache.oozie.client.OozieClient;
+import org.apache.oozie.client.OozieClientException;
+import org.apache.oozie.client.WorkflowAction;
+import org.apache.oozie.client.WorkflowJob;
+
+/**
+ * What {@code ./recsv oozie} does on an Oozie server, for on-call: submit the weekly coordinator (never a second
+ * one), show a week's state, rerun a week's workflow, kill. It talks through {@link OozieClient}s: over HTTP in
+ * production, where one client serves both; in-process (Oozie's LocalOozieClient and LocalOozieClientCoord, one
+ * per kind of job) in the engine tests.
+ */
+public final class OozieOps {
+
+  /** The coordinator's name, as coordinator.xml gives it. */
+  public static final String COORDINATOR = "recsv-weekly";
+  private static final Set<Job.Status> LIVE = Set.of(Job.Status.PREP, Job.Status.RUNNING,
+      Job.Status.RUNNINGWITHERROR, Job.Status.PREPSUSPENDED, Job.Status.SUSPENDED,
+      Job.Status.SUSPENDEDWITHERROR, Job.Status.PREPPAUSED, Job.Status.PAUSED, Job.Status.PAUSEDWITHERROR);
+
+  private final OozieClient coordinators;
+  private final OozieClient workflows;
+  private final PrintStream out;
+
+  public OozieOps(OozieClient coordinators, OozieClient workflows, PrintStream out) {
+    this.coordinators = coordinators;
+    this.workflows = workflows;
+    this.out = out;
+  }
+
+  /** Submits what {@code job} names: the weekly coordinator (refused while one lives), or one workflow run. */
+  public String submit(Properties job) throws OozieClientException {
+    if (job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null) {
+      for (CoordinatorJob c : coordinators.getCoordJobsInfo("name=" + COORDINATOR, 1, 1000)) {
+        if (LIVE.contains(c.getStatus())) {
+          throw new IllegalArgumentException("coordinator " + COORDINATOR + " is already " + c.getStatus() + " as "
+              + c.getId() + "; a second one would run every week twice into the same directories. Kill it"
+              + " first (./recsv oozie kill " + c.getId() + ")");
+        }
+      }
+      return coordinators.run(job);
+    }
+    return workflows.run(job);
+  }
+
+  /** Reruns a week's workflow with {@link Reruns}' properties; returns them. */
+  public Properties rerun(String workflowId, WorkflowDefinition workflow, boolean failed, String fromStage,
+      Properties overrides) throws OozieClientException {
+    Properties props = failed ? Reruns.failedNodes(workflows.getJobInfo(workflowId), workflow, overrides)
+        : Reruns.fromStage(workflow, fromStage, overrides);
+    workflows.reRun(workflowId, props);
+    return props;
+  }
+
+  public void kill(String id) throws OozieClientException {
+    (id.endsWith("-C") ? coordinators : workflows).kill(id);
+  }
+
+  /** A coordinator's weeks (nominal time, state, workflow) and each week's nodes; or one workflow's nodes. */
+  public void status(String id) throws OozieClientException {
+    if (id.endsWith("-C")) {
+      CoordinatorJob c = coordinators.getCoordJobInfo(id);
+      out.printf("coordinator %s %s  %s  every %s %s from %s to %s%n", c.getId(), c.getAppName(), c.getStatus(),
+          c.getFrequency(), c.getTimeUnit(), time(c.getStartTime()), time(c.getEndTime()));
+      List<CoordinatorAction> weeks = c.getActions();
+      for (CoordinatorAction week : weeks) {
+        out.printf("%nweek %s  %s  %s%s%n", time(week.getNominalTime()), week.getStatus(),
+            week.getExternalId() == null ? "(no workflow yet)" : "workflow " + week.getExternalId(),
+            week.getMissingDependencies() == null || week.getMissingDependencies().isEmpty() ? ""
+                : "  waiting for " + week.getMissingDependencies());
+        if (week.getExternalId() != null) {
+          nodes(workflows.getJobInfo(week.getExternalId()));
+        }
+      }
+      return;
+    }
+    WorkflowJob w = workflows.getJobInfo(id);
+    out.printf("workflow %s %s  %s%n", w.getId(), w.getAppName(), w.getStatus());
+    nodes(w);
+  }
+
+  private void nodes(WorkflowJob w) {
+    out.printf("  %-14s %-9s %-17s %-17s %-32s %s%n", "node", "state", "started", "ended", "YARN application",
+        "message");
+    List<WorkflowAction> byStart = new java.util.ArrayList<>(w.getActions());
+    // As they ran (a rerun's nodes after the ones it kept); Oozie returns them in no particular order.
+    byStart.sort(java.util.Comparator.comparing(WorkflowAction::getStartTime,
+        java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+    for (WorkflowAction a : byStart) {
+      out.printf("  %-14s %-9s %-17s %-17s %-32s %s%n", a.getName(), a.getStatus(), time(a.getStartTime()),
+          time(a.getEndTime()), a.getExternalId() == null ? "-" : a.getExternalId(),
+          a.getErrorMessage() == null ? "" : a.getErrorMessage());
+    }
+  }
+
+  private static String time(Date date) {
+    if (date == null) {
+      return "-";
+    }
+    SimpleDateFormat utc = new SimpleDateFormat("yyyy-MM-dd HH:mm'Z'");
+    utc.setTimeZone(TimeZone.getTimeZone("UTC"));
+    return utc.format(date);
+  }
+}
