@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.oozie.client.AuthOozieClient;
 import org.apache.oozie.client.OozieClient;
 import org.apache.oozie.client.OozieClientException;
 
@@ -26,7 +29,9 @@ public final class OozieMain {
       "                                             the same week, roots and input (they cannot be overridden)",
       "  status JOB_ID --oozie URL                  a coordinator's weeks and each week's nodes, or one workflow's",
       "  kill JOB_ID --oozie URL                    kill the coordinator (...-C) or a week's workflow (...-W)",
-      "options: -D key=value adds or overrides a job property");
+      "options: -D key=value adds or overrides a job property; --oozie URL defaults to $OOZIE_URL;",
+      "         -auth KERBEROS|SIMPLE|BASIC as Oozie's CLI (default: Kerberos SPNEGO, simple if the server allows);",
+      "         the cluster's Hadoop configuration is read from $HADOOP_CONF_DIR (default /etc/hadoop/conf)");
 
   private OozieMain() {}
 
@@ -98,8 +103,36 @@ public final class OozieMain {
   }
 
   private static OozieOps ops(Args args) {
-    OozieClient client = new OozieClient(args.required("--oozie"));
+    OozieClient client = client(oozieUrl(args, System.getenv()), auth(args));
     return new OozieOps(client, client, System.out);
+  }
+
+  /** Oozie's authenticating client (Kerberos SPNEGO, simple or basic), as its CLI uses. */
+  static OozieClient client(String url, String auth) {
+    return new AuthOozieClient(url, auth);
+  }
+
+  /** --oozie, else OOZIE_URL, as Oozie's own CLI. */
+  static String oozieUrl(Args args, Map<String, String> env) {
+    String url = args.optional("--oozie");
+    url = url != null ? url : env.get("OOZIE_URL");
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException(args.command + " needs the Oozie URL: --oozie URL, or the OOZIE_URL"
+          + " environment variable");
+    }
+    return url;
+  }
+
+  /**
+   * -auth KERBEROS | SIMPLE | BASIC, as Oozie's CLI; by default Kerberos SPNEGO, which falls back to simple
+   * authentication when the server does not ask for it (kinit first on a secured cluster).
+   */
+  static String auth(Args args) {
+    String auth = args.optional("-auth");
+    if (auth != null && !List.of("KERBEROS", "SIMPLE", "BASIC").contains(auth.toUpperCase())) {
+      throw new IllegalArgumentException("-auth takes KERBEROS, SIMPLE or BASIC, got '" + auth + "'");
+    }
+    return auth == null ? null : auth.toUpperCase();
   }
 
   private static String version() {
@@ -107,8 +140,12 @@ public final class OozieMain {
     return v != null ? v : System.getProperty("recsv.version", "0.1.0-SNAPSHOT");
   }
 
-  /** A small argument parser: a command, {@code --flag value} pairs, {@code -D k=v} and positionals. */
-  private static final class Args {
+  /**
+   * A small argument parser: a command, options with a value ({@code --oozie URL}, {@code -auth KERBEROS}),
+   * the flags {@code --failed} and {@code --help}, {@code -D k=v}, and positionals.
+   */
+  static final class Args {
+    private static final Set<String> FLAGS = Set.of("--failed", "--help");
     final String command;
     final List<String> words = new ArrayList<>();
     final Properties overrides = new Properties();
@@ -132,6 +169,11 @@ public final class OozieMain {
       command = cmd;
     }
 
+    String optional(String option) {
+      int at = words.indexOf(option);
+      return at < 0 || at + 1 >= words.size() ? null : words.get(at + 1);
+    }
+
     boolean has(String flag) {
       return words.contains(flag);
     }
@@ -147,9 +189,9 @@ public final class OozieMain {
     String positional(int n, String what) {
       List<String> plain = new ArrayList<>();
       for (int i = 0; i < words.size(); i++) {
-        if (words.get(i).startsWith("--")) {
-          if (!words.get(i).equals("--failed")) {
-            i++;
+        if (words.get(i).startsWith("-")) {
+          if (!FLAGS.contains(words.get(i))) {
+            i++;  // its value
           }
         } else {
           plain.add(words.get(i));
