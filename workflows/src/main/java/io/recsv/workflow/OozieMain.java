@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.oozie.client.AuthOozieClient;
 import org.apache.oozie.client.OozieClient;
 import org.apache.oozie.client.OozieClientException;
@@ -29,6 +33,8 @@ public final class OozieMain {
       "                                             the same week, roots and input (they cannot be overridden)",
       "  status JOB_ID --oozie URL                  a coordinator's weeks and each week's nodes, or one workflow's",
       "  kill JOB_ID --oozie URL                    kill the coordinator (...-C) or a week's workflow (...-W)",
+      "  retention --properties FILE [--keep-weeks 4] [--keep-csvs 8] [--apply]",
+      "                                             past weeks under runRoot and outputRoot: listed; deleted with --apply",
       "options: -D key=value adds or overrides a job property; --oozie URL defaults to $OOZIE_URL;",
       "         -auth KERBEROS|SIMPLE|BASIC as Oozie's CLI (default: Kerberos SPNEGO, simple if the server allows);",
       "         the cluster's Hadoop configuration is read from $HADOOP_CONF_DIR (default /etc/hadoop/conf)");
@@ -74,6 +80,10 @@ public final class OozieMain {
         System.out.println("submitted " + id);
         return 0;
       }
+      case "retention" -> {
+        retention(args);
+        return 0;
+      }
       case "status" -> {
         ops(args).status(args.positional(0, "JOB_ID (a coordinator ...-C or a workflow ...-W)"));
         return 0;
@@ -112,6 +122,38 @@ public final class OozieMain {
     return new AuthOozieClient(url, auth);
   }
 
+  /**
+   * Past weeks under runRoot and outputRoot (from the job properties), beyond the newest --keep-weeks (default
+   * 4) and --keep-csvs (default 8): listed, and deleted only with --apply.
+   */
+  private static void retention(Args args) throws IOException {
+    Properties job = args.properties();
+    Configuration resolved = new Configuration(false);
+    job.stringPropertyNames().forEach(k -> resolved.set(k, job.getProperty(k)));  // ${nameNode} as Oozie resolves
+    boolean apply = args.has("--apply");
+    for (String[] root : new String[][] {{"runRoot", "--keep-weeks", "4"}, {"outputRoot", "--keep-csvs", "8"}}) {
+      String dir = resolved.get(root[0]);
+      if (dir == null) {
+        throw new IllegalArgumentException("the job properties define no " + root[0]);
+      }
+      org.apache.hadoop.fs.Path rootPath = new org.apache.hadoop.fs.Path(dir);
+      FileSystem fs = rootPath.getFileSystem(new Configuration());
+      int keep = Integer.parseInt(Objects.requireNonNullElse(args.optional(root[1]), root[2]));
+      List<Retention.Decision> plan = Retention.plan(fs, rootPath, keep, LocalDate.now(ZoneOffset.UTC));
+      System.out.println(root[0] + " " + rootPath + ":");
+      for (Retention.Decision d : plan) {
+        System.out.println("  " + (d.delete() ? (apply ? "deleted " : "would delete ") : "keep    ")
+            + d.dir().getName() + "  (" + d.why() + ")");
+      }
+      if (apply) {
+        Retention.apply(fs, rootPath, plan);
+      }
+    }
+    if (!apply) {
+      System.out.println("dry run: nothing was deleted; add --apply to delete");
+    }
+  }
+
   /** --oozie, else OOZIE_URL, as Oozie's own CLI. */
   static String oozieUrl(Args args, Map<String, String> env) {
     String url = args.optional("--oozie");
@@ -145,7 +187,7 @@ public final class OozieMain {
    * the flags {@code --failed} and {@code --help}, {@code -D k=v}, and positionals.
    */
   static final class Args {
-    private static final Set<String> FLAGS = Set.of("--failed", "--help");
+    private static final Set<String> FLAGS = Set.of("--failed", "--help", "--apply");
     final String command;
     final List<String> words = new ArrayList<>();
     final Properties overrides = new Properties();
