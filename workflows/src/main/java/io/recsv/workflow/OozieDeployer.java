@@ -7,8 +7,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Uploads the Oozie application directory. The new version is written next to the old one and swapped in
- * by rename, so a coordinator that materialises a run mid-deploy sees the old or the new app, never a mix.
+ * Uploads the Oozie application. {@link #deployRelease} writes an immutable release ({@link Releases}) that a
+ * coordinator is pinned to; {@link #deploy} replaces an application directory in place (written beside it,
+ * swapped in by two renames): a week already running would read its remaining actions' jar and files from the
+ * new one, which is why coordinators run on releases.
  */
 public final class OozieDeployer {
 
@@ -16,6 +18,16 @@ public final class OozieDeployer {
 
   public OozieDeployer(Configuration conf) {
     this.conf = conf;
+  }
+
+  /** Writes a new release at {@code releaseDir}; a release is never written twice. */
+  public void deployRelease(List<OozieApp.Entry> entries, Path releaseDir) throws IOException {
+    FileSystem fs = releaseDir.getFileSystem(conf);
+    if (fs.exists(releaseDir)) {
+      throw new IllegalArgumentException("release " + releaseDir + " exists already; releases are never rewritten:"
+          + " deploy under another version");
+    }
+    deploy(entries, releaseDir);
   }
 
   public void deploy(List<OozieApp.Entry> entries, Path appPath) throws IOException {

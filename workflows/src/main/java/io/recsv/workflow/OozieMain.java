@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ public final class OozieMain {
   private static final String USAGE = String.join("\n",
       "usage: recsv oozie COMMAND [options]",
       "  validate                                   check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly app needs",
-      "  deploy --app-path URI                      upload workflow, coordinator, configs and the jobs jar",
-      "  submit --oozie URL --properties FILE       start the coordinator (or workflow) the properties name",
+      "  deploy --app-path URI [--version V]        upload a new immutable release: URI/releases/V (V: version-time)",
+      "  submit --oozie URL --properties FILE [--release V]",
+      "                                             start the coordinator (or workflow); --release pins it to a release",
+      "  rollback COORD_ID --to V --oozie URL       the live coordinator starts its next weeks on release V",
       "  rerun JOB_ID --oozie URL (--failed | --from STAGE) [-D key=value]...",
       "                                             rerun a workflow run's failed stages, or from a stage on;",
       "                                             the same week, roots and input (they cannot be overridden)",
@@ -70,13 +73,31 @@ public final class OozieMain {
           throw new IllegalArgumentException("not deploying an invalid application: " + errors.get(0));
         }
         Path jar = repo.resolve("jobs/target/recsv-jobs-" + version() + "-cluster.jar");
-        org.apache.hadoop.fs.Path appPath = new org.apache.hadoop.fs.Path(args.required("--app-path"));
-        new OozieDeployer(new Configuration()).deploy(OozieApp.entries(repo, jar), appPath);
-        System.out.println("deployed to " + appPath);
+        String version = Objects.requireNonNullElse(args.optional("--version"),
+            Releases.newVersion(version(), ZonedDateTime.now()));
+        org.apache.hadoop.fs.Path release = new org.apache.hadoop.fs.Path(
+            Releases.dir(args.required("--app-path"), version));
+        new OozieDeployer(new Configuration()).deployRelease(OozieApp.entries(repo, jar), release);
+        System.out.println("deployed release " + version + " to " + release + "; submit with --release " + version
+            + ", or move a live coordinator to it with: ./recsv oozie rollback COORD_ID --to " + version);
+        return 0;
+      }
+      case "rollback" -> {
+        String coordinator = args.positional(0, "COORD_ID");
+        String version = args.required("--to");
+        OozieOps ops = ops(args);
+        String dir = ops.releaseDirFor(coordinator, version);
+        ops.switchRelease(coordinator, dir);
+        System.out.println("coordinator " + coordinator + " now starts its weeks on " + dir
+            + "; weeks already started finish on the release they started with");
         return 0;
       }
       case "submit" -> {
-        String id = ops(args).submit(args.properties());
+        Properties job = args.properties();
+        if (args.optional("--release") != null) {
+          job = Releases.pin(job, Releases.dir(job.getProperty("appPath", ""), args.optional("--release")));
+        }
+        String id = ops(args).submit(job);
         System.out.println("submitted " + id);
         return 0;
       }

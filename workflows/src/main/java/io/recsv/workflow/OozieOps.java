@@ -63,6 +63,30 @@ public final class OozieOps {
     return props;
   }
 
+  /**
+   * Moves a live coordinator to another release: its configuration, whole (Oozie's update replaces it), with the
+   * app path changed. Weeks already started stay on the release they started with.
+   */
+  public void switchRelease(String coordinatorId, String releaseDir) throws OozieClientException {
+    CoordinatorJob c = coordinators.getCoordJobInfo(coordinatorId);
+    if (!LIVE.contains(c.getStatus())) {
+      throw new IllegalArgumentException("coordinator " + coordinatorId + " is " + c.getStatus()
+          + "; only a live one can be moved to another release");
+    }
+    Properties conf = Releases.pin(Releases.fromXml(c.getConf()), releaseDir);
+    coordinators.updateCoord(coordinatorId, conf, "false", "true");
+  }
+
+  /** Release {@code version} under the same application root as the coordinator's current release. */
+  public String releaseDirFor(String coordinatorId, String version) throws OozieClientException {
+    String current = Releases.releaseOf(Releases.fromXml(coordinators.getCoordJobInfo(coordinatorId).getConf()));
+    if (current == null) {
+      throw new IllegalArgumentException("coordinator " + coordinatorId + " is not pinned to a release (its appPath"
+          + " has no /" + Releases.DIR + "/); submit it with --release to roll back later");
+    }
+    return Releases.dir(current.substring(0, current.indexOf("/" + Releases.DIR + "/")), version);
+  }
+
   public void kill(String id) throws OozieClientException {
     (id.endsWith("-C") ? coordinators : workflows).kill(id);
   }

@@ -22,10 +22,14 @@ import org.jdom.Namespace;
 public final class StandInSparkExecutor extends ActionExecutor {
 
   /** One spark action as the engine started it. */
-  record Started(String stage, String mainClass, List<String> args, List<String> files, String applicationId) {}
+  record Started(String stage, String mainClass, List<String> args, List<String> files, String applicationId,
+      String jar) {}
 
   static final List<Started> STARTED = Collections.synchronizedList(new ArrayList<>());
   static volatile String failStage = "";
+  /** A stage that waits, once started, until {@link #hold} is released (a week caught mid-run). */
+  static volatile String holdStage = "";
+  static volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
   private static final AtomicInteger APPLICATIONS = new AtomicInteger();
   private static final String SUCCEEDED = "SUCCEEDED";
 
@@ -51,7 +55,15 @@ public final class StandInSparkExecutor extends ActionExecutor {
       files.add(((Element) o).getText());
     }
     String applicationId = String.format("application_1764000000000_%04d", APPLICATIONS.incrementAndGet());
-    STARTED.add(new Started(action.getName(), spark.getChildText("class", ns), args, files, applicationId));
+    STARTED.add(new Started(action.getName(), spark.getChildText("class", ns), args, files, applicationId,
+        spark.getChildText("jar", ns)));
+    if (action.getName().equals(holdStage)) {
+      try {
+        hold.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     context.setStartData(applicationId, "stand-in", "stand-in");
     context.setExecutionData(action.getName().equals(failStage) ? "FAILED" : SUCCEEDED, null);
   }

@@ -1,0 +1,105 @@
+package io.recsv.oozie;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.workflow.OozieApp;
+import io.recsv.workflow.OozieOps;
+import io.recsv.workflow.Releases;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.oozie.CoordinatorEngine;
+import org.apache.oozie.DagEngine;
+import org.apache.oozie.LocalOozieClient;
+import org.apache.oozie.LocalOozieClientCoord;
+import org.apache.oozie.client.CoordinatorJob;
+import org.apache.oozie.client.WorkflowJob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Versioned releases in Oozie's engine: a week started on release B finishes on B although the coordinator is
+ * rolled back to release A while the week runs; the coordinator starts its next weeks on A.
+ */
+class ReleasesInTheEngineTest {
+
+  private static OozieServer oozie;
+  private static Path root;
+
+  @BeforeAll
+  static void start() throws Exception {
+    oozie = new OozieServer();
+    root = Files.createTempDirectory("recsv-apps").resolve("recsv");
+    for (String version : new String[] {"0.1.0-A", "0.1.0-B"}) {
+      Path release = Path.of(Releases.dir(root.toString(), version));
+      Path jar = Files.writeString(Files.createTempFile("recsv-jobs", ".jar"), "stand-in " + version);
+      for (OozieApp.Entry entry : OozieApp.entries(OozieServer.REPO, jar)) {
+        Path target = release.resolve(entry.target());
+        Files.createDirectories(target.getParent());
+        Files.copy(entry.source(), target);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    oozie.close();
+  }
+
+  @Test
+  void aWeekRunningWhileTheCoordinatorIsRolledBackFinishesOnTheReleaseItStartedWith() throws Exception {
+    String user = System.getProperty("user.name");
+    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
+        new LocalOozieClient(new DagEngine(user)), new PrintStream(java.io.OutputStream.nullOutputStream()));
+    Path data = Files.createTempDirectory("recsv-release-week");
+    Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    String week = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
+    Files.writeString(Files.createDirectories(data.resolve("interactions/" + week)).resolve("_SUCCESS"), "");
+    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+    Configuration conf = OozieServer.jobProperties(root, Map.of("startTime", oozieTime.format(nominal),
+        "endTime", oozieTime.format(nominal.plus(1, ChronoUnit.DAYS)), "inputRoot", "file://" + data.resolve("interactions"),
+        "runRoot", "file://" + data.resolve("work"), "outputRoot", "file://" + data.resolve("published")));
+    Properties job = new Properties();
+    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
+    String releaseA = Releases.dir("file://" + root, "0.1.0-A");
+    String releaseB = Releases.dir("file://" + root, "0.1.0-B");
+
+    StandInSparkExecutor.failStage = "";
+    StandInSparkExecutor.STARTED.clear();
+    StandInSparkExecutor.holdStage = "train";
+    StandInSparkExecutor.hold = new CountDownLatch(1);
+    String coordinator = ops.submit(Releases.pin(job, releaseB));
+    OozieServer.await("the week to reach train", 90, () -> StandInSparkExecutor.STARTED.stream()
+        .anyMatch(s -> s.stage().equals("train")));
+
+    assertEquals(releaseA, ops.releaseDirFor(coordinator, "0.1.0-A"));
+    ops.switchRelease(coordinator, releaseA);  // the rollback, while the week is in train
+    assertTrue(oozie.coordinator(coordinator).getConf().contains(releaseA + "/coordinator.xml"),
+        "the coordinator's next weeks start on release A");
+    StandInSparkExecutor.hold.countDown();
+
+    OozieServer.await("the week to end", 90, () -> {
+      CoordinatorJob c = oozie.coordinator(coordinator);
+      return c.getActions().get(0).getExternalId() != null
+          && oozie.workflow(c.getActions().get(0).getExternalId()).getStatus() == WorkflowJob.Status.SUCCEEDED;
+    });
+    StandInSparkExecutor.holdStage = "";
+    assertEquals(5, StandInSparkExecutor.STARTED.size());
+    for (StandInSparkExecutor.Started s : StandInSparkExecutor.STARTED) {
+      assertTrue(s.jar().startsWith(releaseB + "/lib/"), s.stage() + " ran B's jar: " + s.jar());
+      for (String file : s.files()) {
+        assertTrue(file.startsWith(releaseB + "/config/"), s.stage() + " read B's config: " + file);
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.recsv.workflow;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.oozie.client.OozieClient;
+
+/**
+ * Immutable, versioned releases of the Oozie application: {@code <root>/releases/<version>/}, each a complete app
+ * (workflow, coordinator, configs, jar) that is never written again. A coordinator is pinned to one release: its
+ * {@code appPath} is that release, so every week it starts, and every action of that week (Oozie re-reads
+ * {@code <jar>} and {@code <file>} at each action), runs on that release alone, whatever is deployed meanwhile.
+ * Moving a live coordinator to another release (a rollback, or an upgrade) changes only the weeks it starts
+ * afterwards.
+ */
+public final class Releases {
+
+  static final String DIR = "releases";
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private Releases() {}
+
+  /** A new release's version: the project's version and the UTC time of the deploy. */
+  static String newVersion(String projectVersion, ZonedDateTime now) {
+    return projectVersion + "-" + STAMP.format(now.withZoneSameInstant(ZoneOffset.UTC));
+  }
+
+  /** Where {@code version} lives under the application root. */
+  public static String dir(String root, String version) {
+    if (!version.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException("a release version is letters, digits, '.', '_' and '-', got '" + version + "'");
+    }
+    return stripSlash(root) + "/" + DIR + "/" + version;
+  }
+
+  /** The job properties with the coordinator (or workflow) pinned to {@code release}'s directory. */
+  public static Properties pin(Properties job, String releaseDir) {
+    Properties pinned = new Properties();
+    pinned.putAll(job);
+    pinned.setProperty("appPath", releaseDir);
+    if (job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null) {
+      pinned.setProperty(OozieClient.COORDINATOR_APP_PATH, releaseDir + "/coordinator.xml");
+    } else {
+      pinned.setProperty(OozieClient.APP_PATH, releaseDir);
+    }
+    return pinned;
+  }
+
+  /** A coordinator's stored configuration (Oozie's XML) as properties, to update it whole. */
+  static Properties fromXml(String xml) {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.addResource(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    Properties props = new Properties();
+    for (Map.Entry<String, String> e : conf) {
+      props.setProperty(e.getKey(), conf.getRaw(e.getKey()));
+    }
+    return props;
+  }
+
+  /** The release directory a coordinator runs on, from its configuration; null if it is not pinned to one. */
+  static String releaseOf(Properties conf) {
+    String app = conf.getProperty("appPath", "");
+    return app.contains("/" + DIR + "/") ? app : null;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}
