@@ -27,14 +27,22 @@ public final class OozieMain {
   private static final String USAGE = String.join("\n",
       "usage: recsv oozie COMMAND [options]",
       "  validate                                   check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly app needs",
-      "  deploy --app-path URI [--version V]        upload a new immutable release: URI/releases/V (V: version-time)",
+      "  deploy --app-path URI [--version V] [--keep N]",
+      "                                             upload a new immutable release: URI/releases/V (V: version-time);",
+      "                                             --keep N removes older releases, never one a live coordinator uses",
       "  submit --oozie URL --properties FILE [--release V]",
       "                                             start the coordinator (or workflow); --release pins it to a release",
       "  rollback COORD_ID --to V --oozie URL       the live coordinator starts its next weeks on release V",
       "  rerun JOB_ID --oozie URL (--failed | --from STAGE) [-D key=value]...",
       "                                             rerun a workflow run's failed stages, or from a stage on;",
       "                                             the same week, roots and input (they cannot be overridden)",
+      "  rerun COORD_ID --week YYYY-MM-DD [--refresh] [-D key=value]...",
+      "                                             rerun one week of a coordinator (--refresh: check its input again)",
+      "  backfill --from-week D --to-week D --properties FILE [--release V]",
+      "                                             run past weeks the live coordinator does not cover",
+      "  dryrun --properties FILE [--release V]     what the coordinator would materialize, without submitting",
       "  status JOB_ID --oozie URL                  a coordinator's weeks and each week's nodes, or one workflow's",
+      "  logs JOB_ID --oozie URL                    Oozie's log of a coordinator or a workflow",
       "  kill JOB_ID --oozie URL                    kill the coordinator (...-C) or a week's workflow (...-W)",
       "  retention --properties FILE [--keep-weeks 4] [--keep-csvs 8] [--apply]",
       "                                             past weeks under runRoot and outputRoot: listed; deleted with --apply",
@@ -80,6 +88,9 @@ public final class OozieMain {
         new OozieDeployer(new Configuration()).deployRelease(OozieApp.entries(repo, jar), release);
         System.out.println("deployed release " + version + " to " + release + "; submit with --release " + version
             + ", or move a live coordinator to it with: ./recsv oozie rollback COORD_ID --to " + version);
+        if (args.optional("--keep") != null) {
+          prune(release.getParent(), Integer.parseInt(args.optional("--keep")), ops(args).releasesInUse());
+        }
         return 0;
       }
       case "rollback" -> {
@@ -101,6 +112,33 @@ public final class OozieMain {
         System.out.println("submitted " + id);
         return 0;
       }
+      case "dryrun" -> {
+        Properties job = args.properties();
+        if (args.optional("--release") != null) {
+          job = Releases.pin(job, Releases.dir(job.getProperty("appPath", ""), args.optional("--release")));
+        }
+        System.out.println(ops(args).dryrun(job));
+        return 0;
+      }
+      case "backfill" -> {
+        Properties job = args.properties();
+        String at = job.getProperty("startTime", "T02:00Z").substring(job.getProperty("startTime", "T02:00Z")
+            .indexOf('T'));
+        LocalDate from = LocalDate.parse(args.required("--from-week"));
+        LocalDate to = LocalDate.parse(args.required("--to-week"));
+        job.setProperty("startTime", from + at);
+        job.setProperty("endTime", to + at.replaceFirst(":(\\d\\d)", ":59"));  // the last week's nominal time is in
+        if (args.optional("--release") != null) {
+          job = Releases.pin(job, Releases.dir(job.getProperty("appPath", ""), args.optional("--release")));
+        }
+        String id = ops(args).submit(job);
+        System.out.println("backfilling the weeks from " + from + " to " + to + " as " + id);
+        return 0;
+      }
+      case "logs" -> {
+        ops(args).logs(args.positional(0, "JOB_ID"));
+        return 0;
+      }
       case "retention" -> {
         retention(args);
         return 0;
@@ -117,6 +155,13 @@ public final class OozieMain {
       }
       case "rerun" -> {
         String jobId = args.positional(0, "JOB_ID");
+        if (jobId.endsWith("-C")) {
+          String week = args.required("--week");
+          ops(args).rerunWeek(jobId, week, args.has("--refresh"), args.overrides);
+          System.out.println("rerunning the week " + week + " of " + jobId + (args.has("--refresh")
+              ? ", its input checked again" : ""));
+          return 0;
+        }
         if (args.has("--failed") == args.words.contains("--from")) {
           throw new IllegalArgumentException("rerun takes one of --failed or --from STAGE");
         }
@@ -175,6 +220,24 @@ public final class OozieMain {
     }
   }
 
+  private static void prune(org.apache.hadoop.fs.Path releases, int keep, Set<String> inUse) throws IOException {
+    FileSystem fs = releases.getFileSystem(new Configuration());
+    List<Releases.Deployed> deployed = new ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(releases)) {
+      if (s.isDirectory()) {
+        deployed.add(new Releases.Deployed(s.getPath().toString(), s.getModificationTime()));
+      }
+    }
+    Set<String> qualifiedInUse = new java.util.HashSet<>();
+    for (String dir : inUse) {
+      qualifiedInUse.add(fs.makeQualified(new org.apache.hadoop.fs.Path(dir)).toString());
+    }
+    for (String dir : Releases.prune(deployed, keep, qualifiedInUse)) {
+      fs.delete(new org.apache.hadoop.fs.Path(dir), true);
+      System.out.println("removed the old release " + dir);
+    }
+  }
+
   /** --oozie, else OOZIE_URL, as Oozie's own CLI. */
   static String oozieUrl(Args args, Map<String, String> env) {
     String url = args.optional("--oozie");
@@ -208,7 +271,7 @@ public final class OozieMain {
    * the flags {@code --failed} and {@code --help}, {@code -D k=v}, and positionals.
    */
   static final class Args {
-    private static final Set<String> FLAGS = Set.of("--failed", "--help", "--apply");
+    private static final Set<String> FLAGS = Set.of("--failed", "--help", "--apply", "--refresh");
     final String command;
     final List<String> words = new ArrayList<>();
     final Properties overrides = new Properties();

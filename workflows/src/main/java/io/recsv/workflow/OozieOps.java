@@ -39,19 +39,81 @@ public final class OozieOps {
     this.out = out;
   }
 
-  /** Submits what {@code job} names: the weekly coordinator (refused while one lives), or one workflow run. */
+  /**
+   * Submits what {@code job} names: a coordinator, refused while a live recsv-weekly coordinator covers any of its
+   * weeks (two would run a week twice into the same directories; a backfill of earlier weeks is fine), or one
+   * workflow run.
+   */
   public String submit(Properties job) throws OozieClientException {
     if (job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null) {
+      Date start = oozieTime(job.getProperty("startTime"));
+      Date end = oozieTime(job.getProperty("endTime"));
       for (CoordinatorJob c : coordinators.getCoordJobsInfo("name=" + COORDINATOR, 1, 1000)) {
-        if (LIVE.contains(c.getStatus())) {
+        boolean overlaps = c.getStartTime().before(end) && start.before(c.getEndTime());
+        if (LIVE.contains(c.getStatus()) && overlaps) {
           throw new IllegalArgumentException("coordinator " + COORDINATOR + " is already " + c.getStatus() + " as "
-              + c.getId() + "; a second one would run every week twice into the same directories. Kill it"
-              + " first (./recsv oozie kill " + c.getId() + ")");
+              + c.getId() + " for the weeks from " + time(c.getStartTime()) + " to " + time(c.getEndTime())
+              + "; a second one would run those weeks twice into the same directories. Kill it first"
+              + " (./recsv oozie kill " + c.getId() + "), or backfill only weeks it does not cover");
         }
       }
       return coordinators.run(job);
     }
     return workflows.run(job);
+  }
+
+  /** What Oozie would materialize for {@code job}, without submitting it. */
+  public String dryrun(Properties job) throws OozieClientException {
+    return (job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null ? coordinators : workflows).dryrun(job);
+  }
+
+  /** Reruns one week of a coordinator (its action of that nominal date); with {@code refresh}, inputs rechecked. */
+  public List<CoordinatorAction> rerunWeek(String coordinatorId, String week, boolean refresh, Properties overrides)
+      throws OozieClientException {
+    for (String key : overrides.stringPropertyNames()) {
+      if (Reruns.RUN_IDENTITY.contains(key)) {
+        throw new IllegalArgumentException("a rerun cannot set " + key + ": it reruns the same week");
+      }
+    }
+    CoordinatorJob c = coordinators.getCoordJobInfo(coordinatorId);
+    StringBuilder weeks = new StringBuilder();
+    for (CoordinatorAction a : c.getActions()) {
+      String date = time(a.getNominalTime()).substring(0, 10);
+      if (date.equals(week)) {
+        // Output left as it is (no cleanup): the week's CSV stays published until the rerun replaces it.
+        return coordinators.reRunCoord(coordinatorId, "action", String.valueOf(a.getActionNumber()), refresh, true,
+            false, overrides);
+      }
+      weeks.append(weeks.length() == 0 ? "" : ", ").append(date);
+    }
+    throw new IllegalArgumentException("coordinator " + coordinatorId + " has no week " + week + " (its weeks: "
+        + weeks + ")");
+  }
+
+  public void logs(String id) throws OozieClientException {
+    (id.endsWith("-C") ? coordinators : workflows).getJobLog(id, null, null, null, out);
+  }
+
+  /** The release directories that live coordinators run on (never to be pruned). */
+  public java.util.Set<String> releasesInUse() throws OozieClientException {
+    java.util.Set<String> inUse = new java.util.HashSet<>();
+    for (CoordinatorJob c : coordinators.getCoordJobsInfo("name=" + COORDINATOR, 1, 1000)) {
+      if (LIVE.contains(c.getStatus())) {
+        String release = Releases.releaseOf(Releases.fromXml(coordinators.getCoordJobInfo(c.getId()).getConf()));
+        if (release != null) {
+          inUse.add(release);
+        }
+      }
+    }
+    return inUse;
+  }
+
+  private static Date oozieTime(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("the job properties define no startTime or endTime");
+    }
+    return Date.from(java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter
+        .ofPattern("yyyy-MM-dd'T'HH:mmX")).toInstant());
   }
 
   /** Reruns a week's workflow with {@link Reruns}' properties; returns them. */

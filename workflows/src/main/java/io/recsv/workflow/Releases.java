@@ -67,6 +67,28 @@ public final class Releases {
     return app.contains("/" + DIR + "/") ? app : null;
   }
 
+  /** A deployed release: its directory and when it was written. */
+  record Deployed(String dir, long modified) {}
+
+  /**
+   * The releases to delete to keep the newest {@code keep}: never one that {@code inUse} (a live coordinator's),
+   * so a coordinator never loses the release it runs on.
+   */
+  static java.util.List<String> prune(java.util.List<Deployed> releases, int keep, java.util.Set<String> inUse) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep at least 1 release, got " + keep);
+    }
+    java.util.List<Deployed> newestFirst = new java.util.ArrayList<>(releases);
+    newestFirst.sort(java.util.Comparator.comparingLong(Deployed::modified).reversed());
+    java.util.List<String> delete = new java.util.ArrayList<>();
+    for (int i = keep; i < newestFirst.size(); i++) {
+      if (!inUse.contains(newestFirst.get(i).dir())) {
+        delete.add(newestFirst.get(i).dir());
+      }
+    }
+    return delete;
+  }
+
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
