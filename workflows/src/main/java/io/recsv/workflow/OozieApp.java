@@ -12,6 +12,7 @@ import java.util.stream.Stream;
  * The files of the Oozie application directory, as deployed:
  * <pre>
  *   workflow.xml, coordinator.xml, job.properties.example
+ *   retention/workflow.xml, retention/coordinator.xml
  *   config/env/cluster.conf, config/stages/&lt;stage&gt;.conf
  *   lib/recsv-jobs-cluster.jar
  * </pre>
@@ -31,6 +32,8 @@ public final class OozieApp {
     entries.add(new Entry(app.resolve("workflow.xml"), "workflow.xml"));
     entries.add(new Entry(app.resolve("coordinator.xml"), "coordinator.xml"));
     entries.add(new Entry(app.resolve("job.properties"), "job.properties.example"));
+    entries.add(new Entry(app.resolve("retention/workflow.xml"), "retention/workflow.xml"));
+    entries.add(new Entry(app.resolve("retention/coordinator.xml"), "retention/coordinator.xml"));
     entries.add(new Entry(config.resolve("env/cluster.conf"), "config/env/cluster.conf"));
     try (Stream<Path> stageConfs = Files.list(config.resolve("stages"))) {
       stageConfs.filter(p -> p.getFileName().toString().endsWith(".conf")).sorted()
@@ -54,7 +57,10 @@ public final class OozieApp {
    */
   public static List<String> validate(Path repoRoot) {
     Path app = repoRoot.resolve("workflows/recommendations");
-    return validate(app.resolve("workflow.xml"), app.resolve("coordinator.xml"));
+    List<String> errors = validate(app.resolve("workflow.xml"), app.resolve("coordinator.xml"));
+    errors.addAll(OozieSchemas.workflowErrors(app.resolve("retention/workflow.xml")));
+    errors.addAll(OozieSchemas.coordinatorErrors(app.resolve("retention/coordinator.xml")));
+    return errors;
   }
 
   static List<String> validate(Path workflow, Path coordinator) {

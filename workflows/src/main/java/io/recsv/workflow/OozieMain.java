@@ -196,28 +196,15 @@ public final class OozieMain {
     Properties job = args.properties();
     Configuration resolved = new Configuration(false);
     job.stringPropertyNames().forEach(k -> resolved.set(k, job.getProperty(k)));  // ${nameNode} as Oozie resolves
-    boolean apply = args.has("--apply");
-    for (String[] root : new String[][] {{"runRoot", "--keep-weeks", "4"}, {"outputRoot", "--keep-csvs", "8"}}) {
-      String dir = resolved.get(root[0]);
-      if (dir == null) {
-        throw new IllegalArgumentException("the job properties define no " + root[0]);
-      }
-      org.apache.hadoop.fs.Path rootPath = new org.apache.hadoop.fs.Path(dir);
-      FileSystem fs = rootPath.getFileSystem(new Configuration());
-      int keep = Integer.parseInt(Objects.requireNonNullElse(args.optional(root[1]), root[2]));
-      List<Retention.Decision> plan = Retention.plan(fs, rootPath, keep, LocalDate.now(ZoneOffset.UTC));
-      System.out.println(root[0] + " " + rootPath + ":");
-      for (Retention.Decision d : plan) {
-        System.out.println("  " + (d.delete() ? (apply ? "deleted " : "would delete ") : "keep    ")
-            + d.dir().getName() + "  (" + d.why() + ")");
-      }
-      if (apply) {
-        Retention.apply(fs, rootPath, plan);
+    for (String key : List.of("runRoot", "outputRoot")) {
+      if (resolved.get(key) == null) {
+        throw new IllegalArgumentException("the job properties define no " + key);
       }
     }
-    if (!apply) {
-      System.out.println("dry run: nothing was deleted; add --apply to delete");
-    }
+    Retention.run(new Configuration(), resolved.get("runRoot"), resolved.get("outputRoot"),
+        Integer.parseInt(Objects.requireNonNullElse(args.optional("--keep-weeks"), "4")),
+        Integer.parseInt(Objects.requireNonNullElse(args.optional("--keep-csvs"), "8")), args.has("--apply"),
+        System.out, LocalDate.now(ZoneOffset.UTC));
   }
 
   private static void prune(org.apache.hadoop.fs.Path releases, int keep, Set<String> inUse) throws IOException {

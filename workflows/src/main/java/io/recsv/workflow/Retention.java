@@ -28,6 +28,32 @@ final class Retention {
 
   private Retention() {}
 
+  /**
+   * Retention of both roots: lists each decision on {@code out}; deletes only when {@code apply}. The same for
+   * {@code ./recsv oozie retention} and the retention action ({@link RetentionMain}).
+   */
+  static void run(org.apache.hadoop.conf.Configuration conf, String runRoot, String outputRoot, int keepWeeks,
+      int keepCsvs, boolean apply, java.io.PrintStream out, LocalDate today) throws IOException {
+    String[][] roots = {{"runRoot", runRoot, String.valueOf(keepWeeks)}, {"outputRoot", outputRoot,
+        String.valueOf(keepCsvs)}};
+    for (String[] root : roots) {
+      Path rootPath = new Path(root[1]);
+      FileSystem fs = rootPath.getFileSystem(conf);
+      List<Decision> plan = plan(fs, rootPath, Integer.parseInt(root[2]), today);
+      out.println(root[0] + " " + rootPath + ":");
+      for (Decision d : plan) {
+        out.println("  " + (d.delete() ? (apply ? "deleted " : "would delete ") : "keep    ")
+            + d.dir().getName() + "  (" + d.why() + ")");
+      }
+      if (apply) {
+        apply(fs, rootPath, plan);
+      }
+    }
+    if (!apply) {
+      out.println("dry run: nothing was deleted; add --apply to delete");
+    }
+  }
+
   /** What would be deleted under {@code root}, newest first, with the reason for each week kept. */
   static List<Decision> plan(FileSystem fs, Path root, int keep, LocalDate today) throws IOException {
     if (keep < 1) {

@@ -58,8 +58,9 @@ final class OozieServer implements AutoCloseable {
         + property("oozie.service.JPAService.create.db.schema", "true")
         + property("oozie.service.HadoopAccessorService.supported.filesystems", "*")
         + property("oozie.service.HadoopAccessorService.hadoop.configurations", "*=" + hadoopConf)
-        // Spark actions run through the stand-in (no YARN here); everything else is Oozie's own.
-        + property("oozie.service.ActionService.executor.ext.classes", StandInSparkExecutor.class.getName())
+        // Spark and java actions run through stand-ins (no YARN here); everything else is Oozie's own.
+        + property("oozie.service.ActionService.executor.ext.classes", StandInSparkExecutor.class.getName() + ","
+            + StandInJavaExecutor.class.getName())
         // Seconds, not minutes, between the engine's passes: materialize, check inputs, update statuses.
         + property("oozie.service.CoordMaterializeTriggerService.lookup.interval", "1")
         + property("oozie.service.CoordMaterializeTriggerService.scheduling.interval", "1")

@@ -1,0 +1,92 @@
+package io.recsv.oozie;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.recsv.workflow.OozieOps;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.oozie.CoordinatorEngine;
+import org.apache.oozie.DagEngine;
+import org.apache.oozie.LocalOozieClient;
+import org.apache.oozie.LocalOozieClientCoord;
+import org.apache.oozie.client.CoordinatorJob;
+import org.apache.oozie.client.WorkflowJob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retention as its own coordinator in Oozie's engine: the java action runs RetentionMain with the arguments the
+ * engine evaluated, and deletes exactly the old weeks, never the current one, a locked one or a manual run.
+ */
+class RetentionInTheEngineTest {
+
+  private static OozieServer oozie;
+  private static Path app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    oozie = new OozieServer();
+    app = oozie.deploy();
+  }
+
+  @AfterAll
+  static void stop() {
+    oozie.close();
+  }
+
+  private static List<String> names(Path root) throws Exception {
+    try (Stream<Path> s = Files.list(root)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void theRetentionCoordinatorDeletesOldWeeksAndNothingElse() throws Exception {
+    Path data = Files.createTempDirectory("recsv-retention");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    for (int weeksAgo = 0; weeksAgo <= 5; weeksAgo++) {
+      String week = today.minusWeeks(weeksAgo).toString();
+      Files.createDirectories(data.resolve("work/" + week + "/score/top"));
+      Files.createDirectories(data.resolve("published/" + week));
+      Files.writeString(data.resolve("published/" + week + "/recommendations.csv"), "user_id,product_id,score\n");
+    }
+    Files.createDirectories(data.resolve("work/demo/prepare"));
+    String locked = today.minusWeeks(4).toString();
+    Files.writeString(data.resolve("work/" + locked + "/_recsv.lock"), "{}");
+
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+    Configuration conf = OozieServer.jobProperties(app, Map.of("startTime", oozieTime.format(now),
+        "endTime", oozieTime.format(now.plus(1, ChronoUnit.DAYS)), "runRoot", "file://" + data.resolve("work"),
+        "outputRoot", "file://" + data.resolve("published"), "keepWeeks", "2", "keepCsvs", "3",
+        "oozie.coord.application.path", "file://" + app + "/retention/coordinator.xml"));
+    Properties job = new Properties();
+    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
+    String user = System.getProperty("user.name");
+    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
+        new LocalOozieClient(new DagEngine(user)), new PrintStream(java.io.OutputStream.nullOutputStream()));
+    String coordinator = ops.submit(job);
+
+    OozieServer.await("the retention workflow to succeed", 90, () -> {
+      CoordinatorJob c = oozie.coordinator(coordinator);
+      return !c.getActions().isEmpty() && c.getActions().get(0).getExternalId() != null
+          && oozie.workflow(c.getActions().get(0).getExternalId()).getStatus() == WorkflowJob.Status.SUCCEEDED;
+    });
+    assertEquals(List.of(today.minusWeeks(4).toString(), today.minusWeeks(1).toString(), today.toString(), "demo"),
+        names(data.resolve("work")), "the newest 2, the locked week and the manual run stay");
+    assertEquals(List.of(today.minusWeeks(2).toString(), today.minusWeeks(1).toString(), today.toString()),
+        names(data.resolve("published")), "the newest 3 CSVs stay");
+  }
+}
