@@ -37,17 +37,34 @@ public final class Releases {
     return stripSlash(root) + "/" + DIR + "/" + version;
   }
 
-  /** The job properties with the coordinator (or workflow) pinned to {@code release}'s directory. */
+  /**
+   * The job properties with the coordinator (or workflow) pinned to {@code release}'s directory: appPath is the
+   * release, and the application path keeps its place inside the app (coordinator.xml, or retention/...).
+   */
   public static Properties pin(Properties job, String releaseDir) {
     Properties pinned = new Properties();
     pinned.putAll(job);
     pinned.setProperty("appPath", releaseDir);
-    if (job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null) {
-      pinned.setProperty(OozieClient.COORDINATOR_APP_PATH, releaseDir + "/coordinator.xml");
-    } else {
-      pinned.setProperty(OozieClient.APP_PATH, releaseDir);
-    }
+    String key = job.getProperty(OozieClient.COORDINATOR_APP_PATH) != null ? OozieClient.COORDINATOR_APP_PATH
+        : OozieClient.APP_PATH;
+    pinned.setProperty(key, releaseDir + inApp(job.getProperty(key), job.getProperty("appPath", ""), key));
     return pinned;
+  }
+
+  /** Where {@code path} lies inside the app: after ${appPath} or the old appPath; the default file if unset. */
+  private static String inApp(String path, String appPath, String key) {
+    String defaultFile = key.equals(OozieClient.COORDINATOR_APP_PATH) ? "/coordinator.xml" : "";
+    if (path == null) {
+      return defaultFile;
+    }
+    if (path.contains("${appPath}")) {
+      return path.substring(path.indexOf("${appPath}") + "${appPath}".length());
+    }
+    if (!appPath.isEmpty() && path.startsWith(appPath)) {
+      return path.substring(appPath.length());
+    }
+    throw new IllegalArgumentException(key + " = " + path + " is not inside appPath " + appPath
+        + "; write it as ${appPath}/... to pin it to a release");
   }
 
   /** A coordinator's stored configuration (Oozie's XML) as properties, to update it whole. */

@@ -22,6 +22,15 @@ class ReleasesTest {
     Properties pinned = Releases.pin(job, "hdfs:///apps/recsv/releases/0.1.0-X");
     assertEquals("hdfs:///apps/recsv/releases/0.1.0-X/coordinator.xml", pinned.getProperty("oozie.coord.application.path"));
     assertEquals("hdfs:///apps/recsv/releases/0.1.0-X", Releases.releaseOf(pinned));
+    job.setProperty("oozie.coord.application.path", "${appPath}/retention/coordinator.xml");
+    assertEquals("hdfs:///apps/recsv/releases/0.1.0-X/retention/coordinator.xml",
+        Releases.pin(job, "hdfs:///apps/recsv/releases/0.1.0-X").getProperty("oozie.coord.application.path"),
+        "the retention coordinator stays the retention coordinator");
+    Properties stored = new Properties();  // a live coordinator's stored configuration, as rollback reads it
+    stored.setProperty("appPath", "hdfs:///apps/recsv/releases/B");
+    stored.setProperty("oozie.coord.application.path", "hdfs:///apps/recsv/releases/B/retention/coordinator.xml");
+    assertEquals("hdfs:///apps/recsv/releases/A/retention/coordinator.xml", Releases.pin(stored,
+        "hdfs:///apps/recsv/releases/A").getProperty("oozie.coord.application.path"));
   }
 
   @Test
