@@ -31,33 +31,7 @@ import org.junit.jupiter.api.Test;
  * Past weeks beside the live coordinator: a backfill of weeks it does not cover is submitted and runs them, one
  * that overlaps is refused; a dry run shows what would materialize; one week of a coordinator is rerun.
  */
-class BackfillInTheEngineTest {
-
-  private static final DateTimeFormatter OOZIE_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
-  private static OozieServer oozie;
-  private static Path app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
-
-  private static Properties job(Path data, Instant start, Instant end) throws Exception {
-    Configuration conf = OozieServer.jobProperties(app, Map.of("startTime", OOZIE_TIME.format(start),
-        "endTime", OOZIE_TIME.format(end), "inputRoot", "file://" + data.resolve("interactions"),
-        "runRoot", "file://" + data.resolve("work"), "outputRoot", "file://" + data.resolve("published")));
-    Properties job = new Properties();
-    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
-    return job;
-  }
+class BackfillInTheEngineTest extends EngineTest {
 
   private static List<String> weeksRun(String coordinator, int expected) throws Exception {
     OozieServer.await(expected + " weeks of " + coordinator + " to succeed", 120, () -> {
@@ -78,9 +52,7 @@ class BackfillInTheEngineTest {
 
   @Test
   void aBackfillRunsPastWeeksBesideTheLiveCoordinatorNeverTheSameWeekTwice() throws Exception {
-    String user = System.getProperty("user.name");
-    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
-        new LocalOozieClient(new DagEngine(user)), new PrintStream(java.io.OutputStream.nullOutputStream()));
+    OozieOps ops = ops();
     Path data = Files.createTempDirectory("recsv-backfill");
     Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     for (int weeksAgo = 0; weeksAgo <= 2; weeksAgo++) {
@@ -88,12 +60,12 @@ class BackfillInTheEngineTest {
       Files.writeString(Files.createDirectories(input).resolve("_SUCCESS"), "");
     }
     StandInSparkExecutor.failStage = "";
-    String live = ops.submit(job(data, now, now.plus(1, ChronoUnit.DAYS)));
+    String live = ops.submit(weeks(app, data, now, now.plus(1, ChronoUnit.DAYS), Map.of()));
     assertEquals(List.of(DAY.format(now)), weeksRun(live, 1));
 
     // The two weeks before it: materialized at once (they are past), each with its own input.
-    Properties backfill = job(data, now.minus(14, ChronoUnit.DAYS), now.minus(7, ChronoUnit.DAYS).plus(59,
-        ChronoUnit.MINUTES));
+    Properties backfill = weeks(app, data, now.minus(14, ChronoUnit.DAYS), now.minus(7, ChronoUnit.DAYS).plus(59,
+        ChronoUnit.MINUTES), Map.of());
     assertTrue(ops.dryrun(backfill).contains("action-nominal-time=\"" + OOZIE_TIME.format(now.minus(14,
         ChronoUnit.DAYS)) + "\""), "the dry run shows the first week it would make");
     String past = ops.submit(backfill);
@@ -101,7 +73,7 @@ class BackfillInTheEngineTest {
         weeksRun(past, 2));
 
     IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> ops.submit(job(data, now.minus(7, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS))));
+        () -> ops.submit(weeks(app, data, now.minus(7, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS), Map.of())));
     assertTrue(twice.getMessage().contains("would run those weeks twice"), twice.getMessage());
 
     StandInSparkExecutor.STARTED.clear();

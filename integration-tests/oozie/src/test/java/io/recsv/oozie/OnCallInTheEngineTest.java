@@ -34,40 +34,19 @@ import org.junit.jupiter.api.Test;
  * Oozie's in-process clients: submit the weekly coordinator and be refused a second one, see a week fail, rerun
  * its failed stage, read the week's status, kill the coordinator.
  */
-class OnCallInTheEngineTest {
+class OnCallInTheEngineTest extends EngineTest {
 
-  private static OozieServer oozie;
-  private static Path app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
 
   @Test
   void submitOnceSeeAWeekFailRerunItsFailedStageReadItsStatusAndKill() throws Exception {
-    String user = System.getProperty("user.name");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
-        new LocalOozieClient(new DagEngine(user)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+    OozieOps ops = ops(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     Path data = Files.createTempDirectory("recsv-oncall");
     Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     String week = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
     Files.writeString(Files.createDirectories(data.resolve("interactions/" + week)).resolve("_SUCCESS"), "");
-    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-    Configuration conf = OozieServer.jobProperties(app, Map.of("startTime", oozieTime.format(nominal),
-        "endTime", oozieTime.format(nominal.plus(1, ChronoUnit.DAYS)), "inputRoot", "file://" + data.resolve("interactions"),
-        "runRoot", "file://" + data.resolve("work"), "outputRoot", "file://" + data.resolve("published"),
-        "stageRetries", "0"));
-    Properties job = new Properties();
-    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
+    Properties job = weeks(app, data, nominal, nominal.plus(1, ChronoUnit.DAYS), Map.of("stageRetries", "0"));
 
     StandInSparkExecutor.failStage = "score";
     StandInSparkExecutor.STARTED.clear();

@@ -31,14 +31,12 @@ import org.junit.jupiter.api.Test;
  * Versioned releases in Oozie's engine: a week started on release B finishes on B although the coordinator is
  * rolled back to release A while the week runs; the coordinator starts its next weeks on A.
  */
-class ReleasesInTheEngineTest {
+class ReleasesInTheEngineTest extends EngineTest {
 
-  private static OozieServer oozie;
   private static Path root;
 
   @BeforeAll
   static void start() throws Exception {
-    oozie = new OozieServer();
     root = Files.createTempDirectory("recsv-apps").resolve("recsv");
     for (String version : new String[] {"0.1.0-A", "0.1.0-B"}) {
       Path release = Path.of(Releases.dir(root.toString(), version));
@@ -51,26 +49,14 @@ class ReleasesInTheEngineTest {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
-
   @Test
   void aWeekRunningWhileTheCoordinatorIsRolledBackFinishesOnTheReleaseItStartedWith() throws Exception {
-    String user = System.getProperty("user.name");
-    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
-        new LocalOozieClient(new DagEngine(user)), new PrintStream(java.io.OutputStream.nullOutputStream()));
+    OozieOps ops = ops();
     Path data = Files.createTempDirectory("recsv-release-week");
     Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     String week = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
     Files.writeString(Files.createDirectories(data.resolve("interactions/" + week)).resolve("_SUCCESS"), "");
-    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-    Configuration conf = OozieServer.jobProperties(root, Map.of("startTime", oozieTime.format(nominal),
-        "endTime", oozieTime.format(nominal.plus(1, ChronoUnit.DAYS)), "inputRoot", "file://" + data.resolve("interactions"),
-        "runRoot", "file://" + data.resolve("work"), "outputRoot", "file://" + data.resolve("published")));
-    Properties job = new Properties();
-    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
+    Properties job = weeks(root, data, nominal, nominal.plus(1, ChronoUnit.DAYS), Map.of());
     String releaseA = Releases.dir("file://" + root, "0.1.0-A");
     String releaseB = Releases.dir("file://" + root, "0.1.0-B");
 

@@ -20,24 +20,15 @@ import org.junit.jupiter.api.Test;
  * stored properties): a week whose middle stage failed is rerun from its failed stage, then from prepare, then
  * from score, one after the other on the same job, each running exactly the stages it should, for the same week.
  */
-class RerunsInTheEngineTest {
+class RerunsInTheEngineTest extends EngineTest {
 
-  private static OozieServer oozie;
   private static WorkflowDefinition workflow;
   private static DagEngine engine;
-  private static java.nio.file.Path app;
 
   @BeforeAll
   static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
     workflow = WorkflowDefinition.load(app.resolve("workflow.xml"));
     engine = new DagEngine(System.getProperty("user.name"));
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
   }
 
   /** Reruns the job with these properties and returns the stages that ran, once it has ended. */

@@ -30,21 +30,8 @@ import org.junit.jupiter.api.Test;
  * Retention as its own coordinator in Oozie's engine: the java action runs RetentionMain with the arguments the
  * engine evaluated, and deletes exactly the old weeks, never the current one, a locked one or a manual run.
  */
-class RetentionInTheEngineTest {
+class RetentionInTheEngineTest extends EngineTest {
 
-  private static OozieServer oozie;
-  private static Path app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
 
   private static List<String> names(Path root) throws Exception {
     try (Stream<Path> s = Files.list(root)) {
@@ -67,17 +54,9 @@ class RetentionInTheEngineTest {
     Files.writeString(data.resolve("work/" + locked + "/_recsv.lock"), "{}");
 
     Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-    Configuration conf = OozieServer.jobProperties(app, Map.of("startTime", oozieTime.format(now),
-        "endTime", oozieTime.format(now.plus(1, ChronoUnit.DAYS)), "runRoot", "file://" + data.resolve("work"),
-        "outputRoot", "file://" + data.resolve("published"), "keepWeeks", "2", "keepCsvs", "3",
+    Properties job = weeks(app, data, now, now.plus(1, ChronoUnit.DAYS), Map.of("keepWeeks", "2", "keepCsvs", "3",
         "oozie.coord.application.path", "file://" + app + "/retention/coordinator.xml"));
-    Properties job = new Properties();
-    conf.forEach(e -> job.setProperty(e.getKey(), conf.get(e.getKey())));
-    String user = System.getProperty("user.name");
-    OozieOps ops = new OozieOps(new LocalOozieClientCoord(new CoordinatorEngine(user)),
-        new LocalOozieClient(new DagEngine(user)), new PrintStream(java.io.OutputStream.nullOutputStream()));
-    String coordinator = ops.submit(job);
+    String coordinator = ops().submit(job);
 
     OozieServer.await("the retention workflow to succeed", 90, () -> {
       CoordinatorJob c = oozie.coordinator(coordinator);

@@ -3,12 +3,9 @@ package io.recsv.oozie;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.oozie.action.ActionExecutor;
 import org.apache.oozie.action.ActionExecutorException;
 import org.apache.oozie.client.WorkflowAction;
-import org.apache.oozie.util.XmlUtils;
 import org.jdom.Element;
-import org.jdom.JDOMException;
 import org.jdom.Namespace;
 
 /**
@@ -16,18 +13,11 @@ import org.jdom.Namespace;
  * JVM, with the arguments exactly as the engine evaluated them, and reports the action as the real one would:
  * OK when main returns, ERROR with the exception's message when it throws.
  */
-public final class StandInJavaExecutor extends ActionExecutor {
+public final class StandInJavaExecutor extends StandInExecutor {
 
-  private static final String SUCCEEDED = "SUCCEEDED";
-  private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
 
   public StandInJavaExecutor() {
     super("java");
-  }
-
-  @Override
-  public void initActionType() {
-    // Nothing to register.
   }
 
   @Override
@@ -52,35 +42,7 @@ public final class StandInJavaExecutor extends ActionExecutor {
   }
 
   @Override
-  public void end(Context context, WorkflowAction action) throws ActionExecutorException {
-    if (SUCCEEDED.equals(action.getExternalStatus())) {
-      context.setEndData(WorkflowAction.Status.OK, WorkflowAction.Status.OK.toString());
-    } else {
-      context.setErrorInfo("JA018", String.valueOf(context.getVar("standin.error")));
-      context.setEndData(WorkflowAction.Status.ERROR, WorkflowAction.Status.ERROR.toString());
-    }
-  }
-
-  @Override
-  public void check(Context context, WorkflowAction action) {
-    // Completed in start().
-  }
-
-  @Override
-  public void kill(Context context, WorkflowAction action) {
-    context.setEndData(WorkflowAction.Status.KILLED, WorkflowAction.Status.ERROR.toString());
-  }
-
-  @Override
-  public boolean isCompleted(String externalStatus) {
-    return true;
-  }
-
-  private static Element parse(String xml) throws ActionExecutorException {
-    try {
-      return XmlUtils.parseXml(xml);
-    } catch (JDOMException e) {
-      throw new ActionExecutorException(ActionExecutorException.ErrorType.ERROR, "STANDIN", e.getMessage(), e);
-    }
+  String error(Context context, WorkflowAction action) {
+    return String.valueOf(context.getVar("standin.error"));
   }
 }

@@ -4,12 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.oozie.action.ActionExecutor;
 import org.apache.oozie.action.ActionExecutorException;
 import org.apache.oozie.client.WorkflowAction;
-import org.apache.oozie.util.XmlUtils;
 import org.jdom.Element;
-import org.jdom.JDOMException;
 import org.jdom.Namespace;
 
 /**
@@ -19,7 +16,7 @@ import org.jdom.Namespace;
  * completes the action at once, as a YARN application with a made-up id: failed for the stage named in
  * {@link #failStage}, as SparkMain's failure is reported (JA018), so that the workflow's error path runs.
  */
-public final class StandInSparkExecutor extends ActionExecutor {
+public final class StandInSparkExecutor extends StandInExecutor {
 
   /** One spark action as the engine started it. */
   record Started(String stage, String mainClass, List<String> args, List<String> files, String applicationId,
@@ -31,15 +28,9 @@ public final class StandInSparkExecutor extends ActionExecutor {
   static volatile String holdStage = "";
   static volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
   private static final AtomicInteger APPLICATIONS = new AtomicInteger();
-  private static final String SUCCEEDED = "SUCCEEDED";
 
   public StandInSparkExecutor() {
     super("spark");
-  }
-
-  @Override
-  public void initActionType() {
-    // Nothing to register: no launcher, no sharelib.
   }
 
   @Override
@@ -69,35 +60,7 @@ public final class StandInSparkExecutor extends ActionExecutor {
   }
 
   @Override
-  public void end(Context context, WorkflowAction action) throws ActionExecutorException {
-    if (SUCCEEDED.equals(action.getExternalStatus())) {
-      context.setEndData(WorkflowAction.Status.OK, WorkflowAction.Status.OK.toString());
-    } else {
-      context.setErrorInfo("JA018", "Main Class [org.apache.oozie.action.hadoop.SparkMain], exit code [1]");
-      context.setEndData(WorkflowAction.Status.ERROR, WorkflowAction.Status.ERROR.toString());
-    }
-  }
-
-  @Override
-  public void check(Context context, WorkflowAction action) {
-    // Completed in start().
-  }
-
-  @Override
-  public void kill(Context context, WorkflowAction action) throws ActionExecutorException {
-    context.setEndData(WorkflowAction.Status.KILLED, WorkflowAction.Status.ERROR.toString());
-  }
-
-  @Override
-  public boolean isCompleted(String externalStatus) {
-    return true;
-  }
-
-  private static Element parse(String xml) throws ActionExecutorException {
-    try {
-      return XmlUtils.parseXml(xml);
-    } catch (JDOMException e) {
-      throw new ActionExecutorException(ActionExecutorException.ErrorType.ERROR, "STANDIN", e.getMessage(), e);
-    }
+  String error(Context context, WorkflowAction action) {
+    return "Main Class [org.apache.oozie.action.hadoop.SparkMain], exit code [1]";
   }
 }

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.oozie.CoordinatorActionBean;
 import org.apache.oozie.CoordinatorJobBean;
@@ -28,30 +29,19 @@ import org.junit.jupiter.api.Test;
  * through the stand-in executor. A failing stage leads to its alert and its kill node, whose message names the
  * stage and its YARN application, even when the alert's e-mail cannot be sent.
  */
-class WeekRunByTheEngineTest {
+class WeekRunByTheEngineTest extends EngineTest {
 
-  private static OozieServer oozie;
-  private static Path app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
 
   /** A coordinator whose first week is due now, with its input under {@code data}. */
   private static String submitWeek(Path data, Instant nominal, String retries) throws Exception {
-    DateTimeFormatter oozieTime = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-    Configuration job = OozieServer.jobProperties(app, Map.of(
-        "startTime", oozieTime.format(nominal), "endTime", oozieTime.format(nominal.plus(1, ChronoUnit.DAYS)),
-        "inputRoot", "file://" + data.resolve("interactions"), "runRoot", "file://" + data.resolve("work"),
-        "outputRoot", "file://" + data.resolve("published"), "stageRetries", retries));
-    return oozie.submitCoordinator(job);
+    return oozie.submitCoordinator(toConfiguration(weeks(app, data, nominal, nominal.plus(1, ChronoUnit.DAYS),
+        Map.of("stageRetries", retries))));
+  }
+
+  private static Configuration toConfiguration(Properties job) {
+    Configuration conf = new Configuration(false);
+    job.stringPropertyNames().forEach(k -> conf.set(k, job.getProperty(k)));
+    return conf;
   }
 
   private static CoordinatorActionBean firstWeek(String coordinatorId) throws Exception {

@@ -22,22 +22,9 @@ import org.junit.jupiter.api.Test;
  * What spark-submit would then be given must be complete (no EL left), point at files that the deploy puts in
  * the application, and be the week's.
  */
-class WeeklyAppInTheEngineTest {
+class WeeklyAppInTheEngineTest extends EngineTest {
 
   private static final Namespace SPARK = Namespace.getNamespace("uri:oozie:spark-action:1.0");
-  private static OozieServer oozie;
-  private static Path app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    oozie = new OozieServer();
-    app = oozie.deploy();
-  }
-
-  @AfterAll
-  static void stop() {
-    oozie.close();
-  }
 
   private static Configuration job() throws Exception {
     return OozieServer.jobProperties(app, Map.of("inputRoot", "file:///data/interactions",
