@@ -1,0 +1,50 @@
+package io.recsv.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a person meets through ./recsv when the input is bad: one line on stderr, exit 2; more with --verbose. */
+class LauncherErrorsIT {
+
+  private static final Path REPO =
+      Path.of(System.getProperty("recsv.repo.root", "..")).toAbsolutePath().normalize();
+
+  @TempDir
+  Path dir;
+
+  private record Run(int code, List<String> stderr) {}
+
+  private Run recsv(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("recsv").toString()));
+    command.addAll(List.of(args));
+    Path err = dir.resolve("stderr.txt");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the launcher ends");
+    return new Run(p.exitValue(), Files.readAllLines(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBadRowIsOneLineOnStderrAndVerboseShowsSparksOwnReport() throws Exception {
+    Path input = Files.writeString(dir.resolve("in.csv"), "user_id,product_id,weight\n1,2,1\n3,x,1\n");
+    Run quiet = recsv("stage", "prepare", "--input", input.toString(), "--work", dir.resolve("w").toString());
+    assertEquals(2, quiet.code());
+    assertEquals(List.of("recsv: prepare.input: file://" + input + " line 3: product_id 'x' is not a 64-bit integer"
+        + " (1 invalid row in " + input + "; nothing was written)"), quiet.stderr());
+
+    Run verbose = recsv("stage", "prepare", "--input", input.toString(), "--work", dir.resolve("w").toString(),
+        "--verbose");
+    assertEquals(2, verbose.code());
+    assertTrue(verbose.stderr().stream().anyMatch(l -> l.contains("TaskSetManager: Lost task")), "Spark's report");
+    assertTrue(verbose.stderr().stream().anyMatch(l -> l.trim().startsWith("at ")), "and the stack trace");
+  }
+}
