@@ -24,7 +24,7 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "recsv - weekly ALS recommendations, published as one verified CSV",
       "",
-      "usage: recsv COMMAND [options]        (recsv COMMAND --help for a command's options)",
+      "usage: recsv COMMAND [options]        (recsv COMMAND --help for a command's options; recsv --version)",
       "",
       "commands:",
       "  run        run the whole pipeline (with no options: on a generated demo dataset)",
@@ -48,6 +48,8 @@ public final class Main {
       "  --run-id ID      the run's id (run.id), default 'manual' ('demo' for the demo)",
       "  --from STAGE     rerun from STAGE on, reusing the earlier stages' outputs of the same --work and --run-id",
       "  --env NAME       config/env/NAME.conf, default local",
+      "  --master URL     Spark's master, as spark-submit takes it (spark.master; local.conf: local[*])",
+      "  --conf k=v       a Spark property, as spark-submit takes it (spark.conf.\"k\"); may repeat",
       "  stages run in the order workflows/recommendations/workflow.xml defines");
 
   private static final String STAGE_USAGE = String.join("\n",
@@ -63,7 +65,8 @@ public final class Main {
       "  writes user_id,product_id,weight (with a header) for N users, each with K distinct products out of M;",
       "  64-bit ids, a planted taste structure, deterministic for a given seed (default 42)");
 
-  private static final Set<String> RUN_OPTIONS = Set.of("--input", "--output", "--work", "--run-id", "--from", "--env");
+  private static final Set<String> RUN_OPTIONS = Set.of("--input", "--output", "--work", "--run-id", "--from", "--env",
+      "--master");
 
   private final PrintStream out;
   private final Path home;
@@ -84,6 +87,12 @@ public final class Main {
       code = report(t, verbose);
     }
     System.exit(code);
+  }
+
+  /** The version in the jar's manifest; "development" when run from classes (tests, an IDE). */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v != null ? v : "development";
   }
 
   /** One line for the user; the stack trace only with --verbose. */
@@ -120,6 +129,10 @@ public final class Main {
     if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
       out.println(USAGE);
       return args.isEmpty() ? 2 : 0;
+    }
+    if (args.get(0).equals("--version")) {
+      out.println("recsv " + version());
+      return 0;
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
@@ -230,6 +243,12 @@ public final class Main {
     if (o.get("--output") != null) {
       list.add("merge.output=" + UserPaths.absolute(o.get("--output")));
       list.add("merge.output-root=" + UserPaths.parent(o.get("--output")));
+    }
+    if (o.get("--master") != null) {
+      list.add("spark.master=" + o.get("--master"));
+    }
+    for (String conf : o.sparkConfs) {
+      list.add("spark.conf." + conf);  // spark.conf.<key>: Spark's own properties, passed through
     }
     return list;
   }

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * A command's arguments: {@code --name value} options (from a fixed set per command), flags,
- * {@code -D key=value} config overrides and {@code --config FILE}s, which may repeat.
+ * {@code -D key=value} config overrides, {@code --config FILE}s and (where {@code --master} is an option, as in
+ * spark-submit) {@code --conf key=value} Spark properties, which may repeat.
  */
 final class Options {
 
@@ -18,12 +19,19 @@ final class Options {
   final List<String> overrides = new ArrayList<>();
   final List<String> configFiles = new ArrayList<>();
   final List<String> positional = new ArrayList<>();
+  /** {@code --conf key=value}: a Spark property, as spark-submit takes it. */
+  final List<String> sparkConfs = new ArrayList<>();
 
   static Options parse(String command, List<String> args, Set<String> valued, Set<String> flagNames) {
     Options o = new Options();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (a.equals("-D") || a.equals("--config") || valued.contains(a)) {
+      if (a.equals("--conf") && valued.contains("--master")) {
+        if (i + 1 >= args.size()) {
+          throw new UserError(command + ": --conf needs key=value");
+        }
+        o.sparkConfs.add(requireKeyValue(command, args.get(++i)));
+      } else if (a.equals("-D") || a.equals("--config") || valued.contains(a)) {
         if (i + 1 >= args.size()) {
           throw new UserError(command + ": " + a + " needs a value");
         }

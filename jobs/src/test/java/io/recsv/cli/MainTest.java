@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,5 +88,22 @@ class MainTest {
     UserError e = assertThrows(UserError.class, () -> main.run(List.of("generate", "--users", "3", "--products",
         "5", "--per-user", "1", "--output", a.toString())));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+
+  @Test
+  void versionAndSparkSubmitStyleMasterAndConf() throws Exception {
+    assertEquals(0, main.run(List.of("--version")));
+    assertTrue(output().startsWith("recsv "), output());
+    Options o = Options.parse("run", List.of("--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=3",
+        "--conf", "spark.ui.enabled=false"), Set.of("--master"), Set.of());
+    assertEquals("local[1]", o.get("--master"));
+    assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.ui.enabled=false"), o.sparkConfs);
+    com.typesafe.config.Config config = io.recsv.config.ConfigLoader.load(List.of(),
+        List.of("spark.master=" + o.get("--master"), "spark.conf." + o.sparkConfs.get(0)));
+    assertEquals("local[1]", config.getString("spark.master"));
+    assertEquals("3", config.getConfig("spark.conf").getString("\"spark.sql.shuffle.partitions\""));
+    UserError bad = assertThrows(UserError.class, () -> Options.parse("run", List.of("--conf", "nokeyvalue"),
+        Set.of("--master"), Set.of()));
+    assertTrue(bad.getMessage().contains("key=value"), bad.getMessage());
   }
 }
