@@ -6,6 +6,7 @@ import io.recsv.common.Lineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -17,18 +18,35 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * settings (the model's rank, the scorer's k, ...).
  */
 public record CsvManifest(
+    String format,
     String file,
     long rows,
     long users,
     long bytes,
     int parts,
     String header,
+    List<Column> columns,
+    Integer k,
+    String normalization,
+    int scoreDecimals,
     String strategy,
     String runId,
     String exportId,
     String createdAt,
+    String recsvVersion,
     Checksum checksum,
     Lineage lineage) {
+
+  public static final String FORMAT = "recsv-csv/1";
+
+  /** A column of the CSV: its name and type (int64: a 64-bit integer; decimal: fixed decimals, '.' as point). */
+  public record Column(String name, String type) {}
+
+  /** The CSV's columns, as its header names them. */
+  static List<Column> columns(String header) {
+    return java.util.Arrays.stream(header.split(",")).map(name -> new Column(name,
+        name.equals("score") ? "decimal" : "int64")).toList();
+  }
 
   /**
    * CRC32C of the whole file (as {@code java.util.zip.CRC32C} or {@code hdfs dfs -checksum} with

@@ -26,7 +26,8 @@ record Journal(
     int exportPartCount,
     long expectedBytes,
     String expectedCrc32c,
-    List<PlannedPart> parts) {
+    List<PlannedPart> parts,
+    int scoreDecimals) {
 
   static final String FILE = "journal.json";
 

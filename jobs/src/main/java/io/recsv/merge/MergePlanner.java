@@ -69,7 +69,7 @@ final class MergePlanner {
     }
     return new Journal(manifest.runId(), manifest.exportId(), strategy, partsDir.toString(), finalPath.toString(),
         manifest.header(), manifest.rows(), manifest.users(), manifest.parts().size(), bytes, Crc32c.hex(crc),
-        parts);
+        parts, manifest.scoreDecimals());
   }
 
   private static Map<Integer, FileStatus> listParts(FileSystem fs, Path partsDir) throws IOException {

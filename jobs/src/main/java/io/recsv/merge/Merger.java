@@ -224,9 +224,15 @@ public final class Merger {
   }
 
   private CsvManifest manifestFor(Journal journal, String verifiedBy) {
-    return new CsvManifest(new Path(journal.finalPath()).getName(), journal.rows(), journal.users(),
-        journal.expectedBytes(), journal.exportPartCount(), journal.header(), journal.strategy(), journal.runId(),
-        journal.exportId(), Instant.now().toString(),
+    // What the score stage was asked for, from its lineage record (none where there is no lineage: benchmarks).
+    java.util.Map<String, String> score = lineage == null || lineage.byStage().get("score") == null
+        ? java.util.Map.of() : lineage.byStage().get("score").config();
+    String version = Merger.class.getPackage().getImplementationVersion();
+    return new CsvManifest(CsvManifest.FORMAT, new Path(journal.finalPath()).getName(), journal.rows(),
+        journal.users(), journal.expectedBytes(), journal.exportPartCount(), journal.header(),
+        CsvManifest.columns(journal.header()), score.containsKey("score.k") ? Integer.valueOf(score.get("score.k"))
+        : null, score.get("score.normalization"), journal.scoreDecimals(), journal.strategy(), journal.runId(),
+        journal.exportId(), Instant.now().toString(), version != null ? version : "development",
         new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy), lineage);
   }
 

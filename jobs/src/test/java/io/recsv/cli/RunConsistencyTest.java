@@ -78,8 +78,15 @@ class RunConsistencyTest {
     // As the message says: from train on, the run is consistent again.
     assertEquals(0, launch("run", "--input", b.toString(), "--output", csv.toString(), "--from", "train",
         "-D", "merge.overwrite=true"));
-    JsonNode lineage = new ObjectMapper().readTree(dir.resolve("out/recommendations.csv.manifest.json").toFile())
-        .get("lineage");
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("out/recommendations.csv.manifest.json").toFile());
+    assertEquals("recsv-csv/1", manifest.get("format").asText());
+    assertEquals("[{\"name\":\"user_id\",\"type\":\"int64\"},{\"name\":\"product_id\",\"type\":\"int64\"},"
+        + "{\"name\":\"score\",\"type\":\"decimal\"}]", manifest.get("columns").toString());
+    assertEquals(10, manifest.get("k").asInt(), "score.k of the run");
+    assertEquals("max", manifest.get("normalization").asText());
+    assertEquals(4, manifest.get("scoreDecimals").asInt());
+    assertTrue(manifest.hasNonNull("recsvVersion"));
+    JsonNode lineage = manifest.get("lineage");
     assertEquals("merge", lineage.get("stage").asText());
     assertEquals("r1", lineage.get("runId").asText());
     String text = lineage.toString();
