@@ -2,7 +2,7 @@ package io.recsv.bench;
 
 import io.recsv.common.Crc32c;
 import io.recsv.export.ExportJob;
-import io.recsv.export.ExportManifest;
+import io.recsv.common.ExportManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
+import io.recsv.common.ExportManifest;
 import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;

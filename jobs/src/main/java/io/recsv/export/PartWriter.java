@@ -1,6 +1,7 @@
 package io.recsv.export;
 
 import io.recsv.common.Crc32c;
+import io.recsv.common.ExportManifest;
 import io.recsv.common.HadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package io.recsv.merge;
 
 import io.recsv.common.Crc32c;
 import io.recsv.common.UserError;
-import io.recsv.export.ExportManifest;
+import io.recsv.common.ExportManifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

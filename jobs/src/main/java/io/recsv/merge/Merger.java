@@ -5,7 +5,7 @@ import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.UserError;
-import io.recsv.export.ExportManifest;
+import io.recsv.common.ExportManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

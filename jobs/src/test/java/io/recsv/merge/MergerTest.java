@@ -10,7 +10,7 @@ import io.recsv.bench.MiniHdfs;
 import io.recsv.bench.SyntheticParts;
 import io.recsv.common.UserError;
 import io.recsv.export.ExportJob;
-import io.recsv.export.ExportManifest;
+import io.recsv.common.ExportManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.PrivilegedExceptionAction;

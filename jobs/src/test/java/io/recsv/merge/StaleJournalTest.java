@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recsv.bench.MiniHdfs;
 import io.recsv.bench.SyntheticParts;
 import io.recsv.export.ExportJob;
-import io.recsv.export.ExportManifest;
+import io.recsv.common.ExportManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,7 @@
-package io.recsv.export;
+package io.recsv.common;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.recsv.common.UserError;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,9 @@ import org.apache.hadoop.security.AccessControlException;
 
 /**
  * What export wrote, counted while writing: per part its rows, users, bytes and CRC32C. Merge verifies the
- * merged file against these totals instead of re-reading it.
+ * merged file against these totals instead of re-reading it. It describes a dataset of the run (export's parts),
+ * so it lives beside the {@link RunLayout}: the export stage writes it and the merge stage reads it, and neither
+ * imports the other.
  */
 public record ExportManifest(
     String format,
