@@ -34,6 +34,7 @@ public final class StageRunner {
   private final String command;
   private final boolean reusedMustMatchConfig;
   private final Duration staleAfter;
+  private final Duration progressEvery;
 
   /**
    * {@code reusedMustMatchConfig}: the outputs of earlier stages that this invocation reuses must have been made
@@ -46,6 +47,7 @@ public final class StageRunner {
     this.command = command;
     this.reusedMustMatchConfig = reusedMustMatchConfig;
     this.staleAfter = new Settings(config).durationAtLeast("run.lock-stale-after", Duration.ofSeconds(10));
+    this.progressEvery = new Settings(config).durationAtLeast("run.progress-every", Duration.ZERO);
   }
 
   /** Runs the stages; returns each one's seconds. */
@@ -57,7 +59,10 @@ public final class StageRunner {
       for (Map.Entry<String, Stage> stage : stages.entrySet()) {
         listener.starting(stage.getKey());
         long t0 = System.nanoTime();
-        String summary = stage.getValue().run(spark);
+        String summary;
+        try (Heartbeat beat = Heartbeat.start(spark, stage.getKey(), progressEvery, System.err)) {
+          summary = stage.getValue().run(spark);
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.put(stage.getKey(), s);
         listener.finished(stage.getKey(), summary, s);
