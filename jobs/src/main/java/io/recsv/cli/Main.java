@@ -76,7 +76,19 @@ public final class Main {
     this.home = home;
   }
 
+  /** Set when the user pressed Ctrl-C: what fails after that is the interrupt, not the input or the config. */
+  private static volatile boolean interrupted;
+
   public static void main(String[] args) {
+    // Ctrl-C: say so and exit 130. Every output is published only whole (stages swap their directory in, the
+    // merge renames a verified file), so nothing is left half-published; the run's lock, whose process is then
+    // gone, is taken over by the next run at once.
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+      interrupted = true;
+      System.err.println("recsv: interrupted; nothing was half-published (rerun to continue: a rerun reuses"
+          + " nothing that does not chain)");
+      System.exit(130);
+    });
     List<String> list = new ArrayList<>(Arrays.asList(args));
     boolean verbose = list.remove("--verbose");
     Path home = Path.of(System.getProperty("recsv.home", ".")).toAbsolutePath().normalize();
@@ -97,6 +109,9 @@ public final class Main {
 
   /** One line for the user; the stack trace only with --verbose. */
   static int report(Throwable t, boolean verbose) {
+    if (interrupted) {
+      return 130;  // the failure is the interrupt's doing; the signal handler has said so
+    }
     UserError user = userError(t);
     if (user == null) {
       user = IoErrors.userErrorFor(t);  // permission denied, no space left: the user can fix those
