@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,27 +66,31 @@ public final class Preflight {
    * prepare's from the same input files; else the CSV would not be what today's config says.
    */
   static void madeWithTodaysSettings(Configuration conf, Config config, List<Lineage> reused) throws IOException {
+    // Each earlier stage once: the inputs chain (checked before this), so a stage reached through two inputs
+    // (prepare, through train and directly) is one output, and its input files are listed once.
+    Map<String, Lineage> byStage = new LinkedHashMap<>();
     for (Lineage input : reused) {
-      for (Lineage l : input.byStage().values()) {
-        SortedMap<String, String> now = Lineage.settingsOf(config, l.stage());
-        List<String> changed = new ArrayList<>();
-        for (Map.Entry<String, String> e : now.entrySet()) {
-          String then = l.config().get(e.getKey());
-          if (!Objects.equals(then, e.getValue())) {
-            changed.add(e.getKey() + " was '" + then + "', is now '" + e.getValue() + "'");
-          }
+      input.byStage().forEach(byStage::putIfAbsent);
+    }
+    for (Lineage l : byStage.values()) {
+      SortedMap<String, String> now = Lineage.settingsOf(config, l.stage());
+      List<String> changed = new ArrayList<>();
+      for (Map.Entry<String, String> e : now.entrySet()) {
+        String then = l.config().get(e.getKey());
+        if (!Objects.equals(then, e.getValue())) {
+          changed.add(e.getKey() + " was '" + then + "', is now '" + e.getValue() + "'");
         }
-        if (!changed.isEmpty()) {
-          throw new UserError("the " + l.describe() + " that this run would reuse was made with other settings: "
-              + String.join("; ", changed) + ". Rerun from '" + l.stage() + "' to apply them");
-        }
-        if (l.input() != null) {
-          Lineage.InputFiles today = InputListing.list(conf, "prepare.input", l.input().path());
-          if (!today.fingerprint().equals(l.input().fingerprint())) {
-            throw new UserError("the input " + l.input().path() + " changed since the " + l.describe()
-                + " was made (" + l.input().files() + " files, " + l.input().bytes() + " bytes then; "
-                + today.files() + " files, " + today.bytes() + " bytes now, or newer files). Rerun from 'prepare'");
-          }
+      }
+      if (!changed.isEmpty()) {
+        throw new UserError("the " + l.describe() + " that this run would reuse was made with other settings: "
+            + String.join("; ", changed) + ". Rerun from '" + l.stage() + "' to apply them");
+      }
+      if (l.input() != null) {
+        Lineage.InputFiles today = InputListing.list(conf, "prepare.input", l.input().path());
+        if (!today.fingerprint().equals(l.input().fingerprint())) {
+          throw new UserError("the input " + l.input().path() + " changed since the " + l.describe()
+              + " was made (" + l.input().files() + " files, " + l.input().bytes() + " bytes then; "
+              + today.files() + " files, " + today.bytes() + " bytes now, or newer files). Rerun from 'prepare'");
         }
       }
     }

@@ -234,9 +234,6 @@ final class AirflowDag {
   }
 
   private static String child(Element parent, String local) {
-    if (parent == null) {
-      return null;
-    }
     return WorkflowDefinition.childrenNamed(parent, COORD_NS, local).get(0).getTextContent().trim();
   }
 
