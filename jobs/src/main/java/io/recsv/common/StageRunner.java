@@ -46,8 +46,9 @@ public final class StageRunner {
     this.stages = stages;
     this.command = command;
     this.reusedMustMatchConfig = reusedMustMatchConfig;
-    this.staleAfter = new Settings(config).durationAtLeast("run.lock-stale-after", Duration.ofSeconds(10));
-    this.progressEvery = new Settings(config).durationAtLeast("run.progress-every", Duration.ZERO);
+    Settings s = new Settings(config);
+    this.staleAfter = s.durationAtLeast("run.lock-stale-after", Duration.ofSeconds(10));
+    this.progressEvery = s.durationAtLeast("run.progress-every", Duration.ZERO);
   }
 
   /** Runs the stages; returns each one's seconds. */

@@ -6,6 +6,7 @@ import io.recsv.common.Lineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -44,7 +45,7 @@ public record CsvManifest(
 
   /** The CSV's columns, as its header names them. */
   static List<Column> columns(String header) {
-    return java.util.Arrays.stream(header.split(",")).map(name -> new Column(name,
+    return Arrays.stream(header.split(",")).map(name -> new Column(name,
         name.equals("score") ? "decimal" : "int64")).toList();
   }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
@@ -225,8 +226,8 @@ public final class Merger {
 
   private CsvManifest manifestFor(Journal journal, String verifiedBy) {
     // What the score stage was asked for, from its lineage record (none where there is no lineage: benchmarks).
-    java.util.Map<String, String> score = lineage == null || lineage.byStage().get("score") == null
-        ? java.util.Map.of() : lineage.byStage().get("score").config();
+    Lineage scored = lineage == null ? null : lineage.byStage().get("score");
+    Map<String, String> score = scored == null ? Map.of() : scored.config();
     String version = Merger.class.getPackage().getImplementationVersion();
     return new CsvManifest(CsvManifest.FORMAT, new Path(journal.finalPath()).getName(), journal.rows(),
         journal.users(), journal.expectedBytes(), journal.exportPartCount(), journal.header(),

@@ -2,7 +2,10 @@ package io.recsv.workflow;
 
 import java.io.PrintStream;
 import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -95,8 +98,8 @@ public final class OozieOps {
   }
 
   /** The release directories that live coordinators run on (never to be pruned). */
-  public java.util.Set<String> releasesInUse() throws OozieClientException {
-    java.util.Set<String> inUse = new java.util.HashSet<>();
+  public Set<String> releasesInUse() throws OozieClientException {
+    Set<String> inUse = new HashSet<>();
     for (CoordinatorJob c : coordinators.getCoordJobsInfo("name=" + COORDINATOR, 1, 1000)) {
       if (LIVE.contains(c.getStatus())) {
         String release = Releases.releaseOf(Releases.fromXml(coordinators.getCoordJobInfo(c.getId()).getConf()));
@@ -179,9 +182,9 @@ public final class OozieOps {
   private void nodes(WorkflowJob w) {
     out.printf("  %-14s %-9s %-17s %-17s %-32s %s%n", "node", "state", "started", "ended", "YARN application",
         "message");
-    List<WorkflowAction> byStart = new java.util.ArrayList<>(w.getActions());
+    List<WorkflowAction> byStart = new ArrayList<>(w.getActions());
     // As they ran (a rerun's nodes after the ones it kept); Oozie returns them in no particular order.
-    byStart.sort(java.util.Comparator.comparing(WorkflowAction::getStartTime,
+    byStart.sort(Comparator.comparing(WorkflowAction::getStartTime,
         java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
     for (WorkflowAction a : byStart) {
       out.printf("  %-14s %-9s %-17s %-17s %-32s %s%n", a.getName(), a.getStatus(), time(a.getStartTime()),
