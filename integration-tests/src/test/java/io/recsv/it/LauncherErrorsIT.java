@@ -21,16 +21,18 @@ class LauncherErrorsIT {
   @TempDir
   Path dir;
 
-  private record Run(int code, List<String> stderr) {}
+  private record Run(int code, List<String> stderr, List<String> stdout) {}
 
   private Run recsv(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("recsv").toString()));
     command.addAll(List.of(args));
     Path err = dir.resolve("stderr.txt");
+    Path out = dir.resolve("stdout.txt");
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectOutput(out.toFile()).start();
     assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the launcher ends");
-    return new Run(p.exitValue(), Files.readAllLines(err, StandardCharsets.UTF_8));
+    return new Run(p.exitValue(), Files.readAllLines(err, StandardCharsets.UTF_8),
+        Files.readAllLines(out, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -46,5 +48,21 @@ class LauncherErrorsIT {
     assertEquals(2, verbose.code());
     assertTrue(verbose.stderr().stream().anyMatch(l -> l.contains("TaskSetManager: Lost task")), "Spark's report");
     assertTrue(verbose.stderr().stream().anyMatch(l -> l.trim().startsWith("at ")), "and the stack trace");
+  }
+
+  @Test
+  void quietPrintsNothingButTheResultAndLogLevelIsChecked() throws Exception {
+    Path input = Files.writeString(dir.resolve("in.csv"), "user_id,product_id,weight\n1,2,1\n3,4,1\n");
+    // A beat every 100 ms would print while prepare runs; --quiet turns it off (it wins over -D), with Spark's
+    // warnings and the per-stage lines.
+    Run quiet = recsv("stage", "prepare", "--quiet", "--input", input.toString(), "--work",
+        dir.resolve("w").toString(), "-D", "run.progress-every=100ms");
+    assertEquals(0, quiet.code(), String.join("\n", quiet.stderr()));
+    assertEquals(List.of(), quiet.stdout());
+    assertEquals(List.of(), quiet.stderr());
+
+    Run bad = recsv("stage", "prepare", "--log-level", "loud", "--input", input.toString());
+    assertEquals(2, bad.code());
+    assertEquals(List.of("recsv: --log-level takes error, warn, info or debug, got 'loud'"), bad.stderr());
   }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /** The {@code recsv} command line, for one machine: local Spark, local (or any Hadoop) file system. */
 public final class Main {
@@ -34,8 +36,10 @@ public final class Main {
       "  oozie      validate, deploy, submit and rerun the Oozie application",
       "  airflow    airflow dag: the same pipeline as an Airflow DAG, generated from the Oozie application",
       "",
-      "run, stage and bench score take -D key=value (any config key, see reference.conf);",
-      "every command takes --verbose (stack traces)");
+      "run, stage and bench score take -D key=value (any config key, see reference.conf; Hadoop's own keys,",
+      "fs.* dfs.* hadoop.* yarn.* ..., go to the Hadoop configuration);",
+      "every command takes --verbose (stack traces), --quiet (no progress; errors and the result only) and",
+      "--log-level error|warn|info|debug (recsv's own log lines; Spark's: -D spark.log-level=...)");
 
   private static final String RUN_USAGE = String.join("\n",
       "usage: recsv run [--input PATH --output FILE.csv] [--work DIR] [--run-id ID] [--from STAGE]",
@@ -70,6 +74,8 @@ public final class Main {
 
   private final PrintStream out;
   private final Path home;
+  /** --quiet: no progress and no per-stage lines; errors and the result only. */
+  private boolean quiet;
 
   Main(PrintStream out, Path home) {
     this.out = out;
@@ -150,7 +156,15 @@ public final class Main {
       return 0;
     }
     String command = args.get(0);
-    List<String> rest = args.subList(1, args.size());
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    quiet = rest.remove("--quiet");
+    String logLevel = removeValued(rest, "--log-level");
+    if (quiet || logLevel != null) {
+      Configurator.setLevel("io.recsv", logLevel(logLevel != null ? logLevel : "warn"));
+    }
+    if (quiet && (command.equals("run") || command.equals("stage"))) {
+      rest.addAll(List.of("-D", "run.progress-every=0", "-D", "spark.log-level=ERROR"));  // last: --quiet wins
+    }
     boolean help = rest.contains("--help") || rest.contains("-h");
     switch (command) {
       case "run" -> {
@@ -189,6 +203,30 @@ public final class Main {
       }
       default -> throw new UserError("unknown command '" + command + "'; see recsv --help");
     }
+  }
+
+  /** Removes {@code name value} from {@code args}; the value, or null when absent. */
+  private static String removeValued(List<String> args, String name) {
+    int at = args.indexOf(name);
+    if (at < 0) {
+      return null;
+    }
+    if (at + 1 >= args.size()) {
+      throw new UserError(name + " needs a value");
+    }
+    String value = args.remove(at + 1);
+    args.remove(at);
+    return value;
+  }
+
+  private static Level logLevel(String name) {
+    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "error" -> Level.ERROR;
+      case "warn" -> Level.WARN;
+      case "info" -> Level.INFO;
+      case "debug" -> Level.DEBUG;
+      default -> throw new UserError("--log-level takes error, warn, info or debug, got '" + name + "'");
+    };
   }
 
   private int runPipeline(Options o) throws Exception {
@@ -293,12 +331,16 @@ public final class Main {
     return new StageRunner.Listener() {
       @Override
       public void starting(String stage) {
-        out.printf("[%s] running...%n", stage);
+        if (!quiet) {
+          out.printf("[%s] running...%n", stage);
+        }
       }
 
       @Override
       public void finished(String stage, String summary, double seconds) {
-        out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
+        if (!quiet) {
+          out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
+        }
       }
     };
   }

@@ -13,21 +13,28 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A sign of life while a stage runs: every {@code every}, one line with what Spark is doing, from its status
  * tracker (no listener on the hot path: it reads counters Spark keeps anyway), e.g.
- * {@code [train] 2m10s: Spark job 14, stage 31: 6/8 tasks (12 Spark jobs done in this stage)}. Plain lines, so a
- * log file reads as well as a terminal.
+ * {@code [train] 2m10s: Spark job 14, stage 31: 6/8 tasks (12 Spark jobs done in this stage)}. On a terminal
+ * the line is redrawn in place; elsewhere (a log file, Oozie's launcher log) each beat is a line of its own.
  */
 final class Heartbeat implements AutoCloseable {
 
-  private final ScheduledExecutorService timer;
+  /** Set by the launcher when stderr is a terminal ({@code [ -t 2 ]}); Java cannot tell for stderr alone. */
+  private static final boolean TERMINAL = Boolean.getBoolean("recsv.stderrIsTerminal");
+  /** Back to the line's start and clear it (ANSI). */
+  private static final String REDRAW = "\r\033[K";
 
-  private Heartbeat(ScheduledExecutorService timer) {
+  private final ScheduledExecutorService timer;
+  private final PrintStream out;
+
+  private Heartbeat(ScheduledExecutorService timer, PrintStream out) {
     this.timer = timer;
+    this.out = out;
   }
 
   /** Starts beating for {@code stage}; a zero {@code every} beats never. */
   static Heartbeat start(SparkSession spark, String stage, Duration every, PrintStream out) {
     if (every.isZero()) {
-      return new Heartbeat(null);
+      return new Heartbeat(null, out);
     }
     long started = System.nanoTime();
     SparkStatusTracker tracker = spark.sparkContext().statusTracker();
@@ -37,9 +44,16 @@ final class Heartbeat implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleAtFixedRate(() -> out.println("[" + stage + "] " + elapsed(started) + ": "
-        + doing(tracker, before)), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    return new Heartbeat(timer);
+    timer.scheduleAtFixedRate(() -> {
+      String line = "[" + stage + "] " + elapsed(started) + ": " + doing(tracker, before);
+      if (TERMINAL) {
+        out.print(REDRAW + line);
+        out.flush();
+      } else {
+        out.println(line);
+      }
+    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    return new Heartbeat(timer, out);
   }
 
   /**
@@ -85,6 +99,15 @@ final class Heartbeat implements AutoCloseable {
   public void close() {
     if (timer != null) {
       timer.shutdownNow();
+      try {
+        timer.awaitTermination(1, TimeUnit.SECONDS);  // a beat under way ends before the line is cleared
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (TERMINAL) {
+        out.print(REDRAW);  // the stage's result line takes its place
+        out.flush();
+      }
     }
   }
 }

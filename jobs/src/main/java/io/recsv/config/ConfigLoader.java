@@ -35,6 +35,13 @@ public final class ConfigLoader {
   /** Keys below this path are Spark's own properties, passed through unchecked. */
   static final String PASS_THROUGH = "spark.conf";
 
+  /**
+   * Hadoop's own namespaces: {@code -D dfs.replication=2} on the command line goes to the Hadoop configuration
+   * (as Spark's {@code spark.hadoop.dfs.replication}), as {@code hadoop -D} takes it. recsv's own keys live
+   * under run, prepare, train, score, export, merge and spark, so the two never meet.
+   */
+  static final Set<String> HADOOP_NAMESPACES = Set.of("fs", "dfs", "hadoop", "yarn", "mapreduce", "ipc", "io", "ha");
+
   private ConfigLoader() {}
 
   public static Config load(List<String> files, List<String> overrides) {
@@ -67,9 +74,12 @@ public final class ConfigLoader {
     }
     String key = override.substring(0, eq).trim();
     String value = override.substring(eq + 1);
-    String path = key.startsWith(PASS_THROUGH + ".")
-        ? ConfigUtil.joinPath("spark", "conf", key.substring(PASS_THROUGH.length() + 1))
-        : key;
+    String path = key;
+    if (key.startsWith(PASS_THROUGH + ".")) {
+      path = ConfigUtil.joinPath("spark", "conf", key.substring(PASS_THROUGH.length() + 1));
+    } else if (key.indexOf('.') > 0 && HADOOP_NAMESPACES.contains(key.substring(0, key.indexOf('.')))) {
+      path = ConfigUtil.joinPath("spark", "conf", "spark.hadoop." + key);
+    }
     try {
       return ConfigFactory.empty("command line").withValue(path,
           ConfigValueFactory.fromAnyRef(value, "command-line override " + key));

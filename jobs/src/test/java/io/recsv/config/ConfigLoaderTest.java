@@ -86,6 +86,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hadoopKeysGoToTheHadoopConfiguration() {
+    Config c = ConfigLoader.load(List.of(), List.of("dfs.replication=2", "fs.permissions.umask-mode=027"));
+    org.apache.spark.SparkConf spark = new org.apache.spark.SparkConf(false);
+    c.getConfig("spark.conf").entrySet().forEach(e ->
+        spark.set(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    // As Spark builds every Hadoop configuration it hands out (spark.hadoop.* with the prefix dropped).
+    org.apache.hadoop.conf.Configuration hadoop = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(spark);
+    assertEquals("2", hadoop.get("dfs.replication"));
+    assertEquals("027", hadoop.get("fs.permissions.umask-mode"));
+    // A key of no namespace, recsv's or Hadoop's, is still a typo.
+    UserError e = assertThrows(UserError.class, () -> ConfigLoader.load(List.of(), List.of("dfsx.replication=2")));
+    assertTrue(e.getMessage().contains("unknown config key 'dfsx.replication'"), e.getMessage());
+  }
+
+  @Test
   void missingConfigFileIsNamed() {
     UserError e = assertThrows(UserError.class,
         () -> ConfigLoader.load(List.of(dir.resolve("nope.conf").toString()), List.of()));

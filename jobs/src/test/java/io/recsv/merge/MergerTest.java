@@ -116,6 +116,14 @@ class MergerTest {
   }
 
   @Test
+  void copyProgressSaysHowMuchOfTheWholeAndHowLongIsLeft() {
+    long gib = 1L << 30;
+    assertEquals("copy: 1.0 GiB of 4.0 GiB (25.0%), 512 MiB/s, 6s left", StreamCopy.progressLine(gib, 4 * gib, 2.0));
+    assertEquals("copy: 1.0 GiB of 81.0 GiB (1.2%), 10 MiB/s, 2h16m32s left",
+        StreamCopy.progressLine(gib, 81 * gib, 102.4));
+  }
+
+  @Test
   void concatManyPartsWithPartialBlocksAndEmptyParts() throws IOException {
     long[] sizes = new long[50];
     for (int i = 0; i < sizes.length; i++) {
