@@ -10,6 +10,7 @@ import io.recsv.bench.MiniHdfs;
 import io.recsv.cli.Stages;
 import io.recsv.config.ConfigLoader;
 import io.recsv.merge.CsvManifest;
+import io.recsv.report.RunReport;
 import io.recsv.workflow.OozieApp;
 import io.recsv.workflow.OozieDeployer;
 import io.recsv.workflow.WorkflowDefinition;
@@ -78,7 +79,14 @@ class HdfsPipelineIT {
     assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", manifest.checksum().verifiedBy());
     assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
     assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");
-    assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json"), list(fs, csv.getParent()));
+    assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json", "recommendations.csv.report.html",
+        "recommendations.csv.report.json"), list(fs, csv.getParent()));
+    // The report, on HDFS too, from the statistics prepare and score recorded there.
+    RunReport report = RunReport.read(fs, csv);
+    assertEquals(manifest.rows(), report.csv().rows());
+    assertEquals(manifest.rows(), report.scores().rows());
+    assertEquals(manifest.users(), report.scores().users());
+    assertEquals(List.of(), report.notes());
 
     List<String> lines;
     try (InputStream in = fs.open(csv)) {

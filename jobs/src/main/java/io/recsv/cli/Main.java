@@ -1,13 +1,15 @@
 package io.recsv.cli;
 
 import com.typesafe.config.Config;
+import io.recsv.bench.MergeBench;
+import io.recsv.bench.ScoreBench;
 import io.recsv.common.IoErrors;
 import io.recsv.common.StageRunner;
 import io.recsv.common.UserError;
 import io.recsv.common.UserPaths;
+import io.recsv.common.Version;
 import io.recsv.merge.CsvManifest;
-import io.recsv.bench.MergeBench;
-import io.recsv.bench.ScoreBench;
+import io.recsv.report.RunReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ public final class Main {
       "commands:",
       "  run        run the whole pipeline (with no options: on a generated demo dataset)",
       "  stage      run one stage alone: recsv stage STAGE [options]",
+      "  show       the recommendations of some users, from the published CSV or a run's score output",
+      "  report     print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
       "  generate   write synthetic interactions with a planted structure",
       "  bench      benchmarks: recsv bench merge | recsv bench score",
       "  oozie      validate, deploy, submit and rerun the Oozie application",
@@ -63,6 +67,23 @@ public final class Main {
       "  runs one stage (prepare, train, score, export or merge) alone, on the outputs of the earlier stages",
       "  of the same --work and --run-id: for debugging a stage on a laptop");
 
+  private static final String SHOW_USAGE = String.join("\n",
+      "usage: recsv show [--user ID[,ID...]] [--first N] [--csv FILE | --work DIR [--run-id ID]] [-D key=value]...",
+      "",
+      "  --user IDS   these users (original ids, comma-separated)",
+      "  --first N    else the first N users (default 3): of the file with --csv, of the smallest ids otherwise",
+      "  --csv FILE   read the published CSV, from its start until the users are found (each user's rows are",
+      "               together); without it, the run's score output (--work, default ./recsv-work; --run-id, default",
+      "               the only run there), which also has the raw ALS scores",
+      "  rows are printed in the CSV's order, with the scores as the CSV prints them");
+
+  private static final String REPORT_USAGE = String.join("\n",
+      "usage: recsv report [--csv FILE | --work DIR [--run-id ID]] [--regenerate] [-D key=value]...",
+      "",
+      "  prints the summary of the report beside the published CSV (FILE.report.json; FILE.report.html is the",
+      "  page with the charts). --regenerate writes both again from the run's outputs (--work, --run-id, the same",
+      "  config as the run), e.g. after an older recsv made the CSV or the report could not be written");
+
   private static final String GENERATE_USAGE = String.join("\n",
       "usage: recsv generate --users N --products M --per-user K --output PATH [--seed S]",
       "",
@@ -71,6 +92,9 @@ public final class Main {
 
   private static final Set<String> RUN_OPTIONS = Set.of("--input", "--output", "--work", "--run-id", "--from", "--env",
       "--master");
+
+  private static final Set<String> SHOW_OPTIONS = Set.of("--user", "--first", "--csv", "--work", "--run-id", "--env");
+  private static final Set<String> REPORT_OPTIONS = Set.of("--csv", "--work", "--run-id", "--env");
 
   private final PrintStream out;
   private final Path home;
@@ -105,12 +129,6 @@ public final class Main {
       code = report(t, verbose);
     }
     System.exit(code);
-  }
-
-  /** The version in the jar's manifest; "development" when run from classes (tests, an IDE). */
-  static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v != null ? v : "development";
   }
 
   /** One line for the user; the stack trace only with --verbose. */
@@ -152,7 +170,7 @@ public final class Main {
       return args.isEmpty() ? 2 : 0;
     }
     if (args.get(0).equals("--version")) {
-      out.println("recsv " + version());
+      out.println("recsv " + Version.version() + " (commit " + Version.commit() + ")");
       return 0;
     }
     String command = args.get(0);
@@ -180,6 +198,20 @@ public final class Main {
           return 0;
         }
         return runStage(Options.parse("stage", rest, RUN_OPTIONS, Set.of()));
+      }
+      case "show" -> {
+        if (help) {
+          out.println(SHOW_USAGE);
+          return 0;
+        }
+        return new Show(out).run(Options.parse("show", rest, SHOW_OPTIONS, Set.of()), home);
+      }
+      case "report" -> {
+        if (help) {
+          out.println(REPORT_USAGE);
+          return 0;
+        }
+        return new ReportCommand(out).run(Options.parse("report", rest, REPORT_OPTIONS, Set.of("--regenerate")), home);
       }
       case "generate" -> {
         if (help) {
@@ -259,9 +291,9 @@ public final class Main {
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
-    Map<String, Double> seconds = pipeline.run(runner, config, progress());
+    pipeline.run(runner, config, progress());
     if (stages.contains("merge")) {
-      summary(config, seconds);
+      summary(config);
     }
     return 0;
   }
@@ -345,23 +377,17 @@ public final class Main {
     };
   }
 
-  private void summary(Config config, Map<String, Double> seconds) throws Exception {
+  private void summary(Config config) throws Exception {
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(config.getString("merge.output"));
     FileSystem fs = csv.getFileSystem(new Configuration());
-    CsvManifest m = CsvManifest.readIfExists(fs, csv);
     out.println();
     out.println("CSV:      " + csv);
     out.println("manifest: " + CsvManifest.pathFor(csv));
-    if (m != null) {
-      out.printf("rows: %,d   users: %,d   bytes: %,d   parts merged: %d (%s)%n", m.rows(), m.users(), m.bytes(),
-          m.parts(), m.strategy());
+    out.println("report:   " + RunReport.htmlFor(csv) + "  (a page to open in a browser; .json beside it)");
+    for (String line : RunReport.read(fs, csv).summary()) {
+      out.println(line);
     }
-    StringBuilder times = new StringBuilder("seconds:");
-    double total = 0;
-    for (Map.Entry<String, Double> e : seconds.entrySet()) {
-      times.append(String.format("  %s %.1f", e.getKey(), e.getValue()));
-      total += e.getValue();
-    }
-    out.println(times + String.format("  (total %.1f)", total));
   }
+
+
 }

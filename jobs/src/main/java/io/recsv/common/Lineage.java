@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,6 +43,7 @@ public record Lineage(
     String stage,
     String id,
     String runId,
+    String startedAt,
     String createdAt,
     String configHash,
     SortedMap<String, String> config,
@@ -53,11 +55,27 @@ public record Lineage(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** When each stage started in this JVM ({@link StageRunner} says), so that a record tells how long it took. */
+  private static final Map<String, Instant> STARTED = new ConcurrentHashMap<>();
+
+  static void started(String stage, Instant at) {
+    STARTED.put(stage, at);
+  }
+
   /** The record of a stage's new output, from its settings and the (chained) lineage of what it read. */
   public static Lineage of(String stage, RunLayout layout, Config config, List<Lineage> upstream, InputFiles input) {
     SortedMap<String, String> values = settingsOf(config, stage);
-    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(), Instant.now().toString(),
-        hash(values), values, input, List.copyOf(upstream));
+    Instant started = STARTED.get(stage);
+    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(),
+        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input,
+        List.copyOf(upstream));
+  }
+
+  /** Seconds from the stage's start to this record (its output complete); null where the start is unknown. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public Double seconds() {
+    return startedAt == null ? null
+        : java.time.Duration.between(Instant.parse(startedAt), Instant.parse(createdAt)).toMillis() / 1000.0;
   }
 
   /**

@@ -36,6 +36,7 @@ public final class RunLayout {
   public static final String WEIGHT = "weight";
   public static final String RANK = "rank";
   public static final String SCORE = "score";
+  public static final String RAW_SCORE = "raw_score";
 
   /** The datasets inside the stages' directories. */
   public static final String INTERACTIONS = "interactions";
@@ -138,7 +139,7 @@ public final class RunLayout {
     return new Path(stageDir("train"), MODEL);
   }
 
-  /** score: (user_index, product_index, rank, score). */
+  /** score: (user_index, product_index, rank, score, raw_score). */
   public Path top() {
     return new Path(stageDir("score"), TOP);
   }

@@ -59,6 +59,7 @@ public final class StageRunner {
       preflight(conf);
       for (Map.Entry<String, Stage> stage : stages.entrySet()) {
         listener.starting(stage.getKey());
+        Lineage.started(stage.getKey(), java.time.Instant.now());
         long t0 = System.nanoTime();
         String summary;
         try (Heartbeat beat = Heartbeat.start(spark, stage.getKey(), progressEvery, System.err)) {

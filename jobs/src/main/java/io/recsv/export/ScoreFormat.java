@@ -7,7 +7,7 @@ import java.math.RoundingMode;
  * Scores as fixed-point decimals, always with '.', whatever the JVM locale: a score is first scaled to a
  * long ({@link #scaled}, half-up), which is also the key the CSV's rows are ordered by, then printed.
  */
-final class ScoreFormat implements java.io.Serializable {
+public final class ScoreFormat implements java.io.Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -17,7 +17,7 @@ final class ScoreFormat implements java.io.Serializable {
 
   private final int decimals;
 
-  ScoreFormat(int decimals) {
+  public ScoreFormat(int decimals) {
     if (decimals < 0 || decimals > MAX_DECIMALS) {
       throw new IllegalArgumentException("decimals must be 0.." + MAX_DECIMALS);
     }
@@ -25,7 +25,7 @@ final class ScoreFormat implements java.io.Serializable {
   }
 
   /** round(score * 10^decimals), half away from zero; as a BigDecimal's unscaled value when it is huge. */
-  long scaled(float score) {
+  public long scaled(float score) {
     double x = (double) score * POW10[decimals];
     if (Math.abs(x) < 9.0e15) {
       return x < 0 ? -Math.round(-x) : Math.round(x);
@@ -53,7 +53,8 @@ final class ScoreFormat implements java.io.Serializable {
     return pos;
   }
 
-  String format(float score) {
+  /** The score as the CSV prints it. */
+  public String format(float score) {
     byte[] buf = new byte[64];
     int n = append(scaled(score), buf, 0);
     return new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);

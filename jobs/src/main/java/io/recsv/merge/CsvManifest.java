@@ -3,11 +3,14 @@ package io.recsv.merge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.Lineage;
+import io.recsv.common.Renames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -16,7 +19,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * The manifest published beside the CSV ({@code <csv>.manifest.json}), for the teams that consume it:
  * what the file holds, how to check it, and what it was made from: the lineage of the merge, which holds
  * the chain of every stage output back to the input files (their paths, sizes and times) and each stage's
- * settings (the model's rank, the scorer's k, ...).
+ * settings. For a reader's convenience the model's and the scorer's parameters, each stage's seconds and the
+ * names of the run's report are also given at the top level.
  */
 public record CsvManifest(
     String format,
@@ -35,10 +39,18 @@ public record CsvManifest(
     String exportId,
     String createdAt,
     String recsvVersion,
+    String recsvCommit,
+    SortedMap<String, String> model,
+    SortedMap<String, String> scorer,
+    Map<String, Double> stageSeconds,
+    Report report,
     Checksum checksum,
     Lineage lineage) {
 
   public static final String FORMAT = "recsv-csv/1";
+
+  /** The run's report beside the CSV (file names in the CSV's directory): JSON for programs, HTML for people. */
+  public record Report(String json, String html) {}
 
   /** A column of the CSV: its name and type (int64: a 64-bit integer; decimal: fixed decimals, '.' as point). */
   public record Column(String name, String type) {}

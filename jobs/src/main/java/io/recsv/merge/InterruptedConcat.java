@@ -1,5 +1,6 @@
 package io.recsv.merge;
 
+import io.recsv.common.Renames;
 import io.recsv.common.UserError;
 import java.io.IOException;
 import java.util.HashSet;

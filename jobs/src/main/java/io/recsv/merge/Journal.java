@@ -2,6 +2,7 @@ package io.recsv.merge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsv.common.Renames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

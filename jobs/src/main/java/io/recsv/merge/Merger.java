@@ -1,11 +1,14 @@
 package io.recsv.merge;
 
 import io.recsv.common.Crc32c;
+import io.recsv.common.ExportManifest;
 import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
+import io.recsv.common.Renames;
 import io.recsv.common.UserError;
-import io.recsv.common.ExportManifest;
+import io.recsv.common.Version;
+import io.recsv.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -228,13 +231,31 @@ public final class Merger {
     // What the score stage was asked for, from its lineage record (none where there is no lineage: benchmarks).
     Lineage scored = lineage == null ? null : lineage.byStage().get("score");
     Map<String, String> score = scored == null ? Map.of() : scored.config();
-    String version = Merger.class.getPackage().getImplementationVersion();
-    return new CsvManifest(CsvManifest.FORMAT, new Path(journal.finalPath()).getName(), journal.rows(),
+    Lineage trained = lineage == null ? null : lineage.byStage().get("train");
+    Path csv = new Path(journal.finalPath());
+    return new CsvManifest(CsvManifest.FORMAT, csv.getName(), journal.rows(),
         journal.users(), journal.expectedBytes(), journal.exportPartCount(), journal.header(),
         CsvManifest.columns(journal.header()), score.containsKey("score.k") ? Integer.valueOf(score.get("score.k"))
         : null, score.get("score.normalization"), journal.scoreDecimals(), journal.strategy(), journal.runId(),
-        journal.exportId(), Instant.now().toString(), version != null ? version : "development",
+        journal.exportId(), Instant.now().toString(), Version.version(), Version.commit(),
+        trained == null ? null : trained.config(), scored == null ? null : scored.config(), stageSeconds(),
+        lineage == null ? null : new CsvManifest.Report(RunReport.jsonFor(csv).getName(),
+            RunReport.htmlFor(csv).getName()),
         new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy), lineage);
+  }
+
+  /** Seconds of each stage before the merge, as their lineage records them (the report has the merge's too). */
+  private Map<String, Double> stageSeconds() {
+    if (lineage == null) {
+      return null;
+    }
+    Map<String, Double> seconds = new java.util.TreeMap<>();
+    lineage.byStage().forEach((stage, l) -> {
+      if (l != lineage && l.seconds() != null) {
+        seconds.put(stage, l.seconds());
+      }
+    });
+    return seconds;
   }
 
   /** Returns how the checksum was verified. */

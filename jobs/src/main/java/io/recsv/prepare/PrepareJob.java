@@ -14,6 +14,8 @@ import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
+import io.recsv.report.InputStats;
+import io.recsv.report.StatsFile;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -80,7 +82,8 @@ public final class PrepareJob implements Stage {
         }
         throw e;
       }
-      long pairCount = spark.read().parquet(new Path(out.path(), RunLayout.INTERACTIONS).toString()).count();
+      Dataset<Row> written = spark.read().parquet(new Path(out.path(), RunLayout.INTERACTIONS).toString());
+      long pairCount = written.count();
       if (pairCount == 0) {
         out.abandon();
         throw new UserError("prepare.input " + source.input + " has no interactions (" + files.files() + " file"
@@ -88,7 +91,10 @@ public final class PrepareJob implements Stage {
       }
       long userCount = spark.read().parquet(new Path(out.path(), RunLayout.USERS).toString()).count();
       long productCount = spark.read().parquet(new Path(out.path(), RunLayout.PRODUCTS).toString()).count();
-      out.publish(Lineage.of("prepare", layout, config, List.of(), files));
+      InputStats stats = InputStats.of(written, userCount, productCount, pairCount);
+      Lineage lineage = Lineage.of("prepare", layout, config, List.of(), files);
+      StatsFile.write(conf, out.path(), "prepare", lineage.id(), stats);
+      out.publish(lineage);
       return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
           userCount, productCount, pairCount, layout.stageDir("prepare"));
     } finally {

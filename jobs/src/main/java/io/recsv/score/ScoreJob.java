@@ -8,6 +8,8 @@ import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
+import io.recsv.report.ScoreStats;
+import io.recsv.report.StatsFile;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -19,9 +21,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Stage 3, score: the top {@code score.k} products of every user, with normalized scores. Publishes the run's
- * {@code score} directory with {@code top/} (user_index, product_index, rank, score) as Parquet; rank 1 is the
- * best, ties go to the lower product index (= the lower product id). It reads train's model and prepare's
- * interactions (the products each user has seen), which must be of one chain.
+ * {@code score} directory with {@code top/} (user_index, product_index, rank, score, raw_score) as Parquet; rank
+ * 1 is the best, ties go to the lower product index (= the lower product id), and statistics of the rows for the
+ * run's report. It reads train's model and prepare's interactions (the products each user has seen) and
+ * products (the catalogue), which must be of one chain.
  */
 public final class ScoreJob implements Stage {
 
@@ -69,10 +72,16 @@ public final class ScoreJob implements Stage {
     Dataset<Row> top = score(spark, model);
 
     StageOutput out = StageOutput.begin(conf, layout, "score");
-    top.write().parquet(new Path(out.path(), RunLayout.TOP).toString());
-    out.publish(Lineage.of("score", layout, config, inputs, null));
-    return String.format("top %d by %s, %s normalization -> %s", k, method,
-        normalization.name().toLowerCase().replace('_', '-'), layout.top());
+    Path topPath = new Path(out.path(), RunLayout.TOP);
+    top.write().parquet(topPath.toString());
+    ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
+        spark.read().parquet(layout.products().toString()), excludeSeen ? null : interactions(spark));
+    Lineage lineage = Lineage.of("score", layout, config, inputs, null);
+    StatsFile.write(conf, out.path(), "score", lineage.id(), stats);
+    out.publish(lineage);
+    return String.format("top %d by %s, %s normalization: %,d of %,d products recommended -> %s", k, method,
+        normalization.name().toLowerCase().replace('_', '-'), stats.productsRecommended(), stats.catalogue(),
+        layout.top());
   }
 
   /** The top-k rows, not yet written: what the benchmark times and the tests compare. */
@@ -80,12 +89,12 @@ public final class ScoreJob implements Stage {
     if ("mllib".equals(method)) {
       return new MllibScorer(k, normalization).score(model);
     }
-    Dataset<Row> seen = null;
-    if (excludeSeen) {
-      seen = spark.read().parquet(layout.interactions().toString())
-          .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
-    }
     return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization,
-        layout.model().toString()).score(spark, model, seen);
+        layout.model().toString()).score(spark, model, excludeSeen ? interactions(spark) : null);
+  }
+
+  /** prepare's (user_index, product_index) pairs: what each user has already seen. */
+  private Dataset<Row> interactions(SparkSession spark) {
+    return spark.read().parquet(layout.interactions().toString()).select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
   }
 }

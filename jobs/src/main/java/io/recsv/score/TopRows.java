@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.posexplode;
 
+import io.recsv.common.RunLayout;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,31 +19,38 @@ import org.apache.spark.sql.types.StructType;
  */
 final class TopRows {
 
-  /** One row per user: its top products and normalized scores, best first. */
+  /** One row per user: its top products, normalized and raw scores, best first. */
   static final StructType LISTS = new StructType()
       .add("user_index", DataTypes.IntegerType, false)
       .add("products", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-      .add("scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+      .add("scores", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+      .add("raw", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
-  /** The stage's output: one row per (user, rank). */
+  /**
+   * The stage's output: one row per (user, rank). The raw ALS score is kept beside the published one: the run's
+   * report shows its distribution, and {@code recsv show} shows it for a user.
+   */
   static final StructType SCHEMA = new StructType()
-      .add("user_index", DataTypes.IntegerType, false)
-      .add("product_index", DataTypes.IntegerType, false)
-      .add("rank", DataTypes.IntegerType, false)
-      .add("score", DataTypes.FloatType, false);
+      .add(RunLayout.USER_INDEX, DataTypes.IntegerType, false)
+      .add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType, false)
+      .add(RunLayout.RANK, DataTypes.IntegerType, false)
+      .add(RunLayout.SCORE, DataTypes.FloatType, false)
+      .add(RunLayout.RAW_SCORE, DataTypes.FloatType, false);
 
   private TopRows() {}
 
   /** A user's row of {@link #LISTS}; normalizes the scores (sorted best first) on the way. */
   static Row list(int user, int[] items, float[] scores, int n, Normalization normalization) {
+    float[] raw = Arrays.copyOf(scores, n);
     normalization.apply(scores, n);
-    return RowFactory.create(user, Arrays.copyOf(items, n), Arrays.copyOf(scores, n));
+    return RowFactory.create(user, Arrays.copyOf(items, n), Arrays.copyOf(scores, n), raw);
   }
 
   /** {@link #LISTS} rows as {@link #SCHEMA} rows; rank 1 is the best. */
   static Dataset<Row> explode(Dataset<Row> lists) {
-    return lists.select(col("user_index"), posexplode(arrays_zip(col("products"), col("scores"))))
-        .select(col("user_index"), col("col.products").as("product_index"),
-            col("pos").plus(1).as("rank"), col("col.scores").as("score"));
+    return lists.select(col("user_index"), posexplode(arrays_zip(col("products"), col("scores"), col("raw"))))
+        .select(col("user_index").as(RunLayout.USER_INDEX), col("col.products").as(RunLayout.PRODUCT_INDEX),
+            col("pos").plus(1).as(RunLayout.RANK), col("col.scores").as(RunLayout.SCORE),
+            col("col.raw").as(RunLayout.RAW_SCORE));
   }
 }

@@ -126,7 +126,8 @@ class PipelineEndToEndTest {
     assertEquals(users.size(), m.users());
     try (var files = Files.list(csv.getParent())) {
       String name = csv.getFileName().toString();
-      assertEquals(List.of(name, name + ".manifest.json"),
+      // Nothing else beside them: no temporary file, no checksum file of the local file system.
+      assertEquals(List.of(name, name + ".manifest.json", name + ".report.html", name + ".report.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }

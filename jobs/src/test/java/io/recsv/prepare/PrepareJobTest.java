@@ -123,8 +123,10 @@ class PrepareJobTest {
       spark.sparkContext().removeSparkListener(listener);
     }
     // The CSV once (and its header line per file, for the column names), then the three Parquet outputs
-    // once each for the summary line. A second pass over the CSV would add another 3,000.
-    long outputRows = 101 + 53 + spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count();
+    // once each for the summary line, and the interactions twice more for the report's statistics
+    // (interactions per user, per product). A second pass over the CSV would add another 3,000.
+    long outputRows = 101 + 53
+        + 3 * spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count();
     long csvRecords = recordsRead.sum() - outputRows;
     assertTrue(csvRecords >= rows && csvRecords < rows + 100, "CSV records read: " + csvRecords);
   }

@@ -1,4 +1,4 @@
-package io.recsv.merge;
+package io.recsv.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,11 +11,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /** Atomic renames, on each kind of file system. */
-final class Renames {
+public final class Renames {
 
   private Renames() {}
 
-  static void replace(FileSystem fs, Path source, Path target) throws IOException {
+  public static void replace(FileSystem fs, Path source, Path target) throws IOException {
     if (fs instanceof RawLocalFileSystem local) {
       // rename(2): atomic, replaces the target.
       Files.move(local.pathToFile(source).toPath(), local.pathToFile(target).toPath(),
@@ -30,7 +30,7 @@ final class Renames {
   }
 
   /** Renames to a path that does not exist yet; fails, naming both, if the file system refuses. */
-  static void move(FileSystem fs, Path from, Path to) throws IOException {
+  public static void move(FileSystem fs, Path from, Path to) throws IOException {
     if (!fs.rename(from, to)) {
       throw new IOException("cannot move " + from + " to " + to);
     }

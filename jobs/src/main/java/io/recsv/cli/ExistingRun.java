@@ -1,0 +1,50 @@
+package io.recsv.cli;
+
+import com.typesafe.config.Config;
+import io.recsv.common.UserError;
+import io.recsv.common.UserPaths;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * The config of a run that exists, for the commands that look at one ({@code show}, {@code report}): --work and
+ * --run-id (by default the only run under --work), --env, --config and -D as {@code run} takes them.
+ */
+final class ExistingRun {
+
+  private ExistingRun() {}
+
+  static Config config(Path home, Options o) throws IOException {
+    String work = o.get("--work", "recsv-work");
+    List<String> overrides = new ArrayList<>();
+    overrides.add("run.root=" + UserPaths.absolute(work));
+    overrides.add("run.id=" + (o.get("--run-id") != null ? o.get("--run-id") : onlyRun(work)));
+    overrides.addAll(o.overrides);
+    return new LocalPipeline(home).config(o.get("--env", "local"), o.configFiles, overrides);
+  }
+
+  /** The one run under {@code work} that has a score output; an error naming them when there are several. */
+  private static String onlyRun(String work) throws IOException {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(UserPaths.absolute(work));
+    FileSystem fs = root.getFileSystem(new Configuration());
+    List<String> runs = new ArrayList<>();
+    if (fs.exists(root)) {
+      for (FileStatus s : fs.listStatus(root)) {
+        if (s.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(s.getPath(), "score"))) {
+          runs.add(s.getPath().getName());
+        }
+      }
+    }
+    if (runs.size() != 1) {
+      throw new UserError((runs.isEmpty() ? "no run with a score output under " + root
+          : "several runs under " + root + " (" + String.join(", ", runs.stream().sorted().toList()) + ")")
+          + "; name one with --run-id (and --work), or read a CSV with --csv");
+    }
+    return runs.get(0);
+  }
+}

@@ -1,0 +1,40 @@
+package io.recsv.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** Which recsv this is: the jar's version and the commit it was built from (recorded at build time). */
+public final class Version {
+
+  private static final Properties GIT = load();
+
+  private Version() {}
+
+  /** The jar's Implementation-Version; "development" when run from classes (tests, an IDE). */
+  public static String version() {
+    String v = Version.class.getPackage().getImplementationVersion();
+    return v != null ? v : "development";
+  }
+
+  /** The abbreviated commit, "+dirty" when built from a changed tree; "unknown" when built outside git. */
+  public static String commit() {
+    String id = GIT.getProperty("git.commit.id.abbrev", "");
+    if (id.isEmpty() || id.startsWith("${")) {
+      return "unknown";
+    }
+    return id + ("true".equals(GIT.getProperty("git.dirty")) ? "+dirty" : "");
+  }
+
+  private static Properties load() {
+    Properties p = new Properties();
+    try (InputStream in = Version.class.getResourceAsStream("/recsv-git.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // No build record: commit() says "unknown".
+    }
+    return p;
+  }
+}

@@ -1,0 +1,168 @@
+package io.recsv.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.recsv.common.Lineage;
+import io.recsv.common.Renames;
+import io.recsv.common.RunLayout;
+import io.recsv.common.Version;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * The run's report, written beside the published CSV as {@code <csv>.report.json} (this record, for programs)
+ * and {@code <csv>.report.html} (one self-contained page of charts, for people; see {@link ReportPage}): what
+ * the run took in and made, how long each stage took, with which parameters, and what the recommendations look
+ * like. It is built from what the stages recorded in their outputs (their lineage and statistics) and the CSV's
+ * own figures; statistics of an output that is no longer the one the CSV was made from are left out, and
+ * {@code notes} says so.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunReport(
+    String format,
+    String runId,
+    String createdAt,
+    String recsvVersion,
+    String recsvCommit,
+    Csv csv,
+    List<StageTime> stages,
+    SortedMap<String, String> model,
+    SortedMap<String, String> scorer,
+    InputStats input,
+    ScoreStats scores,
+    List<String> notes) {
+
+  public static final String FORMAT = "recsv-report/1";
+
+  /** The published CSV's own figures, as its manifest gives them. */
+  public record Csv(String file, long rows, long users, long bytes) {}
+
+  /** When a stage's output was made and how long the stage took (null where it did not record its start). */
+  public record StageTime(String stage, String outputId, String startedAt, String finishedAt, Double seconds) {}
+
+  public static Path jsonFor(Path csv) {
+    return new Path(csv.getParent(), csv.getName() + ".report.json");
+  }
+
+  public static Path htmlFor(Path csv) {
+    return new Path(csv.getParent(), csv.getName() + ".report.html");
+  }
+
+  /**
+   * The report of the CSV that {@code merge} (the merge's lineage, holding the whole chain) describes; the merge
+   * is taken to end now.
+   */
+  public static RunReport build(Configuration conf, RunLayout layout, Lineage merge, Csv csv) throws IOException {
+    Map<String, Lineage> chain = merge.byStage();
+    List<String> notes = new ArrayList<>();
+    InputStats input = statsOf(conf, layout, chain, "prepare", InputStats.class, notes);
+    ScoreStats scores = statsOf(conf, layout, chain, "score", ScoreStats.class, notes);
+    List<StageTime> stages = new ArrayList<>();
+    String now = Instant.now().toString();
+    for (Lineage l : chain.values()) {
+      boolean isMerge = l == merge;  // its record is written before it merges: it ends now
+      String finished = isMerge ? now : l.createdAt();
+      Double seconds = l.startedAt() == null ? null
+          : Duration.between(Instant.parse(l.startedAt()), Instant.parse(finished)).toMillis() / 1000.0;
+      stages.add(new StageTime(l.stage(), l.id(), l.startedAt(), finished, seconds));
+    }
+    stages.sort(Comparator.comparing(StageTime::finishedAt));
+    return new RunReport(FORMAT, layout.runId(), now, Version.version(), Version.commit(), csv, stages,
+        settings(chain, "train"), settings(chain, "score"), input, scores, notes);
+  }
+
+  private static SortedMap<String, String> settings(Map<String, Lineage> chain, String stage) {
+    Lineage l = chain.get(stage);
+    return l == null ? null : l.config();
+  }
+
+  /** A stage's statistics, if they are those of the output in the chain (else a note says why they are absent). */
+  private static <S> S statsOf(Configuration conf, RunLayout layout, Map<String, Lineage> chain, String stage,
+      Class<S> type, List<String> notes) throws IOException {
+    Lineage made = chain.get(stage);
+    if (made == null) {
+      return null;
+    }
+    StatsFile<S> file = StatsFile.read(conf, layout.stageDir(stage), type);
+    if (file == null) {
+      notes.add(stage + "'s output " + layout.stageDir(stage) + " has no statistics (made by an older recsv?);"
+          + " rerun from '" + stage + "' to have them");
+      return null;
+    }
+    if (!made.id().equals(file.outputId())) {
+      notes.add(stage + "'s output was made again (" + file.outputId() + ") after this CSV was made from "
+          + made.id() + "; its statistics are not this CSV's and are left out");
+      return null;
+    }
+    return file.stats();
+  }
+
+  /** Writes report.json and report.html beside the CSV, each under a temporary name first, then renamed. */
+  public void write(FileSystem fs, Path csv, FsPermission permission) throws IOException {
+    publish(fs, jsonFor(csv), StatsFile.JSON.writeValueAsBytes(this), permission);
+    publish(fs, htmlFor(csv), ReportPage.render(this).getBytes(StandardCharsets.UTF_8), permission);
+  }
+
+  private static void publish(FileSystem fs, Path target, byte[] bytes, FsPermission permission) throws IOException {
+    Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+    try (OutputStream out = fs.create(temp, true)) {
+      out.write(bytes);
+    }
+    if (permission != null) {
+      fs.setPermission(temp, permission);
+    }
+    Renames.replace(fs, temp, target);
+  }
+
+  /** A few lines for a terminal: what went in and came out, coverage, seen products, scores, seconds, notes. */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    if (input != null) {
+      lines.add(String.format("in:       %,d users, %,d products, %,d (user, product) pairs", input.users(),
+          input.products(), input.pairs()));
+    }
+    lines.add(String.format("out:      %,d rows for %,d users, %,d bytes", csv.rows(), csv.users(), csv.bytes()));
+    if (scores != null) {
+      lines.add(String.format("coverage: %,d of %,d products recommended (%.1f%%); Gini of exposure %.2f",
+          scores.productsRecommended(), scores.catalogue(),
+          100.0 * scores.productsRecommended() / Math.max(1, scores.catalogue()), scores.gini()));
+      ScoreStats.Seen seen = scores.seen();
+      lines.add(seen.excluded() ? "seen:     none (score.exclude-seen = true)"
+          : String.format("seen:     %.1f%% of the recommendations are products the user already has (%,d users"
+              + " checked; score.exclude-seen = true excludes them)", 100 * seen.share(), seen.sampledUsers()));
+      lines.add(String.format("scores:   median %.3f, mean %.3f (raw ALS: median %.3f, mean %.3f)",
+          scores.scores().median(), scores.scores().mean(), scores.rawScores().median(), scores.rawScores().mean()));
+    }
+    StringBuilder times = new StringBuilder("seconds: ");
+    double total = 0;
+    for (StageTime t : stages) {
+      if (t.seconds() != null) {
+        times.append(String.format(" %s %.1f", t.stage(), t.seconds()));
+        total += t.seconds();
+      }
+    }
+    lines.add(times + String.format("  (total %.1f)", total));
+    for (String note : notes) {
+      lines.add("note:     " + note);
+    }
+    return lines;
+  }
+
+  public static RunReport read(FileSystem fs, Path csv) throws IOException {
+    try (InputStream in = fs.open(jsonFor(csv))) {
+      return StatsFile.JSON.readValue(in, RunReport.class);
+    }
+  }
+}
