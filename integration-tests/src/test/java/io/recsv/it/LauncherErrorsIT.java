@@ -51,7 +51,7 @@ class LauncherErrorsIT {
   }
 
   @Test
-  void quietPrintsNothingButTheResultAndLogLevelIsChecked() throws Exception {
+  void quietPrintsNothingButTheResultAndABadMasterOrLogLevelIsOneLine() throws Exception {
     Path input = Files.writeString(dir.resolve("in.csv"), "user_id,product_id,weight\n1,2,1\n3,4,1\n");
     // A beat every 100 ms would print while prepare runs; --quiet turns it off (it wins over -D), with Spark's
     // warnings and the per-stage lines.
@@ -60,6 +60,13 @@ class LauncherErrorsIT {
     assertEquals(0, quiet.code(), String.join("\n", quiet.stderr()));
     assertEquals(List.of(), quiet.stdout());
     assertEquals(List.of(), quiet.stderr());
+
+    Run master = recsv("stage", "prepare", "--master", "bogus", "--input", input.toString(), "--work",
+        dir.resolve("w").toString());
+    assertEquals(2, master.code());
+    assertEquals(List.of("recsv: config key 'spark.master' (--master): Spark cannot start with master 'bogus': Could"
+        + " not parse Master URL: 'bogus' (local, local[N], local[*], yarn, spark://HOST:PORT, k8s://...)"),
+        master.stderr());
 
     Run bad = recsv("stage", "prepare", "--log-level", "loud", "--input", input.toString());
     assertEquals(2, bad.code());

@@ -29,7 +29,17 @@ public final class SparkSessions {
     for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
       builder.config(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));  // may set UMASK
     }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (Exception e) {  // Scala throws SparkException, a checked exception, undeclared
+      // A master Spark cannot parse (a typo in --master or spark.master) is the user's to fix: say which key.
+      if (e instanceof org.apache.spark.SparkException && String.valueOf(e.getMessage()).contains("Master URL")) {
+        throw new UserError("config key 'spark.master' (--master): Spark cannot start with master '" + master
+            + "': " + e.getMessage() + " (local, local[N], local[*], yarn, spark://HOST:PORT, k8s://...)", e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot start Spark: " + e.getMessage(), e);
+    }
     spark.sparkContext().setLogLevel(config.getString("spark.log-level"));
     return spark;
   }

@@ -21,13 +21,19 @@ class HeartbeatTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Heartbeat beat = Heartbeat.start(spark, "train", Duration.ofMillis(200),
         new PrintStream(out, true, StandardCharsets.UTF_8))) {
-      spark.range(0, 8, 1, 8).foreach((ForeachFunction<Long>) x -> Thread.sleep(400));
+      // A shuffle first, so that the slow tasks read rows (from it) that their metrics count.
+      spark.range(0, 8, 1, 8).repartition(8).foreach((ForeachFunction<Long>) x -> Thread.sleep(400));
     }
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertTrue(lines.size() >= 3, "a line every 200 ms for over a second: " + lines);
     assertTrue(lines.stream().allMatch(l -> l.startsWith("[train] ")), lines.toString());
     assertTrue(lines.stream().anyMatch(l -> l.matches("\\[train] \\d+s: Spark job \\d+, stage \\d+: \\d/8 tasks"
-        + " \\(0 Spark jobs done in this stage\\)")), lines.toString());
+        + "(, ~\\d+s left in it)?(; [\\d,]+ rows read \\([\\d,]+ rows/s\\))? \\(\\d Spark jobs? done in this stage\\)")),
+        lines.toString());
+    // Once a task is done: how long the Spark stage has left, and the rows read so far (8 by the map side, then 8
+    // from the shuffle).
+    assertTrue(lines.stream().anyMatch(l -> l.matches(".*: [1-7]/8 tasks, ~\\d+s left in it; \\d+ rows read .*")),
+        lines.toString());
   }
 
   @Test
