@@ -11,7 +11,7 @@ import io.recsv.common.RunLayout;
 import io.recsv.common.SparkSessions;
 import io.recsv.config.ConfigLoader;
 import io.recsv.prepare.PrepareJob;
-import io.recsv.score.KernelProbe;
+import io.recsv.als.KernelProbe;
 import io.recsv.score.ScoreJob;
 import io.recsv.train.TrainJob;
 import java.io.PrintStream;

@@ -1,12 +1,12 @@
 package io.recsv.score;
 
 import com.typesafe.config.Config;
+import io.recsv.als.Recommender;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
-import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.ScoreStats;
 import io.recsv.report.StatsFile;
@@ -30,28 +30,12 @@ public final class ScoreJob implements Stage {
 
   private final Config config;
   private final RunLayout layout;
-  private final String method;
-  private final int k;
-  private final Normalization normalization;
-  private final boolean excludeSeen;
-  private final int userBlockSize;
-  private final int usersPerSlicePass;
-  private final long itemBudgetBytes;
+  private final Recommender recommender;
 
   public ScoreJob(Config config) {
-    Settings s = new Settings(config);
     this.config = config;
     this.layout = RunLayout.of(config);
-    this.method = s.oneOf("score.method", "blocked", "mllib");
-    this.k = s.intAtLeast("score.k", 1);
-    this.normalization = Normalization.from(s);
-    this.excludeSeen = s.bool("score.exclude-seen");
-    this.userBlockSize = s.intAtLeast("score.user-block-size", 1);
-    this.usersPerSlicePass = s.intAtLeast("score.users-per-slice-pass", 1);
-    this.itemBudgetBytes = s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L;
-    if (excludeSeen && "mllib".equals(method)) {
-      throw new UserError("score.exclude-seen = true needs score.method = blocked (MLlib cannot exclude items)");
-    }
+    this.recommender = Recommender.from(new Settings(config));
   }
 
   public static void main(String[] args) throws Exception {
@@ -75,22 +59,17 @@ public final class ScoreJob implements Stage {
     Path topPath = new Path(out.path(), RunLayout.TOP);
     top.write().parquet(topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
-        spark.read().parquet(layout.products().toString()), excludeSeen ? null : interactions(spark));
+        spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
     Lineage lineage = Lineage.of("score", layout, config, inputs, null);
     StatsFile.write(conf, out.path(), "score", lineage.id(), stats);
     out.publish(lineage);
-    return String.format("top %d by %s, %s normalization: %,d of %,d products recommended -> %s", k, method,
-        normalization.name().toLowerCase().replace('_', '-'), stats.productsRecommended(), stats.catalogue(),
-        layout.top());
+    return String.format("%s: %,d of %,d products recommended -> %s", recommender.describe(),
+        stats.productsRecommended(), stats.catalogue(), layout.top());
   }
 
   /** The top-k rows, not yet written: what the benchmark times and the tests compare. */
-  public Dataset<Row> score(SparkSession spark, ALSModel model) throws IOException {
-    if ("mllib".equals(method)) {
-      return new MllibScorer(k, normalization).score(model);
-    }
-    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization,
-        layout.model().toString()).score(spark, model, excludeSeen ? interactions(spark) : null);
+  public Dataset<Row> score(SparkSession spark, ALSModel model) {
+    return recommender.topK(spark, model, layout.model().toString(), interactions(spark));
   }
 
   /** prepare's (user_index, product_index) pairs: what each user has already seen. */

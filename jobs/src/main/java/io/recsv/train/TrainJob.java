@@ -1,6 +1,7 @@
 package io.recsv.train;
 
 import com.typesafe.config.Config;
+import io.recsv.als.AlsTrainer;
 import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.RunLayout;
@@ -13,7 +14,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,28 +27,12 @@ public final class TrainJob implements Stage {
 
   private final Config config;
   private final RunLayout layout;
-  private final ALS als;
-  private final int userBlocks;
-  private final int itemBlocks;
+  private final AlsTrainer trainer;
 
   public TrainJob(Config config) {
-    Settings s = new Settings(config);
     this.config = config;
     this.layout = RunLayout.of(config);
-    this.als = new ALS()
-        .setUserCol(RunLayout.USER_INDEX)
-        .setItemCol(RunLayout.PRODUCT_INDEX)
-        .setRatingCol(RunLayout.WEIGHT)
-        .setImplicitPrefs(s.bool("train.implicit-prefs"))
-        .setRank(s.intAtLeast("train.rank", 1))
-        .setMaxIter(s.intAtLeast("train.max-iter", 1))
-        .setRegParam(s.doubleAtLeast("train.reg-param", 0))
-        .setAlpha(s.doubleAtLeast("train.alpha", 0))
-        .setNonnegative(s.bool("train.nonnegative"))
-        .setCheckpointInterval(s.intAtLeast("train.checkpoint-interval", 1))
-        .setSeed(s.longValue("train.seed"));
-    this.userBlocks = s.intAtLeast("train.user-blocks", 0);
-    this.itemBlocks = s.intAtLeast("train.item-blocks", 0);
+    this.trainer = AlsTrainer.from(new Settings(config));
   }
 
   public static void main(String[] args) throws Exception {
@@ -65,21 +49,16 @@ public final class TrainJob implements Stage {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "train", reads());
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
-    // ALS's lineage grows with every iteration; without checkpoints long runs overflow the stack.
-    spark.sparkContext().setCheckpointDir(layout.checkpoints().toString());
-    int parallelism = spark.sparkContext().defaultParallelism();
-    als.setNumUserBlocks(userBlocks > 0 ? userBlocks : parallelism)
-        .setNumItemBlocks(itemBlocks > 0 ? itemBlocks : parallelism);
 
     long started = System.nanoTime();
-    ALSModel model = als.fit(interactions);
+    ALSModel model = trainer.fit(spark, interactions, layout.checkpoints().toString());
 
     StageOutput out = StageOutput.begin(conf, layout, "train");
     model.write().save(new Path(out.path(), RunLayout.MODEL).toString());
     out.publish(Lineage.of("train", layout, config, inputs, null));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations, %,d users x %,d products in %.1f s -> %s",
-        model.rank(), als.getMaxIter(), model.userFactors().count(), model.itemFactors().count(),
+        model.rank(), trainer.maxIter(), model.userFactors().count(), model.itemFactors().count(),
         (System.nanoTime() - started) / 1e9, layout.model());
   }
 

@@ -1,4 +1,4 @@
-package io.recsv.score;
+package io.recsv.als;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.recsv.score;
+package io.recsv.als;
 
 import java.util.Arrays;
 

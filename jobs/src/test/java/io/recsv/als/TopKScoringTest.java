@@ -1,4 +1,4 @@
-package io.recsv.score;
+package io.recsv.als;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recsv.TestSpark;
 import io.recsv.common.UserError;
 import io.recsv.prepare.PrepareJob;
+import io.recsv.score.ScoreJob;
 import io.recsv.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Exactness of the blocked scorer against MLlib's recommendForAllUsers, on models trained here. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScoreJobTest {
+class TopKScoringTest {
 
   private Path work;
 

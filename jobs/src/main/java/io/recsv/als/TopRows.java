@@ -1,4 +1,4 @@
-package io.recsv.score;
+package io.recsv.als;
 
 import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;

@@ -1,4 +1,4 @@
-package io.recsv.score;
+package io.recsv.als;
 
 import io.recsv.common.UserError;
 import java.util.List;

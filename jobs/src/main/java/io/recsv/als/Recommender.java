@@ -1,0 +1,81 @@
+package io.recsv.als;
+
+import io.recsv.common.UserError;
+import io.recsv.config.Settings;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The top k products of every user of a model, normalized, as the {@code score.*} settings ask: exact, by the
+ * blocked scorer (or MLlib's {@code recommendForAllUsers}, the reference), optionally without the products each
+ * user has seen. The score stage publishes its rows; the evaluate stage scores its holdout users with the same.
+ * Rows: (user_index, product_index, rank, score, raw_score); rank 1 is the best, ties go to the lower product
+ * index.
+ */
+public final class Recommender {
+
+  private final String method;
+  private final int k;
+  private final Normalization normalization;
+  private final boolean excludeSeen;
+  private final int userBlockSize;
+  private final int usersPerSlicePass;
+  private final long itemBudgetBytes;
+
+  private Recommender(String method, int k, Normalization normalization, boolean excludeSeen, int userBlockSize,
+      int usersPerSlicePass, long itemBudgetBytes) {
+    this.method = method;
+    this.k = k;
+    this.normalization = normalization;
+    this.excludeSeen = excludeSeen;
+    this.userBlockSize = userBlockSize;
+    this.usersPerSlicePass = usersPerSlicePass;
+    this.itemBudgetBytes = itemBudgetBytes;
+  }
+
+  /** From the {@code score.*} settings, checked. */
+  public static Recommender from(Settings s) {
+    Recommender r = new Recommender(s.oneOf("score.method", "blocked", "mllib"), s.intAtLeast("score.k", 1),
+        Normalization.from(s), s.bool("score.exclude-seen"), s.intAtLeast("score.user-block-size", 1),
+        s.intAtLeast("score.users-per-slice-pass", 1), s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L);
+    if (r.excludeSeen && "mllib".equals(r.method)) {
+      throw new UserError("score.exclude-seen = true needs score.method = blocked (MLlib cannot exclude items)");
+    }
+    return r;
+  }
+
+  /** The same with another k. */
+  public Recommender withK(int otherK) {
+    return new Recommender(method, otherK, normalization, excludeSeen, userBlockSize, usersPerSlicePass,
+        itemBudgetBytes);
+  }
+
+  public int k() {
+    return k;
+  }
+
+  public boolean excludesSeen() {
+    return excludeSeen;
+  }
+
+  /**
+   * The rows, not yet computed.
+   * @param modelPath where the model came from, named in errors about its factors
+   * @param seen (user_index, product_index) pairs each user has seen; used only when the settings exclude them
+   */
+  public Dataset<Row> topK(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
+    if ("mllib".equals(method)) {
+      return new MllibScorer(k, normalization).score(model);
+    }
+    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization, modelPath)
+        .score(spark, model, excludeSeen ? seen : null);
+  }
+
+  /** "top 100 by blocked, max normalization". */
+  public String describe() {
+    return String.format("top %d by %s, %s normalization", k, method,
+        normalization.name().toLowerCase().replace('_', '-'));
+  }
+}
