@@ -21,8 +21,10 @@ from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 try:  # Airflow 3
+    from airflow.providers.standard.operators.bash import BashOperator
     from airflow.providers.standard.sensors.bash import BashSensor
 except ImportError:  # Airflow 2
+    from airflow.operators.bash import BashOperator
     from airflow.sensors.bash import BashSensor
 
 with DAG(
@@ -43,6 +45,7 @@ with DAG(
     },
     params={
         "app_path": "hdfs://namenode:8020/apps/recsv",
+        "gate_force": "false",
         "input_done_flag": "_SUCCESS",
         "input_root": "hdfs://namenode:8020/data/interactions",
         "merge_overwrite": "false",
@@ -135,6 +138,42 @@ with DAG(
         ],
     )
 
+    evaluate = SparkSubmitOperator(
+        task_id="evaluate",
+        conn_id="spark_default",
+        deploy_mode="cluster",
+        name="recsv-evaluate-{{ data_interval_end | ds }}",
+        java_class="io.recsv.evaluate.EvaluateJob",
+        application="{{ params.app_path }}/lib/recsv-jobs-cluster.jar",
+        driver_memory="4g",
+        executor_memory="16g",
+        yarn_queue="recsv",
+        conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        files="{{ params.app_path }}/config/stages/evaluate.conf#evaluate.conf,{{ params.app_path }}/config/stages/train.conf#train.conf,{{ params.app_path }}/config/stages/score.conf#score.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
+        application_args=[
+            "--config",
+            "evaluate.conf",
+            "--config",
+            "train.conf",
+            "--config",
+            "score.conf",
+            "--config",
+            "cluster.conf",
+            "run.id={{ data_interval_end | ds }}",
+            "run.root={{ params.run_root }}",
+            "merge.output-root={{ params.output_root }}",
+            "evaluate.gate.force={{ params.gate_force }}",
+        ],
+    )
+
+    # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose
+    # verdict lets it, or when gate_force is "true" for this run.
+    gate = BashOperator(
+        task_id="gate",
+        bash_command="hdfs dfs -cat {{ params.run_root }}/{{ data_interval_end | ds }}/evaluate/gate.properties | grep -qx 'publish=true' || [ '{{ params.gate_force }}' = 'true' ]",
+        retries=0,
+    )
+
     export = SparkSubmitOperator(
         task_id="export",
         conn_id="spark_default",
@@ -179,7 +218,8 @@ with DAG(
             "run.root={{ params.run_root }}",
             "merge.output-root={{ params.output_root }}",
             "merge.overwrite={{ params.merge_overwrite }}",
+            "evaluate.gate.force={{ params.gate_force }}",
         ],
     )
 
-    input_ready >> prepare >> train >> score >> export >> merge
+    input_ready >> prepare >> train >> score >> evaluate >> gate >> export >> merge

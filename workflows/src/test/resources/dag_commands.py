@@ -7,7 +7,8 @@ the order of the Apache Spark provider's SparkSubmitHook (_build_spark_common_ar
 its arguments), with master "yarn" from the `spark_default` connection the DAG documents.
 
 usage: python3 dag_commands.py DAG_FILE WEEK_END_ISO PARAMS_JSON
-prints tab-separated lines: "order" and the task ids in order; "sensor" and the input sensor's command; then
+prints tab-separated lines: "order" and the task ids in order; "sensor" and the input sensor's command; "bash",
+a BashOperator's task id and command (the quality gate); then
 "task", the task id and its spark-submit command line, one argument per field.
 """
 import ast
@@ -23,7 +24,7 @@ TEMPLATED = {"application", "conf", "files", "name", "application_args"}
 def main():
     path, week, overrides = sys.argv[1], datetime.fromisoformat(sys.argv[2]), json.loads(sys.argv[3])
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    dag_params, operators, order, sensor = {}, {}, [], None
+    dag_params, operators, order, sensor, bash = {}, {}, [], None, {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DAG":
             for kw in node.keywords:
@@ -35,6 +36,10 @@ def main():
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and getattr(node.value.func, "id", None) == "BashSensor":
             sensor = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}["bash_command"]
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and getattr(node.value.func, "id", None) == "BashOperator":
+            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}
+            bash[kwargs["task_id"]] = kwargs["bash_command"]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.RShift):
             order = chain(node.value)
 
@@ -69,6 +74,8 @@ def main():
     print("\t".join(["sensor", render(sensor)]))
     for task_id, cmd in tasks.items():
         print("\t".join(["task", task_id] + cmd))
+    for task_id, cmd in bash.items():
+        print("\t".join(["bash", task_id, render(cmd)]))
 
 
 def chain(expr):

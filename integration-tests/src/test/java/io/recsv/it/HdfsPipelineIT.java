@@ -145,7 +145,8 @@ class HdfsPipelineIT {
       assertTrue(fs.exists(new Path(app, m.group(1))), "deployed: " + m.group(1));
       refs++;
     }
-    assertEquals(16, refs, "each action's jar, and eleven config files (prepare's action also ships merge.conf)");
+    assertEquals(21, refs, "each spark action's jar (6), and 15 config files (prepare's action also ships merge.conf;"
+        + " evaluate's, train.conf and score.conf)");
     assertEquals(List.of("recsv"), list(fs, app.getParent()), "no staging or previous copies left");
   }
 

@@ -20,28 +20,33 @@ final class ExistingRun {
   private ExistingRun() {}
 
   static Config config(Path home, Options o) throws IOException {
+    return config(home, o, "score");
+  }
+
+  /** The same, the default run being the only one with an output of {@code stage}. */
+  static Config config(Path home, Options o, String stage) throws IOException {
     String work = o.get("--work", "recsv-work");
     List<String> overrides = new ArrayList<>();
     overrides.add("run.root=" + UserPaths.absolute(work));
-    overrides.add("run.id=" + (o.get("--run-id") != null ? o.get("--run-id") : onlyRun(work)));
+    overrides.add("run.id=" + (o.get("--run-id") != null ? o.get("--run-id") : onlyRun(work, stage)));
     overrides.addAll(o.overrides);
     return new LocalPipeline(home).config(o.get("--env", "local"), o.configFiles, overrides);
   }
 
-  /** The one run under {@code work} that has a score output; an error naming them when there are several. */
-  private static String onlyRun(String work) throws IOException {
+  /** The one run under {@code work} with an output of {@code stage}; an error naming them when there are several. */
+  private static String onlyRun(String work, String stage) throws IOException {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(UserPaths.absolute(work));
     FileSystem fs = root.getFileSystem(new Configuration());
     List<String> runs = new ArrayList<>();
     if (fs.exists(root)) {
       for (FileStatus s : fs.listStatus(root)) {
-        if (s.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(s.getPath(), "score"))) {
+        if (s.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(s.getPath(), stage))) {
           runs.add(s.getPath().getName());
         }
       }
     }
     if (runs.size() != 1) {
-      throw new UserError((runs.isEmpty() ? "no run with a score output under " + root
+      throw new UserError((runs.isEmpty() ? "no run with a " + stage + " output under " + root
           : "several runs under " + root + " (" + String.join(", ", runs.stream().sorted().toList()) + ")")
           + "; name one with --run-id (and --work), or read a CSV with --csv");
     }

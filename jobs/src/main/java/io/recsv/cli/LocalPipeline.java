@@ -22,9 +22,16 @@ final class LocalPipeline {
 
   private final Path home;
   private final WorkflowDefinition workflow;
+  private final java.io.PrintStream gateOut;
 
   LocalPipeline(Path home) {
+    this(home, System.out);
+  }
+
+  /** {@code gateOut}: where the quality gate's verdict is printed. */
+  LocalPipeline(Path home, java.io.PrintStream gateOut) {
     this.home = home;
+    this.gateOut = gateOut;
     Path file = home.resolve("workflows/recommendations/workflow.xml");
     this.workflow = Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
   }
@@ -72,7 +79,15 @@ final class LocalPipeline {
     for (String name : stages) {
       jobs.put(name, Stages.create(name, config));
     }
-    return new StageRunner(config, jobs, command, reusedMustMatchConfig);
+    StageRunner runner = new StageRunner(config, jobs, command, reusedMustMatchConfig);
+    // The workflow's quality gate: the stage after the gated one runs only if the week may be published. A stage
+    // run alone (debugging) is not gated; a run from a stage after the gate is.
+    String gated = workflow.gatedStage();
+    List<String> names = workflow.stageNames();
+    if (gated != null && reusedMustMatchConfig && names.indexOf(gated) + 1 < names.size()) {
+      runner.before(names.get(names.indexOf(gated) + 1), new QualityGate(config, gateOut));
+    }
+    return runner;
   }
 
   /** Runs the stages under the run's lock, after its checks; returns each stage's seconds. */

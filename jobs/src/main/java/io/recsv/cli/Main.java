@@ -35,6 +35,7 @@ public final class Main {
       "  stage      run one stage alone: recsv stage STAGE [options]",
       "  show       the recommendations of some users, from the published CSV or a run's score output",
       "  report     print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
+      "  tune       search the ALS settings on a holdout of a run's interactions; writes the best as a config file",
       "  generate   write synthetic interactions with a planted structure",
       "  bench      benchmarks: recsv bench merge | recsv bench score",
       "  oozie      validate, deploy, submit and rerun the Oozie application",
@@ -84,6 +85,20 @@ public final class Main {
       "  page with the charts). --regenerate writes both again from the run's outputs (--work, --run-id, the same",
       "  config as the run), e.g. after an older recsv made the CSV or the report could not be written");
 
+  private static final String TUNE_USAGE = String.join("\n",
+      "usage: recsv tune [--input PATH | --work DIR [--run-id ID]] [--trials N] [--minutes M] [--seed S]",
+      "                  [--metric ndcg@K] [--output FILE.conf] [--config FILE]... [-D key=value]...",
+      "",
+      "  trains ALS on one holdout of the run's prepared interactions (evaluate.* says how it is split) for each",
+      "  trial: the settings as they are, then a seeded random choice of train.rank (8 16 32 64), train.reg-param",
+      "  (0.01 0.03 0.1 0.3), train.alpha (1 3 10 30) and train.max-iter (5 10 15); measures each as the evaluate",
+      "  stage does (the popularity baseline once), prints them best first, and writes the best as a config file",
+      "  --input PATH   prepare this input first, into --work and --run-id (default: tune)",
+      "  --trials N     at most N trials (default 8); --minutes M: none started after M minutes (default 60)",
+      "  --seed S       the search's seed (default 42): the same seed, data and settings give the same trials",
+      "  --metric M     what 'best' means: ndcg, precision, recall, map or hit-rate at 10 or score.k (default ndcg@k)",
+      "  --output FILE  the best settings (default ./recsv-tuned.conf), for recsv run --config FILE");
+
   private static final String GENERATE_USAGE = String.join("\n",
       "usage: recsv generate --users N --products M --per-user K --output PATH [--seed S]",
       "",
@@ -94,6 +109,8 @@ public final class Main {
       "--master");
 
   private static final Set<String> SHOW_OPTIONS = Set.of("--user", "--first", "--csv", "--work", "--run-id", "--env");
+  private static final Set<String> TUNE_OPTIONS = Set.of("--input", "--work", "--run-id", "--env", "--trials",
+      "--minutes", "--seed", "--metric", "--output");
   private static final Set<String> REPORT_OPTIONS = Set.of("--csv", "--work", "--run-id", "--env");
 
   private final PrintStream out;
@@ -213,6 +230,13 @@ public final class Main {
         }
         return new ReportCommand(out).run(Options.parse("report", rest, REPORT_OPTIONS, Set.of("--regenerate")), home);
       }
+      case "tune" -> {
+        if (help) {
+          out.println(TUNE_USAGE);
+          return 0;
+        }
+        return new TuneCommand(out).run(Options.parse("tune", rest, TUNE_OPTIONS, Set.of()), home);
+      }
       case "generate" -> {
         if (help) {
           out.println(GENERATE_USAGE);
@@ -266,7 +290,7 @@ public final class Main {
       throw new UserError("run: unexpected argument '" + o.positional.get(0) + "' (options are --name value;"
           + " see recsv run --help)");
     }
-    LocalPipeline pipeline = new LocalPipeline(home);
+    LocalPipeline pipeline = new LocalPipeline(home, out);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;
     String demoInput = null;

@@ -55,7 +55,7 @@ final class ReportCommand {
           + layout.runId() + "'; pass --run-id " + manifest.runId());
     }
     RunReport.build(new Configuration(), layout, manifest.lineage(),
-        new RunReport.Csv(csv.getName(), manifest.rows(), manifest.users(), manifest.bytes()))
+        new RunReport.Csv(csv.getName(), manifest.rows(), manifest.users(), manifest.bytes()), manifest.evaluation())
         .write(fs, csv, fs.getFileStatus(csv).getPermission());
     out.println("wrote " + RunReport.htmlFor(csv) + " and " + RunReport.jsonFor(csv).getName());
   }

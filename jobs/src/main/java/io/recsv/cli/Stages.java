@@ -3,6 +3,7 @@ package io.recsv.cli;
 import com.typesafe.config.Config;
 import io.recsv.common.Stage;
 import io.recsv.common.UserError;
+import io.recsv.evaluate.EvaluateJob;
 import io.recsv.export.ExportJob;
 import io.recsv.merge.MergeJob;
 import io.recsv.prepare.PrepareJob;
@@ -25,6 +26,7 @@ public final class Stages {
     register("prepare", PrepareJob.class, PrepareJob::new);
     register("train", TrainJob.class, TrainJob::new);
     register("score", ScoreJob.class, ScoreJob::new);
+    register("evaluate", EvaluateJob.class, EvaluateJob::new);
     register("export", ExportJob.class, ExportJob::new);
     register("merge", MergeJob.class, MergeJob::new);
   }

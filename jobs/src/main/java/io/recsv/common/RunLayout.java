@@ -25,6 +25,7 @@ public final class RunLayout {
     STAGE_DIRS.put("prepare", "prepare.output");
     STAGE_DIRS.put("train", "train.output");
     STAGE_DIRS.put("score", "score.output");
+    STAGE_DIRS.put("evaluate", "evaluate.output");
     STAGE_DIRS.put("export", "export.output");
   }
 
@@ -44,6 +45,7 @@ public final class RunLayout {
   public static final String PRODUCTS = "products";
   public static final String MODEL = "model";
   public static final String TOP = "top";
+  public static final String METRICS = "metrics.json";
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final String LOCK_FILE = "_recsv.lock";
@@ -98,6 +100,11 @@ public final class RunLayout {
     return runDir;
   }
 
+  /** Where every run's directory lies (run.root). */
+  public Path runRoot() {
+    return runRoot;
+  }
+
   /** The directory a stage publishes whole (prepare, train, score, export). */
   public Path stageDir(String stage) {
     Path dir = stageDirs.get(stage);
@@ -142,6 +149,11 @@ public final class RunLayout {
   /** score: (user_index, product_index, rank, score, raw_score). */
   public Path top() {
     return new Path(stageDir("score"), TOP);
+  }
+
+  /** evaluate: the holdout metrics and the gate's verdict. */
+  public Path metrics() {
+    return new Path(stageDir("evaluate"), METRICS);
   }
 
   /** export: parts/ and manifest.json. */

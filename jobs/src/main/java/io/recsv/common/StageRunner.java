@@ -28,6 +28,12 @@ public final class StageRunner {
     void finished(String stage, String summary, double seconds);
   }
 
+  /** A check before a stage runs, which refuses (throws) when the stage must not run: the quality gate. */
+  public interface Check {
+    void check(Configuration conf) throws IOException;
+  }
+
+  private final Map<String, Check> checksBefore = new LinkedHashMap<>();
   private final Config config;
   private final RunLayout layout;
   private final Map<String, Stage> stages;
@@ -51,6 +57,12 @@ public final class StageRunner {
     this.progressEvery = s.durationAtLeast("run.progress-every", Duration.ZERO);
   }
 
+  /** {@code check} runs before {@code stage} (if this runner runs it), after the stages before it. */
+  public StageRunner before(String stage, Check check) {
+    checksBefore.put(stage, check);
+    return this;
+  }
+
   /** Runs the stages; returns each one's seconds. */
   public Map<String, Double> run(SparkSession spark, Listener listener) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -58,6 +70,10 @@ public final class StageRunner {
     try (RunLock lock = RunLock.acquire(conf, layout.lock(), command, staleAfter)) {
       preflight(conf);
       for (Map.Entry<String, Stage> stage : stages.entrySet()) {
+        Check check = checksBefore.get(stage.getKey());
+        if (check != null) {
+          check.check(conf);
+        }
         listener.starting(stage.getKey());
         Lineage.started(stage.getKey(), java.time.Instant.now());
         long t0 = System.nanoTime();

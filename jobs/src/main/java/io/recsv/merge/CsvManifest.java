@@ -3,6 +3,7 @@ package io.recsv.merge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.Lineage;
+import io.recsv.report.Evaluation;
 import io.recsv.common.Renames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ public record CsvManifest(
     SortedMap<String, String> scorer,
     Map<String, Double> stageSeconds,
     Report report,
+    Evaluation evaluation,
     Checksum checksum,
     Lineage lineage) {
 

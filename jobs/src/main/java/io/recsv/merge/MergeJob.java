@@ -6,7 +6,10 @@ import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
+import io.recsv.common.UserError;
 import io.recsv.config.Settings;
+import io.recsv.report.Evaluation;
+import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.RunReport;
 import java.io.IOException;
 import java.util.List;
@@ -25,11 +28,13 @@ public final class MergeJob implements Stage {
   private final Config config;
   private final RunLayout layout;
   private final MergeSettings settings;
+  private final boolean forceGate;
 
   public MergeJob(Config config) {
     this.config = config;
     this.layout = RunLayout.of(config);
     this.settings = MergeSettings.from(new Settings(config));
+    this.forceGate = new Settings(config).bool("evaluate.gate.force");
   }
 
   public static void main(String[] args) throws Exception {
@@ -46,10 +51,27 @@ public final class MergeJob implements Stage {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "merge", reads());
     Lineage lineage = Lineage.of("merge", layout, config, inputs, null);
-    CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage).merge();
+    CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage, evaluation(conf)).merge();
     writeReport(conf, m);
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),
         m.strategy(), settings.output());
+  }
+
+  /**
+   * The run's evaluation, if evaluate ran on the same data as the export (its output chains with it); null when
+   * the run was not evaluated.
+   */
+  private Evaluation evaluation(Configuration conf) throws IOException {
+    if (!layout.metrics().getFileSystem(conf).exists(layout.metrics())) {
+      return null;
+    }
+    Lineage.readChained(conf, layout, "merge", List.of("export", "evaluate"));
+    EvaluationMetrics metrics = EvaluationMetrics.readIfExists(conf, layout.metrics());
+    if (!metrics.gate().publishes() && !forceGate) {
+      throw new UserError("the quality gate refused run " + layout.runId() + ", so merge does not publish it: "
+          + metrics.gate().reason() + " (evaluate.gate.force=true publishes it anyway)");
+    }
+    return new Evaluation(metrics, !metrics.gate().publishes());
   }
 
   /**
@@ -61,7 +83,7 @@ public final class MergeJob implements Stage {
     FileSystem fs = HadoopConf.forWriting(csv, conf);  // locally: no .crc files beside them, as beside the CSV
     try {
       RunReport report = RunReport.build(conf, layout, m.lineage(),
-          new RunReport.Csv(csv.getName(), m.rows(), m.users(), m.bytes()));
+          new RunReport.Csv(csv.getName(), m.rows(), m.users(), m.bytes()), m.evaluation());
       report.write(fs, csv, fs.getFileStatus(csv).getPermission());
     } catch (IOException | RuntimeException e) {
       throw new IOException("the CSV " + csv + " is published and verified, but its report could not be written ("

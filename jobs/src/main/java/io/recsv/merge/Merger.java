@@ -8,6 +8,7 @@ import io.recsv.common.PathGuard;
 import io.recsv.common.Renames;
 import io.recsv.common.UserError;
 import io.recsv.common.Version;
+import io.recsv.report.Evaluation;
 import io.recsv.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,6 +66,7 @@ public final class Merger {
   private final String strategy;
   private final boolean overwrite;
   private final FsPermission permission;
+  private final Evaluation evaluation;
   private final long maxBlocksSetting;
   private final boolean verifyChecksum;
   private final boolean sync;
@@ -80,7 +82,14 @@ public final class Merger {
 
   /** {@code lineage}: what the CSV was made from, recorded in its manifest (null where there is none: benchmarks). */
   public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener, Lineage lineage) {
+    this(conf, settings, listener, lineage, null);
+  }
+
+  /** {@code evaluation}: the run's holdout metrics and gate, recorded in the manifest too (null: not evaluated). */
+  public Merger(Configuration conf, MergeSettings settings, MergeStep.Listener listener, Lineage lineage,
+      Evaluation evaluation) {
     this.lineage = lineage;
+    this.evaluation = evaluation;
     this.conf = conf;
     this.exportDir = new Path(settings.exportDir());
     this.finalPath = new Path(settings.output());
@@ -240,7 +249,7 @@ public final class Merger {
         journal.exportId(), Instant.now().toString(), Version.version(), Version.commit(),
         trained == null ? null : trained.config(), scored == null ? null : scored.config(), stageSeconds(),
         lineage == null ? null : new CsvManifest.Report(RunReport.jsonFor(csv).getName(),
-            RunReport.htmlFor(csv).getName()),
+            RunReport.htmlFor(csv).getName()), evaluation,
         new CsvManifest.Checksum("CRC32C", journal.expectedCrc32c(), verifiedBy), lineage);
   }
 

@@ -39,7 +39,7 @@ public record Histogram(String scale, long values, double min, double median, do
    * How many times each whole number occurs in {@code column}: as many rows reach the driver as there are
    * distinct values (for counts per user or per product, at most the largest count; thousands, not millions).
    */
-  static SortedMap<Long, Long> frequencies(Dataset<Row> rows, String column) {
+  public static SortedMap<Long, Long> frequencies(Dataset<Row> rows, String column) {
     SortedMap<Long, Long> frequencies = new TreeMap<>();
     for (Row r : rows.groupBy(col(column).cast("long")).count().collectAsList()) {
       frequencies.put(r.getLong(0), r.getLong(1));

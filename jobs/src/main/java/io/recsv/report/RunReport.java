@@ -42,6 +42,8 @@ public record RunReport(
     SortedMap<String, String> scorer,
     InputStats input,
     ScoreStats scores,
+    EvaluationMetrics evaluation,
+    Boolean publishedDespiteGate,
     List<String> notes) {
 
   public static final String FORMAT = "recsv-report/1";
@@ -64,7 +66,8 @@ public record RunReport(
    * The report of the CSV that {@code merge} (the merge's lineage, holding the whole chain) describes; the merge
    * is taken to end now.
    */
-  public static RunReport build(Configuration conf, RunLayout layout, Lineage merge, Csv csv) throws IOException {
+  public static RunReport build(Configuration conf, RunLayout layout, Lineage merge, Csv csv,
+      Evaluation evaluation) throws IOException {
     Map<String, Lineage> chain = merge.byStage();
     List<String> notes = new ArrayList<>();
     InputStats input = statsOf(conf, layout, chain, "prepare", InputStats.class, notes);
@@ -78,9 +81,16 @@ public record RunReport(
           : Duration.between(Instant.parse(l.startedAt()), Instant.parse(finished)).toMillis() / 1000.0;
       stages.add(new StageTime(l.stage(), l.id(), l.startedAt(), finished, seconds));
     }
+    if (evaluation != null && evaluation.metrics() != null) {  // beside the chain: it reads prepare, nothing reads it
+      EvaluationMetrics m = evaluation.metrics();
+      String start = Instant.parse(m.createdAt()).minusMillis((long) (m.seconds() * 1000)).toString();
+      stages.add(new StageTime("evaluate", null, start, m.createdAt(), m.seconds()));
+    }
     stages.sort(Comparator.comparing(StageTime::finishedAt));
     return new RunReport(FORMAT, layout.runId(), now, Version.version(), Version.commit(), csv, stages,
-        settings(chain, "train"), settings(chain, "score"), input, scores, notes);
+        settings(chain, "train"), settings(chain, "score"), input, scores,
+        evaluation == null ? null : evaluation.metrics(), evaluation == null ? null : evaluation.publishedDespiteGate(),
+        notes);
   }
 
   private static SortedMap<String, String> settings(Map<String, Lineage> chain, String stage) {
@@ -154,6 +164,13 @@ public record RunReport(
       }
     }
     lines.add(times + String.format("  (total %.1f)", total));
+    if (evaluation != null) {
+      EvaluationMetrics.Ranking model = evaluation.model().get(evaluation.model().size() - 1);
+      EvaluationMetrics.Ranking popular = evaluation.popularity().get(evaluation.popularity().size() - 1);
+      lines.add(String.format("quality:  NDCG@%d %.4f (popularity %.4f), precision@%d %.4f; gate %s%s", model.k(),
+          model.ndcg(), popular.ndcg(), model.k(), model.precision(), evaluation.gate().verdict(),
+          Boolean.TRUE.equals(publishedDespiteGate) ? ", published anyway (evaluate.gate.force)" : ""));
+    }
     for (String note : notes) {
       lines.add("note:     " + note);
     }

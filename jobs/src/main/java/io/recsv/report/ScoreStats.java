@@ -98,7 +98,7 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
    * The Gini coefficient of how recommendations spread over the whole catalogue: 0 when every product is
    * recommended equally often, near 1 when a few products take them all.
    */
-  static double gini(SortedMap<Long, Long> times, long catalogue) {
+  public static double gini(SortedMap<Long, Long> times, long catalogue) {
     long recommended = times.values().stream().mapToLong(Long::longValue).sum();
     double total = 0;
     double weighted = 0;  // sum over products ranked ascending (from 1) of rank * times

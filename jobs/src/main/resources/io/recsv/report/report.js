@@ -124,7 +124,7 @@
   }
   table(add(stageGrid, 'div'), ['stage', 'seconds', 'finished', 'output'], R.stages.map(function (s) {
     return [s.stage, s.seconds === null || s.seconds === undefined ? '-' : s.seconds.toFixed(1), s.finishedAt,
-      s.outputId.substring(0, 8)];
+      s.outputId ? s.outputId.substring(0, 8) : '-'];
   }), [false, true, false, false]);
 
   // --- The input.
@@ -164,6 +164,30 @@
     }), [false, true, true]);
   } else {
     missing(covGrid, 'No statistics of the scores (see the notes above).');
+  }
+
+  // --- Quality on the holdout, and the gate (when the run was evaluated).
+  if (R.evaluation) {
+    var E = R.evaluation;
+    add(root, 'h2', {}, 'Quality on a holdout, and the gate');
+    add(root, 'p', {}, 'Gate: ' + E.gate.verdict + ' (' + E.gate.reason + ')'
+      + (R.publishedDespiteGate ? '; published anyway (evaluate.gate.force)' : '') + '. Holdout: '
+      + num(E.split.evaluatedUsers) + ' users, ' + Math.round(100 * E.split.holdoutFraction)
+      + '% of each one\'s pairs (' + E.split.method + ').');
+    var rows = [];
+    E.model.forEach(function (m, i) {
+      [['model', m], ['popularity', E.popularity[i]]].forEach(function (p) {
+        var r = p[1];
+        rows.push(['@' + r.k, p[0], r.precision.toFixed(4), r.recall.toFixed(4), r.ndcg.toFixed(4),
+          r.map.toFixed(4), r.hitRate.toFixed(4), r.coverage.toFixed(4), r.gini.toFixed(3)]);
+      });
+    });
+    table(root, ['k', '', 'precision', 'recall', 'NDCG', 'MAP', 'hit rate', 'coverage', 'Gini'], rows,
+      [false, false, true, true, true, true, true, true, true]);
+    table(root, ['rule', 'metric', 'value', 'threshold', 'outcome', ''], E.gate.rules.map(function (r) {
+      return [r.name, r.metric, r.value === null || r.value === undefined ? '-' : r.value.toFixed(4),
+        r.threshold === null || r.threshold === undefined ? '-' : r.threshold.toFixed(4), r.outcome, r.detail];
+    }), [false, false, true, true, false, false]);
   }
 
   // --- Parameters.

@@ -161,7 +161,7 @@ class PipelineEndToEndTest {
     Files.writeString(input, text);
     Path csv = work.resolve("out/ids.csv");
     assertEquals(0, launch("run", "--input", input.toString(), "--output", csv.toString(), "--work",
-        work.toString(), "-D", "score.k=3", "-D", "spark.master=local[2]"));
+        work.toString(), "-D", "score.k=3", "-D", "score.exclude-seen=false", "-D", "spark.master=local[2]"));
     Set<Long> users = new HashSet<>();
     for (long u : userIds) {
       users.add(u);
@@ -199,7 +199,8 @@ class PipelineEndToEndTest {
   @Test
   void stageOrderAndMainClassesComeFromTheWorkflow() {
     WorkflowDefinition workflow = WorkflowDefinition.load(home.resolve("workflows/recommendations/workflow.xml"));
-    assertEquals(List.of("prepare", "train", "score", "export", "merge"), new LocalPipeline(home).stageNames());
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
+        new LocalPipeline(home).stageNames());
     for (WorkflowDefinition.SparkStage stage : workflow.stages()) {
       assertEquals(Stages.mainClass(stage.name()).getName(), stage.mainClass(), "main class of " + stage.name());
       assertEquals(stage.name() + ".conf", stage.configFiles().get(0), "the stage's own file first");

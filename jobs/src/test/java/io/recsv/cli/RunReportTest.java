@@ -57,7 +57,7 @@ class RunReportTest {
     new Generator(300, 60, 8, 3).write(new Configuration(), input.toString());
     csv = work.resolve("out/recommendations.csv");
     String printed = launch("run", "--input", input.toString(), "--output", csv.toString(), "--work",
-        work.resolve("w").toString(), "--run-id", "r1", "-D", "score.k=10", "-D", "spark.master=local[2]");
+        work.resolve("w").toString(), "--run-id", "r1", "-D", "score.k=10", "-D", "score.exclude-seen=false", "-D", "spark.master=local[2]");
     assertTrue(printed.contains("report:   " + csv + ".report.html"), printed);
     assertTrue(printed.contains("coverage: "), printed);
     List<String> lines = Files.readAllLines(csv);
@@ -117,7 +117,8 @@ class RunReportTest {
     assertEquals(seen.size(), perUserTotal);
     List<String> stages = new ArrayList<>();
     r.get("stages").forEach(s -> stages.add(s.get("stage").asText()));
-    assertEquals(List.of("prepare", "train", "score", "export", "merge"), stages);
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), stages);
+    assertTrue(r.at("/evaluation/gate/verdict").isTextual(), "the holdout metrics and the gate: " + r.get("evaluation"));
     r.get("stages").forEach(s -> assertTrue(s.get("seconds").asDouble() > 0, s.toString()));
     assertEquals("10", r.at("/scorer/score.k").asText());
     assertTrue(r.at("/model/train.rank").asInt() > 0, "the model's parameters: " + r.get("model"));

@@ -82,6 +82,12 @@ final class AirflowDag {
     for (WorkflowDefinition.SparkStage stage : workflow.stages()) {
       body.append('\n').append(operator(stage));
       tasks.add(stage.name());
+      for (WorkflowDefinition.Gate gate : workflow.gates()) {
+        if (gate.afterStage().equals(stage.name())) {
+          body.append('\n').append(gate(gate));
+          tasks.add(gate.action());
+        }
+      }
     }
     body.append("\n    input_ready >> ").append(String.join(" >> ", tasks)).append('\n');
 
@@ -159,6 +165,24 @@ final class AirflowDag {
     StringBuilder out = new StringBuilder("    " + stage.name() + " = SparkSubmitOperator(\n");
     kwargs.forEach((k, v) -> out.append("        ").append(k).append('=').append(v).append(",\n"));
     return out.append("    )\n").toString();
+  }
+
+  /**
+   * The quality gate, as the Oozie workflow's decision node decides: the week goes on to publish only if
+   * evaluate's verdict lets it, or gateForce is "true" (on-call's override for one run). A refusal fails the task,
+   * and so the DAG run, before anything is published.
+   */
+  private String gate(WorkflowDefinition.Gate gate) {
+    String verdict = jinja(gate.verdictFile());
+    String force = jinja("${gateForce}");
+    return "    # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose\n"
+        + "    # verdict lets it, or when gate_force is \"true\" for this run.\n"
+        + "    " + gate.action() + " = BashOperator(\n"
+        + "        task_id=" + str(gate.action()) + ",\n"
+        + "        bash_command=" + str("hdfs dfs -cat " + verdict + " | grep -qx 'publish=true' || [ '" + force
+            + "' = 'true' ]") + ",\n"
+        + "        retries=0,\n"
+        + "    )\n";
   }
 
   /** EL to Jinja, for a templated operator field. */
@@ -279,8 +303,10 @@ final class AirflowDag {
       from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
       try:  # Airflow 3
+          from airflow.providers.standard.operators.bash import BashOperator
           from airflow.providers.standard.sensors.bash import BashSensor
       except ImportError:  # Airflow 2
+          from airflow.operators.bash import BashOperator
           from airflow.sensors.bash import BashSensor
 
       """;

@@ -81,6 +81,8 @@ final class AppChecks {
       if (message.contains("wf:lastErrorNode()")) {
         errors.add(file + ": kill node '" + kill.getAttribute("name") + "' names wf:lastErrorNode(): after a failed"
             + " e-mail that is the e-mail, not the stage; name the stage");
+      } else if (message.contains("wf:actionData(")) {
+        continue;  // a refusal (the gate's decision), not a failure: it gives the gate's reason
       } else if (!message.contains("wf:errorMessage(") || !message.contains("wf:actionExternalId(")) {
         errors.add(file + ": kill node '" + kill.getAttribute("name") + "' must give wf:errorMessage and"
             + " wf:actionExternalId of the failed stage, so on-call finds its YARN logs");

@@ -22,7 +22,7 @@ import org.xml.sax.SAXException;
 
 /**
  * The stages of an Oozie workflow, in the order the workflow runs them: from {@code <start>}, along each
- * action's {@code <ok to>}, to {@code <end>}. The workflow file is the one place that defines the order;
+ * action's {@code <ok to>} (and, at the quality gate, its decision's publishing case), to {@code <end>}. The workflow file is the one place that defines the order;
  * the local launcher and the rerun command both read it from here. Plain JDK XML: no Oozie, no Spark.
  */
 public final class WorkflowDefinition {
@@ -32,9 +32,19 @@ public final class WorkflowDefinition {
 
   static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
   static final String SPARK_NS = "uri:oozie:spark-action:1.0";
+  /** The main class of the quality gate's java action. */
+  public static final String GATE_MAIN = "io.recsv.workflow.GateMain";
+
+  /**
+   * The quality gate: the java action {@code action} after stage {@code afterStage}, reading the verdict in
+   * {@code verdictFile} (EL unevaluated), and the decision node whose one case goes on with the stages that
+   * publish (its default refuses the week).
+   */
+  public record Gate(String afterStage, String action, String verdictFile, String decision) {}
 
   private final String source;
   private final List<SparkStage> stages;
+  private final List<Gate> gates;
   private final Map<String, String> parameterDefaults;
 
   /** One spark action: its node name (= the stage name), main class and its {@code --config} files. */
@@ -45,9 +55,11 @@ public final class WorkflowDefinition {
   public record SparkStage(String name, String mainClass, List<String> configFiles, String master, String mode,
       String appName, String jar, String sparkOpts, List<String> args, List<String> files) {}
 
-  private WorkflowDefinition(String source, List<SparkStage> stages, Map<String, String> parameterDefaults) {
+  private WorkflowDefinition(String source, List<SparkStage> stages, List<Gate> gates,
+      Map<String, String> parameterDefaults) {
     this.source = source;
     this.stages = List.copyOf(stages);
+    this.gates = List.copyOf(gates);
     this.parameterDefaults = parameterDefaults;
   }
 
@@ -84,6 +96,8 @@ public final class WorkflowDefinition {
     }
     String next = single(root, WORKFLOW_NS, "start", source).getAttribute("to");
     List<SparkStage> stages = new ArrayList<>();
+    List<Gate> gates = new ArrayList<>();
+    String gatedAfter = null;
     Set<String> seen = new HashSet<>();
     while (true) {
       Element node = nodes.get(next);
@@ -93,15 +107,51 @@ public final class WorkflowDefinition {
       if ("end".equals(node.getLocalName())) {
         break;
       }
-      if (!"action".equals(node.getLocalName())) {
-        throw new IllegalArgumentException(source + ": node '" + next + "' is a <" + node.getLocalName()
-            + ">; recsv expects a straight chain of spark actions from <start> to <end>");
-      }
       if (!seen.add(next)) {
         throw new IllegalArgumentException(source + ": the chain of <ok> transitions loops at '" + next + "'");
       }
-      stages.add(sparkStage(node, source));
+      if ("decision".equals(node.getLocalName()) && gatedAfter != null && gatedAfter.equals(lastStage(stages))
+          && !gates.isEmpty() && gates.get(gates.size() - 1).decision() == null) {
+        // The gate's decision: its one case goes on with the publishing stages; its default refuses.
+        Element sw = single(node, WORKFLOW_NS, "switch", source + " decision '" + next + "'");
+        List<Element> cases = childrenNamed(sw, WORKFLOW_NS, "case");
+        if (cases.size() != 1) {
+          throw new IllegalArgumentException(source + ": decision '" + next + "' after the gate must have one"
+              + " <case> (publish) and a <default> (refuse)");
+        }
+        Gate gate = gates.remove(gates.size() - 1);
+        gates.add(new Gate(gate.afterStage(), gate.action(), gate.verdictFile(), next));
+        next = cases.get(0).getAttribute("to");
+        continue;
+      }
+      if (!"action".equals(node.getLocalName())) {
+        throw new IllegalArgumentException(source + ": node '" + next + "' is a <" + node.getLocalName()
+            + ">; recsv expects a chain of spark actions from <start> to <end>, with at most a gate (a java"
+            + " action of " + GATE_MAIN + " and its decision) between two of them");
+      }
+      List<Element> java = childrenNamed(node, WORKFLOW_NS, "java");
+      if (!java.isEmpty()) {
+        String main = single(java.get(0), WORKFLOW_NS, "main-class", source + " action '" + next + "'")
+            .getTextContent().trim();
+        if (!GATE_MAIN.equals(main) || stages.isEmpty()) {
+          throw new IllegalArgumentException(source + ": java action '" + next + "' runs " + main + "; the only"
+              + " java action recsv's chain takes is the gate (" + GATE_MAIN + ") after a stage");
+        }
+        gatedAfter = lastStage(stages);
+        List<Element> args = childrenNamed(java.get(0), WORKFLOW_NS, "arg");
+        if (args.size() != 1) {
+          throw new IllegalArgumentException(source + ": the gate '" + next + "' takes one <arg>: evaluate's"
+              + " gate.properties");
+        }
+        gates.add(new Gate(gatedAfter, next, args.get(0).getTextContent().trim(), null));
+      } else {
+        stages.add(sparkStage(node, source));
+      }
       next = single(node, WORKFLOW_NS, "ok", source).getAttribute("to");
+    }
+    if (!gates.isEmpty() && gates.get(gates.size() - 1).decision() == null) {
+      throw new IllegalArgumentException(source + ": the gate '" + gates.get(gates.size() - 1).action()
+          + "' must be followed by a decision node");
     }
     Map<String, String> defaults = new HashMap<>();
     for (Element parameters : childrenNamed(root, WORKFLOW_NS, "parameters")) {
@@ -113,7 +163,11 @@ public final class WorkflowDefinition {
         }
       }
     }
-    return new WorkflowDefinition(source, stages, defaults);
+    return new WorkflowDefinition(source, stages, gates, defaults);
+  }
+
+  private static String lastStage(List<SparkStage> stages) {
+    return stages.isEmpty() ? null : stages.get(stages.size() - 1).name();
   }
 
   private static SparkStage sparkStage(Element action, String source) {
@@ -149,6 +203,15 @@ public final class WorkflowDefinition {
   }
 
   /** Stage names in run order. */
+  /** The stage a quality gate follows, or null: the stages after it run only if the gate lets the week publish. */
+  public String gatedStage() {
+    return gates.isEmpty() ? null : gates.get(0).afterStage();
+  }
+
+  public List<Gate> gates() {
+    return gates;
+  }
+
   public List<String> stageNames() {
     return stages.stream().map(SparkStage::name).toList();
   }

@@ -59,10 +59,17 @@ class AirflowDagTest {
         + " \"input_root\": \"file:///data/interactions\", \"run_root\": \"file:///data/recsv/work\","
         + " \"output_root\": \"file:///data/recsv/published\"}");
     Map<String, SparkSubmit> oozie = oozieEvaluation();
-    List<String> stages = WorkflowDefinition.load(REPO.resolve("workflows/recommendations/workflow.xml")).stageNames();
+    WorkflowDefinition workflow = WorkflowDefinition.load(REPO.resolve("workflows/recommendations/workflow.xml"));
+    List<String> stages = workflow.stageNames();
     List<String> order = new ArrayList<>(List.of("input_ready"));
-    order.addAll(stages);
-    assertEquals(order, dag.get("order"), "the sensor, then the workflow's stages in its order");
+    for (String stage : stages) {
+      order.add(stage);
+      workflow.gates().stream().filter(g -> g.afterStage().equals(stage)).forEach(g -> order.add(g.action()));
+    }
+    assertEquals(order, dag.get("order"), "the sensor, then the workflow's stages (and its gate) in its order");
+    assertEquals(List.of("hdfs dfs -cat file:///data/recsv/work/2026-11-30/evaluate/gate.properties"
+        + " | grep -qx 'publish=true' || [ 'false' = 'true' ]"), dag.get("bash gate"),
+        "the gate reads the verdict the Oozie gate action reads, and lets gate_force override it");
     assertEquals(List.of("hdfs dfs -test -e file:///data/interactions/2026-11-30/_SUCCESS"), dag.get("sensor"),
         "waits for the week's input instance and its done-flag, as the coordinator");
     assertEquals(stages, List.copyOf(oozie.keySet()));
@@ -87,8 +94,8 @@ class AirflowDagTest {
     Map<String, List<String>> lines = new LinkedHashMap<>();
     for (String line : out.text().split("\n")) {
       List<String> fields = Arrays.asList(line.split("\t", -1));
-      if (fields.get(0).equals("task")) {
-        lines.put("task " + fields.get(1), fields.subList(2, fields.size()));
+      if (fields.get(0).equals("task") || fields.get(0).equals("bash")) {
+        lines.put(fields.get(0) + " " + fields.get(1), fields.subList(2, fields.size()));
       } else {
         lines.put(fields.get(0), fields.subList(1, fields.size()));
       }

@@ -58,11 +58,17 @@ class WorkflowFilesTest {
   @Test
   void stagesRunInOrderAndEachPassesItsStageThenTheEnvironmentConfig() {
     WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
-    assertEquals(List.of("prepare", "train", "score", "export", "merge"), wf.stageNames());
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), wf.stageNames());
+    assertEquals(List.of(new WorkflowDefinition.Gate("evaluate", "gate", "${runRoot}/${runId}/evaluate/gate.properties",
+        "publish")), wf.gates(), "the quality gate after evaluate, whose decision goes on to export");
     for (WorkflowDefinition.SparkStage stage : wf.stages()) {
       // The first action checks that the CSV can be published, before the compute: it needs merge's settings.
-      List<String> expected = stage.name().equals("prepare") ? List.of("prepare.conf", "merge.conf", "cluster.conf")
-          : List.of(stage.name() + ".conf", "cluster.conf");
+      // evaluate trains and scores as train and score do: it needs their settings.
+      List<String> expected = switch (stage.name()) {
+        case "prepare" -> List.of("prepare.conf", "merge.conf", "cluster.conf");
+        case "evaluate" -> List.of("evaluate.conf", "train.conf", "score.conf", "cluster.conf");
+        default -> List.of(stage.name() + ".conf", "cluster.conf");
+      };
       assertEquals(expected, stage.configFiles());
     }
     assertEquals(List.of("prepare", "train"), wf.stagesBefore("score"));
@@ -129,7 +135,8 @@ class WorkflowFilesTest {
   void rerunPropertiesAreExactlyASkipListAndNoRunIdentity() {
     WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
     Properties from = Reruns.fromStage(wf, "export", new Properties());
-    assertEquals("prepare,train,score", from.getProperty(Reruns.SKIP_NODES));
+    assertEquals("prepare,train,score,evaluate", from.getProperty(Reruns.SKIP_NODES),
+        "the stages before; never the gate, which reads the verdict again");
     assertEquals("false", from.getProperty(Reruns.FAIL_NODES), "never Oozie's failnodes: E0404 after a skip list");
     assertEquals(2, from.size(), "nothing else: the job's stored properties stay as submitted");
     assertEquals("", Reruns.fromStage(wf, "prepare", new Properties()).getProperty(Reruns.SKIP_NODES),

@@ -69,7 +69,7 @@ class OnCallInTheEngineTest extends EngineTest {
     assertEquals("prepare,train", rerun.getProperty("oozie.wf.rerun.skip.nodes"));
     OozieServer.await("the rerun to succeed", 60,
         () -> oozie.workflow(workflowId).getStatus() == WorkflowJob.Status.SUCCEEDED);
-    assertEquals(List.of("score", "export", "merge"),
+    assertEquals(List.of("score", "evaluate", "export", "merge"),
         StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
 
     ops.status(coordinator);
@@ -77,7 +77,7 @@ class OnCallInTheEngineTest extends EngineTest {
     System.out.println(status);
     assertTrue(status.contains("coordinator " + coordinator + " recsv-weekly"), status);
     assertTrue(status.contains("workflow " + workflowId), status);
-    for (String stage : List.of("prepare", "train", "score", "export", "merge")) {
+    for (String stage : List.of("prepare", "train", "score", "evaluate", "export", "merge")) {
       assertTrue(status.lines().anyMatch(l -> l.trim().startsWith(stage + " ") && l.contains(" OK ")
           && l.contains("application_")), stage + " OK with its YARN application:\n" + status);
     }

@@ -80,7 +80,7 @@ class ReleasesInTheEngineTest extends EngineTest {
           && oozie.workflow(c.getActions().get(0).getExternalId()).getStatus() == WorkflowJob.Status.SUCCEEDED;
     });
     StandInSparkExecutor.holdStage = "";
-    assertEquals(5, StandInSparkExecutor.STARTED.size());
+    assertEquals(6, StandInSparkExecutor.STARTED.size(), "every spark action of the week");
     for (StandInSparkExecutor.Started s : StandInSparkExecutor.STARTED) {
       assertTrue(s.jar().startsWith(releaseB + "/lib/"), s.stage() + " ran B's jar: " + s.jar());
       for (String file : s.files()) {

@@ -1,8 +1,12 @@
 package io.recsv.oozie;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.apache.oozie.action.ActionExecutorException;
 import org.apache.oozie.client.WorkflowAction;
 import org.jdom.Element;
@@ -11,7 +15,8 @@ import org.jdom.Namespace;
 /**
  * Stands in for Oozie's java action executor (which launches on YARN): it runs the action's main class in this
  * JVM, with the arguments exactly as the engine evaluated them, and reports the action as the real one would:
- * OK when main returns, ERROR with the exception's message when it throws.
+ * OK when main returns (with its output properties as the action's data, for {@code <capture-output/>}), ERROR
+ * with the exception's message when it throws.
  */
 public final class StandInJavaExecutor extends StandInExecutor {
 
@@ -29,13 +34,27 @@ public final class StandInJavaExecutor extends StandInExecutor {
       args.add(((Element) o).getText());
     }
     context.setStartData("application_1764000000001_0001", "stand-in", "stand-in");
+    boolean capture = java.getChild("capture-output", ns) != null;
     try {
+      // <capture-output/>: as Oozie's launcher, hand the main a file for its output properties, and give them to
+      // the engine as the action's data (wf:actionData).
+      Path output = Files.createTempFile("action-output", ".properties");
+      System.setProperty("oozie.action.output.properties", output.toString());
       Class.forName(java.getChildText("main-class", ns)).getMethod("main", String[].class)
           .invoke(null, (Object) args.toArray(new String[0]));
-      context.setExecutionData(SUCCEEDED, null);
+      Properties data = null;
+      if (capture) {
+        data = new Properties();
+        try (var in = Files.newInputStream(output)) {
+          data.load(in);
+        }
+      }
+      context.setExecutionData(SUCCEEDED, data);
     } catch (InvocationTargetException e) {
       context.setExecutionData("FAILED", null);
       context.setVar("standin.error", String.valueOf(e.getCause()));
+    } catch (IOException e) {
+      throw new ActionExecutorException(ActionExecutorException.ErrorType.ERROR, "STANDIN", e.toString(), e);
     } catch (ReflectiveOperationException e) {
       throw new ActionExecutorException(ActionExecutorException.ErrorType.ERROR, "STANDIN", e.toString(), e);
     }

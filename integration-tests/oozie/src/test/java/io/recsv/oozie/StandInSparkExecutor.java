@@ -24,6 +24,11 @@ public final class StandInSparkExecutor extends StandInExecutor {
 
   static final List<Started> STARTED = Collections.synchronizedList(new ArrayList<>());
   static volatile String failStage = "";
+  /**
+   * What the evaluate stage's quality gate says of each week (its gate.properties, written under the week's
+   * run.root when evaluate "runs"): true lets the week publish.
+   */
+  static volatile boolean gatePasses = true;
   /** A stage that waits, once started, until {@link #hold} is released (a week caught mid-run). */
   static volatile String holdStage = "";
   static volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
@@ -48,6 +53,9 @@ public final class StandInSparkExecutor extends StandInExecutor {
     String applicationId = String.format("application_1764000000000_%04d", APPLICATIONS.incrementAndGet());
     STARTED.add(new Started(action.getName(), spark.getChildText("class", ns), args, files, applicationId,
         spark.getChildText("jar", ns)));
+    if (action.getName().equals("evaluate")) {
+      writeVerdict(args);
+    }
     if (action.getName().equals(holdStage)) {
       try {
         hold.await(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -62,5 +70,30 @@ public final class StandInSparkExecutor extends StandInExecutor {
   @Override
   String error(Context context, WorkflowAction action) {
     return "Main Class [org.apache.oozie.action.hadoop.SparkMain], exit code [1]";
+  }
+
+  /** evaluate's gate.properties, as the real stage writes it, in ${run.root}/${run.id}/evaluate. */
+  private static void writeVerdict(List<String> args) {
+    String root = value(args, "run.root=");
+    String runId = value(args, "run.id=");
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("publish", String.valueOf(gatePasses));
+    p.setProperty("verdict", gatePasses ? "pass" : "fail");
+    p.setProperty("reason", gatePasses ? "every rule passed"
+        : "ndcg@100 0.0535 is below 0.0939 (at least 1.10 x the popularity baseline's 0.0853)");
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createDirectories(
+          java.nio.file.Path.of(java.net.URI.create(root)).resolve(runId).resolve("evaluate"));
+      try (var out = java.nio.file.Files.newOutputStream(dir.resolve("gate.properties"))) {
+        p.store(out, "stand-in evaluate");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String value(List<String> args, String prefix) {
+    return args.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + prefix + " argument: " + args));
   }
 }

@@ -34,8 +34,63 @@ class WeekRunByTheEngineTest extends EngineTest {
 
   /** A coordinator whose first week is due now, with its input under {@code data}. */
   private static String submitWeek(Path data, Instant nominal, String retries) throws Exception {
+    return submitWeek(data, nominal, Map.of("stageRetries", retries));
+  }
+
+  private static String submitWeek(Path data, Instant nominal, Map<String, String> properties) throws Exception {
     return oozie.submitCoordinator(toConfiguration(weeks(app, data, nominal, nominal.plus(1, ChronoUnit.DAYS),
-        Map.of("stageRetries", retries))));
+        properties)));
+  }
+
+  /** A week whose input is complete, with the quality gate saying {@code passes}; its workflow once it ended. */
+  private WorkflowJob gatedWeek(boolean passes, Map<String, String> properties) throws Exception {
+    Path data = Files.createTempDirectory("recsv-week");
+    Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    String runId = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
+    Path input = Files.createDirectories(data.resolve("interactions/" + runId));
+    Files.writeString(input.resolve("_SUCCESS"), "");
+    StandInSparkExecutor.failStage = "";
+    StandInSparkExecutor.gatePasses = passes;
+    StandInSparkExecutor.STARTED.clear();
+    try {
+      String coordinatorId = submitWeek(data, nominal, properties);
+      OozieServer.await("the week's workflow to end", 90, () -> {
+        CoordinatorActionBean week = firstWeek(coordinatorId);
+        if (week == null || week.getExternalId() == null) {
+          return false;
+        }
+        WorkflowJob.Status status = oozie.workflow(week.getExternalId()).getStatus();
+        return status != WorkflowJob.Status.RUNNING && status != WorkflowJob.Status.PREP;
+      });
+      return oozie.workflow(firstWeek(coordinatorId).getExternalId());
+    } finally {
+      StandInSparkExecutor.gatePasses = true;
+    }
+  }
+
+  @Test
+  void aWeekTheGateRefusesIsKilledWithTheFailingRuleAndNothingIsPublished() throws Exception {
+    WorkflowJob workflow = gatedWeek(false, Map.of("stageRetries", "0"));
+    print("a week the quality gate refuses", workflow);
+    assertEquals(WorkflowJob.Status.KILLED, workflow.getStatus());
+    Map<String, WorkflowAction> nodes = nodes(workflow);
+    assertEquals(List.of(":start:", "prepare", "train", "score", "evaluate", "gate", "publish", "alert-refused",
+        "refused"), List.copyOf(nodes.keySet()), "the decision sends it to the refusal: no export, no merge");
+    assertEquals(List.of("prepare", "train", "score", "evaluate"),
+        StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
+    assertTrue(nodes.get("refused").getErrorMessage().endsWith("not published: its quality gate refused it:"
+        + " ndcg@100 0.0535 is below 0.0939 (at least 1.10 x the popularity baseline's 0.0853)"),
+        nodes.get("refused").getErrorMessage());
+  }
+
+  @Test
+  void onCallPublishesARefusedWeekWithGateForce() throws Exception {
+    WorkflowJob workflow = gatedWeek(false, Map.of("stageRetries", "0", "gateForce", "true"));
+    assertEquals(WorkflowJob.Status.SUCCEEDED, workflow.getStatus());
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
+        StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
+    assertTrue(StandInSparkExecutor.STARTED.get(5).args().contains("evaluate.gate.force=true"),
+        "merge records that the week was published despite its gate");
   }
 
   private static Configuration toConfiguration(Properties job) {
@@ -98,12 +153,12 @@ class WeekRunByTheEngineTest extends EngineTest {
     print("week " + runId, workflow);
     assertEquals(WorkflowJob.Status.SUCCEEDED, workflow.getStatus());
     Map<String, WorkflowAction> nodes = nodes(workflow);
-    assertEquals(List.of(":start:", "prepare", "train", "score", "export", "merge", "end"), List.copyOf(nodes.keySet()));
-    for (String stage : List.of("prepare", "train", "score", "export", "merge")) {
+    assertEquals(List.of(":start:", "prepare", "train", "score", "evaluate", "gate", "publish", "export", "merge", "end"), List.copyOf(nodes.keySet()));
+    for (String stage : List.of("prepare", "train", "score", "evaluate", "export", "merge")) {
       assertEquals(WorkflowAction.Status.OK, nodes.get(stage).getStatus(), stage);
     }
     List<StandInSparkExecutor.Started> started = StandInSparkExecutor.STARTED;
-    assertEquals(List.of("prepare", "train", "score", "export", "merge"),
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
         started.stream().map(StandInSparkExecutor.Started::stage).toList());
     assertTrue(started.get(0).args().contains("prepare.input=file://" + input), started.get(0).args().toString());
     for (StandInSparkExecutor.Started s : started) {

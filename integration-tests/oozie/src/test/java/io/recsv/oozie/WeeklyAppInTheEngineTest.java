@@ -77,7 +77,7 @@ class WeeklyAppInTheEngineTest extends EngineTest {
       assertTrue(spark.getChildText("spark-opts", SPARK)
           .contains("spark.yarn.appMasterEnv.JAVA_HOME=/usr/lib/jvm/java-17-openjdk"), stage);
     }
-    assertEquals(List.of("prepare", "train", "score", "export", "merge"), stages);
+    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), stages);
     assertTrue(texts(actions.get("prepare"), "arg").contains("prepare.input=file:///data/interactions/2026-11-30"),
         "prepare reads the week's input");
 

@@ -1,0 +1,138 @@
+package io.recsv.evaluate;
+
+import com.typesafe.config.Config;
+import io.recsv.als.AlsTrainer;
+import io.recsv.als.Recommender;
+import io.recsv.common.HadoopConf;
+import io.recsv.common.Lineage;
+import io.recsv.common.PathGuard;
+import io.recsv.common.RunLayout;
+import io.recsv.common.Stage;
+import io.recsv.common.StageMain;
+import io.recsv.common.StageOutput;
+import io.recsv.config.Settings;
+import io.recsv.report.EvaluationMetrics;
+import io.recsv.report.EvaluationMetrics.Ranking;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Stage, evaluate: is this week's model any good? Holds out a share of each (sampled) user's interactions, trains
+ * ALS with the train settings on the rest, scores the holdout users with the production scorer, and measures how
+ * well the lists find the held-out products, against a popularity baseline on the same split. Publishes the
+ * run's {@code evaluate} directory: {@code metrics.json} with the gate's verdict ({@code evaluate.gate.*}), and
+ * {@code gate.properties} (verdict, reason) for the workflow's decision node. It reads prepare's output only.
+ */
+public final class EvaluateJob implements Stage {
+
+  public static final String GATE_FILE = "gate.properties";
+
+  private final Config config;
+  private final Settings settings;
+  private final RunLayout layout;
+  private final AlsTrainer trainer;
+  private final Recommender recommender;
+  private final List<Integer> ks;
+  private final Gate gate;
+
+  public EvaluateJob(Config config) {
+    this.config = config;
+    this.settings = new Settings(config);
+    this.layout = RunLayout.of(config);
+    this.trainer = AlsTrainer.from(settings);
+    this.recommender = Recommender.from(settings);
+    this.ks = HoldoutBench.ks(recommender.k());
+    this.gate = new Gate(settings);
+  }
+
+  public static void main(String[] args) throws Exception {
+    StageMain.run("evaluate", args, EvaluateJob::new);
+  }
+
+  @Override
+  public List<String> reads() {
+    return List.of("prepare");
+  }
+
+  @Override
+  public String run(SparkSession spark) throws IOException {
+    long started = System.nanoTime();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<Lineage> inputs = Lineage.readChained(conf, layout, "evaluate", reads());
+    Path checkpoints = new Path(layout.checkpoints(), "evaluate");
+    EvaluationMetrics metrics;
+    try (HoldoutBench bench = HoldoutBench.of(spark, layout, settings, ks)) {
+      ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString());
+      List<Ranking> modelRanking = bench.measure(model, recommender);
+      List<Ranking> popularity = bench.popularity();
+      LastRun last = lastPassedRun(conf);
+      EvaluationMetrics.Gate verdict = gate.judge(modelRanking.get(ks.size() - 1), popularity.get(ks.size() - 1),
+          bench.described().evaluatedUsers(), last == null ? null : last.metrics(),
+          last == null ? null : last.runId());
+      metrics = new EvaluationMetrics(EvaluationMetrics.FORMAT, layout.runId(), Instant.now().toString(),
+          bench.described(), modelRanking, popularity, verdict, (System.nanoTime() - started) / 1e9);
+    } finally {
+      removeCheckpoints(conf, checkpoints);
+    }
+
+    StageOutput out = StageOutput.begin(conf, layout, "evaluate");
+    FileSystem fs = HadoopConf.forWriting(out.path(), conf);
+    metrics.write(fs, new Path(out.path(), RunLayout.METRICS));
+    writeGate(fs, new Path(out.path(), GATE_FILE), metrics.gate());
+    out.publish(Lineage.of("evaluate", layout, config, inputs, null));
+    return MetricsTable.summary(metrics);
+  }
+
+  /** The verdict as the workflow's gate action reads it (a properties file: no JSON parser needed there). */
+  private static void writeGate(FileSystem fs, Path file, EvaluationMetrics.Gate gate) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("verdict", gate.verdict());
+    p.setProperty("publish", String.valueOf(gate.publishes()));
+    p.setProperty("reason", gate.reason());
+    try (OutputStream out = fs.create(file, true)) {
+      p.store(out, "recsv evaluate: the quality gate's verdict");
+    }
+  }
+
+  private record LastRun(String runId, EvaluationMetrics metrics) {}
+
+  /**
+   * The metrics of the latest earlier run (by run id, as weeks' dates sort) under run.root whose gate let it
+   * publish; null when there is none.
+   */
+  private LastRun lastPassedRun(Configuration conf) throws IOException {
+    Path root = layout.runRoot();
+    FileSystem fs = root.getFileSystem(conf);
+    String relative = layout.runDir().toUri().relativize(layout.metrics().toUri()).getPath();
+    LastRun best = null;
+    for (FileStatus run : fs.listStatus(root)) {
+      String id = run.getPath().getName();
+      if (!run.isDirectory() || id.compareTo(layout.runId()) >= 0 || (best != null && id.compareTo(best.runId()) < 0)) {
+        continue;
+      }
+      EvaluationMetrics m = EvaluationMetrics.readIfExists(conf, new Path(run.getPath(), relative));
+      if (m != null && m.gate() != null && m.gate().publishes()) {
+        best = new LastRun(id, m);
+      }
+    }
+    return best;
+  }
+
+  private void removeCheckpoints(Configuration conf, Path dir) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir)) {
+      return;
+    }
+    PathGuard.requireInside(fs, dir, layout.runDir(), "evaluate's checkpoints", "the run's directory");
+    fs.delete(dir, true);
+  }
+}

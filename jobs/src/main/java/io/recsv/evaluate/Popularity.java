@@ -1,0 +1,62 @@
+package io.recsv.evaluate;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+
+import io.recsv.common.RunLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The baseline a model must beat: for every user, the k products most interacted with in training (ties to the
+ * lower index) that the user has not interacted with. The ranking of the catalogue (one int per product) is
+ * broadcast; each user walks it, skipping what it has seen.
+ */
+final class Popularity {
+
+  private static final StructType LISTS = new StructType()
+      .add(RunLayout.USER_INDEX, DataTypes.IntegerType, false)
+      .add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType, false)
+      .add(RunLayout.RANK, DataTypes.IntegerType, false);
+
+  private Popularity() {}
+
+  /** (user_index, product_index, rank) for every user in {@code users} (user_index), from {@code train}. */
+  static Dataset<Row> lists(SparkSession spark, Dataset<Row> train, Dataset<Row> users, int k) {
+    int[] ranking = train.groupBy(RunLayout.PRODUCT_INDEX).count()
+        .orderBy(col("count").desc(), col(RunLayout.PRODUCT_INDEX)).select(RunLayout.PRODUCT_INDEX)
+        .collectAsList().stream().mapToInt(r -> r.getInt(0)).toArray();
+    Broadcast<int[]> popular = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ranking);
+    Dataset<Row> seen = train.groupBy(RunLayout.USER_INDEX)
+        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as("seen"));
+    Dataset<Row> evaluated = users.join(seen, users.col(RunLayout.USER_INDEX).equalTo(seen.col(RunLayout.USER_INDEX)),
+        "left").select(users.col(RunLayout.USER_INDEX), seen.col("seen"));
+    FlatMapFunction<Row, Row> top = row -> list(row.getInt(0), row.isNullAt(1) ? List.of() : row.getList(1),
+        popular.value(), k).iterator();
+    return evaluated.flatMap(top, Encoders.row(LISTS));
+  }
+
+  /** The first k products of {@code ranking} not in {@code seen} (sorted ascending), ranked from 1. */
+  static List<Row> list(int user, List<Integer> seen, int[] ranking, int k) {
+    int[] sorted = seen.stream().mapToInt(Integer::intValue).toArray();
+    List<Row> out = new ArrayList<>(k);
+    for (int i = 0; i < ranking.length && out.size() < k; i++) {
+      if (Arrays.binarySearch(sorted, ranking[i]) < 0) {
+        out.add(RowFactory.create(user, ranking[i], out.size() + 1));
+      }
+    }
+    return out;
+  }
+}

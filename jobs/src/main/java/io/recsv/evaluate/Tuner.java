@@ -1,0 +1,193 @@
+package io.recsv.evaluate;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import io.recsv.als.AlsTrainer;
+import io.recsv.als.Recommender;
+import io.recsv.common.Lineage;
+import io.recsv.common.PathGuard;
+import io.recsv.common.RunLayout;
+import io.recsv.common.UserError;
+import io.recsv.config.Settings;
+import io.recsv.report.EvaluationMetrics.Ranking;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code recsv tune}: a small seeded random search over {@code train.rank}, {@code train.reg-param},
+ * {@code train.alpha} and {@code train.max-iter}, each trial trained on one holdout of a run's prepared
+ * interactions (split once, as {@code evaluate.*} says) and measured as the evaluate stage measures; the
+ * popularity baseline is computed once. The first trial is the configuration as it is, so the table shows
+ * whether anything beats it.
+ */
+public final class Tuner {
+
+  static final int[] RANKS = {8, 16, 32, 64};
+  static final double[] REG_PARAMS = {0.01, 0.03, 0.1, 0.3};
+  static final double[] ALPHAS = {1, 3, 10, 30};
+  static final int[] MAX_ITERS = {5, 10, 15};
+
+  /** One trial: its settings, how it ranked the holdout, and how long it took (train and measure). */
+  public record Trial(int rank, double regParam, double alpha, int maxIter, List<Ranking> ranking, double seconds) {}
+
+  /** The trials, best first by {@code metric}, and the popularity baseline's metrics. */
+  public record Result(String metric, List<Trial> trials, List<Ranking> popularity) {}
+
+  private final Config config;
+  private final RunLayout layout;
+  private final Recommender recommender;
+  private final List<Integer> ks;
+
+  public Tuner(Config config) {
+    this.config = config;
+    this.layout = RunLayout.of(config);
+    this.recommender = Recommender.from(new Settings(config));
+    this.ks = HoldoutBench.ks(recommender.k());
+  }
+
+  /** The metrics' k, for naming the metric to sort by. */
+  public List<Integer> ks() {
+    return ks;
+  }
+
+  /**
+   * Runs up to {@code trials} trials, stopping early once {@code budget} is spent (after the first); sorted by
+   * {@code metric} (e.g. "ndcg@100", "precision@10").
+   */
+  public Result run(SparkSession spark, int trials, Duration budget, long seed, String metric, PrintStream progress)
+      throws IOException {
+    ToDoubleFunction<List<Ranking>> score = metric(metric);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Lineage.readChained(conf, layout, "tune", List.of("prepare"));
+    Path checkpoints = new Path(layout.checkpoints(), "tune");
+    long started = System.nanoTime();
+    List<Trial> done = new ArrayList<>();
+    try (HoldoutBench bench = HoldoutBench.of(spark, layout, new Settings(config), ks)) {
+      List<Ranking> popularity = bench.popularity();
+      for (Config trial : candidates(trials, seed)) {
+        if (!done.isEmpty() && System.nanoTime() - started > budget.toNanos()) {
+          progress.printf("tune: the budget of %s is spent after %d trials%n", budget, done.size());
+          break;
+        }
+        long t0 = System.nanoTime();
+        Settings s = new Settings(trial);
+        ALSModel model = AlsTrainer.from(s).fit(spark, bench.train(), checkpoints.toString());
+        Trial t = new Trial(trial.getInt("train.rank"), trial.getDouble("train.reg-param"),
+            trial.getDouble("train.alpha"), trial.getInt("train.max-iter"), bench.measure(model, recommender),
+            (System.nanoTime() - t0) / 1e9);
+        done.add(t);
+        progress.printf("tune: trial %d: rank %d, reg-param %s, alpha %s, max-iter %d: %s %.4f in %.1f s%n",
+            done.size(), t.rank(), t.regParam(), t.alpha(), t.maxIter(), metric, score.applyAsDouble(t.ranking()),
+            t.seconds());
+      }
+      done.sort(Comparator.comparingDouble((Trial t) -> -score.applyAsDouble(t.ranking())));
+      return new Result(metric, done, popularity);
+    } finally {
+      FileSystem fs = checkpoints.getFileSystem(conf);
+      if (fs.exists(checkpoints)) {
+        PathGuard.requireInside(fs, checkpoints, layout.runDir(), "tune's checkpoints", "the run's directory");
+        fs.delete(checkpoints, true);
+      }
+    }
+  }
+
+  /** The configuration as it is, then distinct points of the grid in a seeded random order. */
+  List<Config> candidates(int trials, long seed) {
+    List<Config> all = new ArrayList<>();
+    for (int rank : RANKS) {
+      for (double reg : REG_PARAMS) {
+        for (double alpha : ALPHAS) {
+          for (int iters : MAX_ITERS) {
+            all.add(with(rank, reg, alpha, iters));
+          }
+        }
+      }
+    }
+    Collections.shuffle(all, new Random(seed));
+    Config current = config;
+    List<Config> out = new ArrayList<>(List.of(current));
+    for (Config c : all) {
+      if (out.size() >= trials) {
+        break;
+      }
+      if (!same(c, current)) {
+        out.add(c);
+      }
+    }
+    return out.subList(0, Math.min(trials, out.size()));
+  }
+
+  private Config with(int rank, double reg, double alpha, int iters) {
+    return config.withValue("train.rank", ConfigValueFactory.fromAnyRef(rank))
+        .withValue("train.reg-param", ConfigValueFactory.fromAnyRef(reg))
+        .withValue("train.alpha", ConfigValueFactory.fromAnyRef(alpha))
+        .withValue("train.max-iter", ConfigValueFactory.fromAnyRef(iters));
+  }
+
+  private static boolean same(Config a, Config b) {
+    return a.getInt("train.rank") == b.getInt("train.rank")
+        && a.getDouble("train.reg-param") == b.getDouble("train.reg-param")
+        && a.getDouble("train.alpha") == b.getDouble("train.alpha")
+        && a.getInt("train.max-iter") == b.getInt("train.max-iter");
+  }
+
+  /** "ndcg@100": the NDCG at 100 of a trial's ranking; the k must be one the metrics are computed at. */
+  ToDoubleFunction<List<Ranking>> metric(String name) {
+    String[] parts = name.toLowerCase(Locale.ROOT).split("@");
+    int k = parts.length == 2 && parts[1].matches("\\d+") ? Integer.parseInt(parts[1]) : -1;
+    int at = ks.indexOf(k);
+    ToDoubleFunction<Ranking> value = switch (parts[0]) {
+      case "ndcg" -> Ranking::ndcg;
+      case "precision" -> Ranking::precision;
+      case "recall" -> Ranking::recall;
+      case "map" -> Ranking::map;
+      case "hit-rate" -> Ranking::hitRate;
+      default -> null;
+    };
+    if (value == null || at < 0) {
+      throw new UserError("tune: --metric takes ndcg, precision, recall, map or hit-rate at " + ks.stream()
+          .map(String::valueOf).reduce((x, y) -> x + " or " + y).orElse("") + ", e.g. ndcg@" + ks.get(ks.size() - 1)
+          + "; got '" + name + "'");
+    }
+    return ranking -> value.applyAsDouble(ranking.get(at));
+  }
+
+  /** The best trial's settings as a config file to pass with --config. */
+  public static String configFile(Result result, String runId) {
+    Trial best = result.trials().get(0);
+    return String.format(Locale.ROOT, "# recsv tune on run %s: the best of %d trials by %s.%n"
+        + "train {%n  rank = %d%n  reg-param = %s%n  alpha = %s%n  max-iter = %d%n}%n", runId, result.trials().size(),
+        result.metric(), best.rank(), best.regParam(), best.alpha(), best.maxIter());
+  }
+
+  /** The trials as a table, best first, with the popularity baseline below. */
+  public static List<String> table(Result result) {
+    List<String> lines = new ArrayList<>();
+    String k = "@" + result.popularity().get(result.popularity().size() - 1).k();
+    lines.add(String.format("  #  rank  reg-param  alpha  max-iter %13s %9s %8s %8s   seconds", "precision" + k,
+        "recall" + k, "NDCG" + k, "MAP" + k));
+    int i = 1;
+    for (Trial t : result.trials()) {
+      Ranking r = t.ranking().get(t.ranking().size() - 1);
+      lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
+          t.regParam(), t.alpha(), t.maxIter(), r.precision(), r.recall(), r.ndcg(), r.map(), t.seconds()));
+    }
+    Ranking p = result.popularity().get(result.popularity().size() - 1);
+    lines.add(String.format(Locale.ROOT, "    popularity baseline %28.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
+        p.ndcg(), p.map()));
+    return lines;
+  }
+}

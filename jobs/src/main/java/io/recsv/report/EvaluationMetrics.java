@@ -1,0 +1,73 @@
+package io.recsv.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The evaluate stage's {@code metrics.json}: how the week's model (trained on all but a holdout of each user's
+ * interactions) and a popularity baseline rank each user's held-out products, and the gate's verdict on them.
+ * The run's report and the CSV's manifest carry it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EvaluationMetrics(String format, String runId, String createdAt, Split split,
+    List<Ranking> model, List<Ranking> popularity, Gate gate, double seconds) {
+
+  public static final String FORMAT = "recsv-metrics/1";
+
+  /**
+   * The holdout: {@code method} ("random": a seeded choice of each user's pairs), the share held out, the users
+   * (of every {@code sampleEvery}-th user index) and pairs on each side.
+   */
+  public record Split(String method, double holdoutFraction, int minInteractions, long sampleEvery,
+      long trainUsers, long evaluatedUsers, long trainPairs, long holdoutPairs) {}
+
+  /**
+   * Ranking quality at {@code k}, averaged over the evaluated users: precision (hits / k), recall (hits / the
+   * user's held-out products), NDCG (binary relevance, log2 discount), MAP (average precision over min(k, held
+   * out)), hit rate (a hit at all); coverage (the share of the catalogue in someone's top k) and the Gini of how
+   * often each product of the catalogue is in a top k.
+   */
+  public record Ranking(int k, double precision, double recall, double ndcg, double map, double hitRate,
+      double coverage, double gini) {}
+
+  /** A rule of the gate: its metric's value against the threshold, and what came of it. */
+  public record Rule(String name, String metric, Double value, Double threshold, String outcome, String detail) {}
+
+  /** The verdict ("pass", "fail", "forced": failed but on-call overrode it, "off"), each rule, and why. */
+  public record Gate(String verdict, List<Rule> rules, String reason) {
+    public boolean publishes() {
+      return !"fail".equals(verdict);
+    }
+  }
+
+  /** The ranking at {@code k}, or null. */
+  public Ranking modelAt(int k) {
+    return model.stream().filter(r -> r.k() == k).findFirst().orElse(null);
+  }
+
+  public Ranking popularityAt(int k) {
+    return popularity.stream().filter(r -> r.k() == k).findFirst().orElse(null);
+  }
+
+  public void write(FileSystem fs, Path file) throws IOException {
+    try (OutputStream out = fs.create(file, true)) {
+      StatsFile.JSON.writeValue(out, this);
+    }
+  }
+
+  /** The metrics in {@code file}, or null when there are none. */
+  public static EvaluationMetrics readIfExists(Configuration conf, Path file) throws IOException {
+    try (InputStream in = file.getFileSystem(conf).open(file)) {
+      return StatsFile.JSON.readValue(in, EvaluationMetrics.class);
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.recsv.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.recsv.TestSpark;
+import io.recsv.cli.Generator;
+import io.recsv.common.RunLayout;
+import io.recsv.prepare.PrepareJob;
+import io.recsv.report.EvaluationMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate on real data: interactions with a planted taste structure pass it; the same interactions with their
+ * products shuffled (every user keeps as many, of the same popularity overall, but at random) are refused, and
+ * the verdict names the metric, its value and the threshold.
+ */
+class EvaluateGateTest {
+
+  @TempDir
+  Path work;
+
+  private final SparkSession spark = TestSpark.get();
+
+  private EvaluationMetrics evaluate(Path input, String runId) throws Exception {
+    Config config = TestSpark.config(work, "prepare.input=" + input, "run.id=" + runId, "score.k=20",
+        "train.rank=10", "train.max-iter=8");
+    new PrepareJob(config).run(spark);
+    System.out.println(new EvaluateJob(config).run(spark));
+    RunLayout layout = RunLayout.of(config);
+    return EvaluationMetrics.readIfExists(new Configuration(), layout.metrics());
+  }
+
+  @Test
+  void plantedTastesPassAndShuffledProductsAreRefused() throws Exception {
+    Path planted = work.resolve("planted.csv");
+    new Generator(1500, 150, 20, 11).write(new Configuration(), planted.toString());
+    EvaluationMetrics good = evaluate(planted, "w1");
+    assertEquals("pass", good.gate().verdict(), good.gate().reason());
+    assertEquals("skipped", good.gate().rules().get(1).outcome(), "no earlier run");
+    assertTrue(good.modelAt(20).ndcg() > 1.1 * good.popularityAt(20).ndcg());
+
+    List<String> lines = Files.readAllLines(planted);
+    List<String> products = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      products.add(line.split(",")[1]);
+    }
+    Collections.shuffle(products, new Random(5));
+    List<String> shuffled = new ArrayList<>(List.of(lines.get(0)));
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      shuffled.add(f[0] + "," + products.get(i - 1) + "," + f[2]);
+    }
+    Path broken = Files.write(work.resolve("shuffled.csv"), shuffled);
+    EvaluationMetrics bad = evaluate(broken, "w2");
+    assertEquals("fail", bad.gate().verdict());
+    assertTrue(bad.gate().reason().startsWith("ndcg@20 0."), bad.gate().reason());
+    assertTrue(bad.gate().reason().contains("popularity baseline"), bad.gate().reason());
+    assertTrue(bad.gate().reason().contains("below run w1's"), "and against the last run: " + bad.gate().reason());
+
+    // What the workflow's gate action reads.
+    Properties gate = new Properties();
+    try (var in = Files.newInputStream(work.resolve("w2/evaluate/" + EvaluateJob.GATE_FILE))) {
+      gate.load(in);
+    }
+    assertEquals("false", gate.getProperty("publish"));
+    assertEquals(bad.gate().reason(), gate.getProperty("reason"));
+  }
+}
