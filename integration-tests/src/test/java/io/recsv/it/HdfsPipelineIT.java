@@ -87,6 +87,10 @@ class HdfsPipelineIT {
     assertEquals(manifest.rows(), report.scores().rows());
     assertEquals(manifest.users(), report.scores().users());
     assertEquals(List.of(), report.notes());
+    // Evaluated on HDFS too; 30 users are too few for the gate to judge (evaluate.gate.min-users), and it says so.
+    assertEquals("pass", manifest.evaluation().metrics().gate().verdict());
+    assertTrue(manifest.evaluation().metrics().gate().reason().contains("too few to judge"),
+        manifest.evaluation().metrics().gate().reason());
 
     List<String> lines;
     try (InputStream in = fs.open(csv)) {

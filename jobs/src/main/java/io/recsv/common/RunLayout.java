@@ -35,6 +35,8 @@ public final class RunLayout {
   public static final String USER_INDEX = "user_index";
   public static final String PRODUCT_INDEX = "product_index";
   public static final String WEIGHT = "weight";
+  /** prepare's interactions: the latest time of a (user, product) pair, when the input has times. */
+  public static final String TIME = "last_time";
   public static final String RANK = "rank";
   public static final String SCORE = "score";
   public static final String RAW_SCORE = "raw_score";

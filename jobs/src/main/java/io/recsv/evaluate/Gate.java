@@ -19,6 +19,7 @@ final class Gate {
   private final double minVsPopularity;
   private final double maxDrop;
   private final double minCoverage;
+  private final int minUsers;
 
   Gate(Settings s) {
     enabled = s.bool("evaluate.gate.enabled");
@@ -28,6 +29,7 @@ final class Gate {
     if (maxDrop > 1) {
       throw s.bad("evaluate.gate.max-drop-vs-last-run", "must be at most 1");
     }
+    minUsers = s.intAtLeast("evaluate.gate.min-users", 0);
     minCoverage = s.doubleAtLeast("evaluate.gate.min-coverage", 0);
     if (minCoverage > 1) {
       throw s.bad("evaluate.gate.min-coverage", "must be at most 1");
@@ -42,9 +44,12 @@ final class Gate {
       String lastRunId) {
     String k = "@" + model.k();
     List<Rule> rules = new ArrayList<>();
-    if (evaluatedUsers == 0) {
-      // Nothing to measure (every user has fewer pairs than evaluate.min-interactions): no rule can judge.
-      String why = "no user has evaluate.min-interactions pairs or more: nothing was held out";
+    if (evaluatedUsers < Math.max(1, minUsers)) {
+      // Too few users to tell a model from noise (or none: every user has fewer pairs than
+      // evaluate.min-interactions): no rule can judge.
+      String why = evaluatedUsers == 0 ? "no user has evaluate.min-interactions pairs or more: nothing was held out"
+          : "only " + evaluatedUsers + " users evaluated, fewer than evaluate.gate.min-users (" + minUsers
+              + "): too few to judge";
       rules.add(new Rule("vs popularity", "ndcg" + k, null, null, "skipped", why));
       rules.add(new Rule("vs last run", "ndcg" + k, null, null, "skipped", why));
       rules.add(new Rule("coverage", "coverage" + k, null, null, "skipped", why));

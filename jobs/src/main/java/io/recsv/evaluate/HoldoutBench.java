@@ -52,7 +52,7 @@ final class HoldoutBench implements AutoCloseable {
     long every = Math.max(1, (users + sampleUsers - 1) / sampleUsers);
     HoldoutSplit split = HoldoutSplit.of(spark.read().parquet(layout.interactions().toString()), fraction,
         minInteractions, every, s.longValue("evaluate.seed"));
-    EvaluationMetrics.Split described = new EvaluationMetrics.Split("random", fraction, minInteractions, every,
+    EvaluationMetrics.Split described = new EvaluationMetrics.Split(split.method(), fraction, minInteractions, every,
         split.train().select(RunLayout.USER_INDEX).distinct().count(), evaluated(split).count(),
         split.train().count(), split.holdout().count());
     return new HoldoutBench(spark, split, ks, catalogue, described);

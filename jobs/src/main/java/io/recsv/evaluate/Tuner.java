@@ -176,16 +176,23 @@ public final class Tuner {
   /** The trials as a table, best first, with the popularity baseline below. */
   public static List<String> table(Result result) {
     List<String> lines = new ArrayList<>();
-    String k = "@" + result.popularity().get(result.popularity().size() - 1).k();
+    // The columns at the k of the metric the trials are sorted by.
+    int at = 0;
+    for (int i = 0; i < result.popularity().size(); i++) {
+      if (result.metric().endsWith("@" + result.popularity().get(i).k())) {
+        at = i;
+      }
+    }
+    String k = "@" + result.popularity().get(at).k();
     lines.add(String.format("  #  rank  reg-param  alpha  max-iter %13s %9s %8s %8s   seconds", "precision" + k,
         "recall" + k, "NDCG" + k, "MAP" + k));
     int i = 1;
     for (Trial t : result.trials()) {
-      Ranking r = t.ranking().get(t.ranking().size() - 1);
+      Ranking r = t.ranking().get(at);
       lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
           t.regParam(), t.alpha(), t.maxIter(), r.precision(), r.recall(), r.ndcg(), r.map(), t.seconds()));
     }
-    Ranking p = result.popularity().get(result.popularity().size() - 1);
+    Ranking p = result.popularity().get(at);
     lines.add(String.format(Locale.ROOT, "    popularity baseline %28.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
         p.ndcg(), p.map()));
     return lines;

@@ -26,6 +26,7 @@ final class InteractionSource {
   static final String USER = "user_raw";
   static final String PRODUCT = "product_raw";
   static final String WEIGHT = "weight_raw";
+  static final String TIME = "time_raw";
   static final String FILE = "source_file";
   /** The raw line of a CSV row whose field count differs from the header's (Spark's corrupt-record column). */
   static final String MALFORMED = "malformed_line";
@@ -42,6 +43,7 @@ final class InteractionSource {
   final String userColumn;
   final String productColumn;
   final String weightColumn;
+  final String timeColumn;
   /** The CSV columns every row must have, as the first file gives them; set by {@link #read}. */
   private List<String> csvColumns = List.of();
 
@@ -56,6 +58,7 @@ final class InteractionSource {
     userColumn = s.requiredString("prepare.columns.user");
     productColumn = s.requiredString("prepare.columns.product");
     weightColumn = s.string("prepare.columns.weight").trim();
+    timeColumn = s.string("prepare.columns.timestamp").trim();
   }
 
   /** "the header's 3 (user_id,product_id,weight)", or the first line's count without a header. */
@@ -66,6 +69,10 @@ final class InteractionSource {
 
   boolean hasWeight() {
     return !weightColumn.isEmpty();
+  }
+
+  boolean hasTime() {
+    return !timeColumn.isEmpty();
   }
 
   /**
@@ -93,10 +100,14 @@ final class InteractionSource {
     String user = column(raw, userColumn, 0);
     String product = column(raw, productColumn, 1);
     Column weight = hasWeight() ? col(quote(column(raw, weightColumn, 2))).cast(DataTypes.StringType) : lit("1");
+    // Positionally the time comes after the weight (MovieLens: user::item::rating::timestamp).
+    Column time = hasTime() ? col(quote(column(raw, timeColumn, hasWeight() ? 3 : 2))).cast(DataTypes.StringType)
+        : lit(null).cast(DataTypes.StringType);
     return raw.select(
         col(quote(user)).cast(DataTypes.StringType).as(USER),
         col(quote(product)).cast(DataTypes.StringType).as(PRODUCT),
         weight.as(WEIGHT),
+        time.as(TIME),
         input_file_name().as(FILE),
         col(MALFORMED));
   }

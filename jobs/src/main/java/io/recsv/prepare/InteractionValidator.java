@@ -48,6 +48,7 @@ final class InteractionValidator {
   static final String USER_ID = RunLayout.USER_ID;
   static final String PRODUCT_ID = RunLayout.PRODUCT_ID;
   static final String WEIGHT = RunLayout.WEIGHT;
+  static final String TIME = RunLayout.TIME;
 
   /** Plain decimal, at most 19 digits; the cast then catches values beyond Long's range. */
   private static final String LONG_PATTERN = "^-?[0-9]{1,19}$";
@@ -71,7 +72,7 @@ final class InteractionValidator {
   Dataset<Row> parse(Dataset<Row> raw) {
     // The check rides on the weight, which every consumer reads, so the optimizer cannot prune it.
     return parsed(raw).select(col(USER_ID), col(PRODUCT_ID),
-        when(invalid(), raise_error(lit(INVALID_ROW))).otherwise(col(WEIGHT)).as(WEIGHT));
+        when(invalid(), raise_error(lit(INVALID_ROW))).otherwise(col(WEIGHT)).as(WEIGHT), col(TIME));
   }
 
   /**
@@ -146,12 +147,13 @@ final class InteractionValidator {
     return new UserError(describe(firstBad.get(0), badRows, raw.sparkSession().sparkContext().hadoopConfiguration()));
   }
 
-  private static Column invalid() {
+  private Column invalid() {
     // abs(weight) > Float.MAX_VALUE also catches the infinities: a finite double such as 1e39 is infinite as
     // the float ALS stores.
-    return col(USER_ID).isNull().or(col(PRODUCT_ID).isNull()).or(col(WEIGHT).isNull())
+    Column invalid = col(USER_ID).isNull().or(col(PRODUCT_ID).isNull()).or(col(WEIGHT).isNull())
         .or(isnan(col(WEIGHT))).or(abs(col(WEIGHT)).gt(lit((double) Float.MAX_VALUE)))
         .or(col(InteractionSource.MALFORMED).isNotNull());
+    return source.hasTime() ? invalid.or(col(TIME).isNull()) : invalid;
   }
 
   /** Typed columns beside the raw ones (null where a value does not parse). */
@@ -159,12 +161,14 @@ final class InteractionValidator {
     Column user = trim(col(InteractionSource.USER));
     Column product = trim(col(InteractionSource.PRODUCT));
     Column weight = trim(col(InteractionSource.WEIGHT));
+    Column time = trim(col(InteractionSource.TIME));
     return raw.select(
         when(user.rlike(LONG_PATTERN), user.cast(DataTypes.LongType)).as(USER_ID),
         when(product.rlike(LONG_PATTERN), product.cast(DataTypes.LongType)).as(PRODUCT_ID),
         weight.cast(DataTypes.DoubleType).as(WEIGHT),
+        when(time.rlike(LONG_PATTERN), time.cast(DataTypes.LongType)).as(TIME),
         col(InteractionSource.USER), col(InteractionSource.PRODUCT), col(InteractionSource.WEIGHT),
-        col(InteractionSource.FILE), col(InteractionSource.MALFORMED));
+        col(InteractionSource.TIME), col(InteractionSource.FILE), col(InteractionSource.MALFORMED));
   }
 
   private String describe(Row bad, long badRows, Configuration conf) {
@@ -184,6 +188,9 @@ final class InteractionValidator {
         problem = source.userColumn + " " + show(user) + " is not a 64-bit integer";
       } else if (bad.isNullAt(bad.fieldIndex(PRODUCT_ID))) {
         problem = source.productColumn + " " + show(product) + " is not a 64-bit integer";
+      } else if (source.hasTime() && bad.isNullAt(bad.fieldIndex(TIME))) {
+        problem = source.timeColumn + " " + show(bad.getAs(InteractionSource.TIME)) + " is not a whole number"
+            + " (seconds or milliseconds since 1970)";
       } else if (bad.isNullAt(bad.fieldIndex(WEIGHT)) || Double.isNaN(bad.getDouble(bad.fieldIndex(WEIGHT)))
           || Double.isInfinite(bad.getDouble(bad.fieldIndex(WEIGHT)))) {
         problem = source.weightColumn + " " + show(weight) + " is not a finite number";

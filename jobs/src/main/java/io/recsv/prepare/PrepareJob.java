@@ -29,7 +29,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Stage 1, prepare: validate the interactions, combine duplicate (user, product) pairs, and give users and
  * products dense int indices for ALS.
- * <p>Publishes the run's {@code prepare} directory: {@code interactions/} (user_index, product_index, weight),
+ * <p>Publishes the run's {@code prepare} directory: {@code interactions/} (user_index, product_index, weight, and
+ * last_time, the pair's latest time, when prepare.columns.timestamp names one),
  * {@code users/} (user_id, user_index) and {@code products/} (product_id, product_index), all Parquet, and a
  * lineage record naming the input files (paths, sizes, modification times).
  */
@@ -104,7 +105,8 @@ public final class PrepareJob implements Stage {
 
   private void write(Dataset<Row> interactions, Path out) {
     Dataset<Row> pairs = interactions.groupBy(RunLayout.USER_ID, RunLayout.PRODUCT_ID)
-        .agg(InteractionValidator.asFloatWeight(combined()).as(RunLayout.WEIGHT))
+        .agg(InteractionValidator.asFloatWeight(combined()).as(RunLayout.WEIGHT), max(col(RunLayout.TIME))
+            .as(RunLayout.TIME))
         // Read by the two dictionaries and the join: compute once, not three times from the raw input.
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> users = DenseIndex.of(pairs.select(RunLayout.USER_ID), RunLayout.USER_ID, RunLayout.USER_INDEX,
@@ -112,7 +114,10 @@ public final class PrepareJob implements Stage {
     Dataset<Row> products = DenseIndex.of(pairs.select(RunLayout.PRODUCT_ID), RunLayout.PRODUCT_ID,
         RunLayout.PRODUCT_INDEX, "products");
     Dataset<Row> indexed = pairs.join(users, RunLayout.USER_ID).join(products, RunLayout.PRODUCT_ID)
-        .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT);
+        .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT, RunLayout.TIME);
+    if (!source.hasTime()) {
+      indexed = indexed.drop(RunLayout.TIME);
+    }
     try {
       users.write().parquet(new Path(out, RunLayout.USERS).toString());
       products.write().parquet(new Path(out, RunLayout.PRODUCTS).toString());

@@ -22,7 +22,8 @@ public record EvaluationMetrics(String format, String runId, String createdAt, S
   public static final String FORMAT = "recsv-metrics/1";
 
   /**
-   * The holdout: {@code method} ("random": a seeded choice of each user's pairs), the share held out, the users
+   * The holdout: {@code method} ("latest": each user's latest pairs; "random": a seeded choice of them), the
+   * share held out, the users
    * (of every {@code sampleEvery}-th user index) and pairs on each side.
    */
   public record Split(String method, double holdoutFraction, int minInteractions, long sampleEvery,

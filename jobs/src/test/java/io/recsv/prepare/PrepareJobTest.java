@@ -51,6 +51,27 @@ class PrepareJobTest {
   }
 
   @Test
+  void timesAreKeptAsEachPairsLatestAndABadOneIsNamedWithItsLine() throws Exception {
+    Path in = input("user_id,product_id,weight,timestamp\n1,10,1,1700000000\n1,10,2,1700000500\n1,11,1,1600000000\n"
+        + "2,10,1,1650000000\n");
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + in, "prepare.columns.timestamp=timestamp")).run(spark);
+    Map<Long, Integer> users = dictionary("users", "user_id", "user_index");
+    Map<Long, Integer> products = dictionary("products", "product_id", "product_index");
+    Map<String, Long> latest = new HashMap<>();
+    for (Row r : spark.read().parquet(work.resolve("test/prepare/interactions").toString()).collectAsList()) {
+      latest.put(r.getInt(r.fieldIndex("user_index")) + "/" + r.getInt(r.fieldIndex("product_index")),
+          r.getLong(r.fieldIndex("last_time")));
+    }
+    assertEquals(Map.of(users.get(1L) + "/" + products.get(10L), 1700000500L, users.get(1L) + "/" + products.get(11L),
+        1600000000L, users.get(2L) + "/" + products.get(10L), 1650000000L), latest);
+
+    Path bad = input("user_id,product_id,weight,timestamp\n1,10,1,1700000000\n1,11,1,yesterday\n");
+    UserError e = assertThrows(UserError.class, () -> new PrepareJob(TestSpark.config(work, "prepare.input=" + bad,
+        "prepare.columns.timestamp=timestamp")).run(spark));
+    assertTrue(e.getMessage().contains("line 3: timestamp 'yesterday' is not a whole number"), e.getMessage());
+  }
+
+  @Test
   void sixtyFourBitIdsGetDenseOrderPreservingIndicesAndDuplicatesAreSummed() throws Exception {
     Path in = input("user_id,product_id,weight,timestamp\n"
         + "9223372036854775807,4294967296,1,100\n"
