@@ -42,15 +42,21 @@ class WeekRunByTheEngineTest extends EngineTest {
         properties)));
   }
 
-  /** A week whose input is complete, with the quality gate saying {@code passes}; its workflow once it ended. */
-  private WorkflowJob gatedWeek(boolean passes, Map<String, String> properties) throws Exception {
+  /** A week that ran to its end: its workflow, and the spark actions that were started. */
+  private record EndedWeek(String runId, WorkflowJob workflow) {}
+
+  /**
+   * A week whose input is complete, run to its end with {@code failStage} failing (empty: none) and the quality
+   * gate saying {@code gatePasses}.
+   */
+  private EndedWeek endedWeek(String failStage, boolean gatePasses, Map<String, String> properties) throws Exception {
     Path data = Files.createTempDirectory("recsv-week");
     Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     String runId = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
     Path input = Files.createDirectories(data.resolve("interactions/" + runId));
     Files.writeString(input.resolve("_SUCCESS"), "");
-    StandInSparkExecutor.failStage = "";
-    StandInSparkExecutor.gatePasses = passes;
+    StandInSparkExecutor.failStage = failStage;
+    StandInSparkExecutor.gatePasses = gatePasses;
     StandInSparkExecutor.STARTED.clear();
     try {
       String coordinatorId = submitWeek(data, nominal, properties);
@@ -62,15 +68,16 @@ class WeekRunByTheEngineTest extends EngineTest {
         WorkflowJob.Status status = oozie.workflow(week.getExternalId()).getStatus();
         return status != WorkflowJob.Status.RUNNING && status != WorkflowJob.Status.PREP;
       });
-      return oozie.workflow(firstWeek(coordinatorId).getExternalId());
+      return new EndedWeek(runId, oozie.workflow(firstWeek(coordinatorId).getExternalId()));
     } finally {
+      StandInSparkExecutor.failStage = "";
       StandInSparkExecutor.gatePasses = true;
     }
   }
 
   @Test
   void aWeekTheGateRefusesIsKilledWithTheFailingRuleAndNothingIsPublished() throws Exception {
-    WorkflowJob workflow = gatedWeek(false, Map.of("stageRetries", "0"));
+    WorkflowJob workflow = endedWeek("", false, Map.of("stageRetries", "0")).workflow();
     print("a week the quality gate refuses", workflow);
     assertEquals(WorkflowJob.Status.KILLED, workflow.getStatus());
     Map<String, WorkflowAction> nodes = nodes(workflow);
@@ -85,7 +92,7 @@ class WeekRunByTheEngineTest extends EngineTest {
 
   @Test
   void onCallPublishesARefusedWeekWithGateForce() throws Exception {
-    WorkflowJob workflow = gatedWeek(false, Map.of("stageRetries", "0", "gateForce", "true"));
+    WorkflowJob workflow = endedWeek("", false, Map.of("stageRetries", "0", "gateForce", "true")).workflow();
     assertEquals(WorkflowJob.Status.SUCCEEDED, workflow.getStatus());
     assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
         StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
@@ -168,21 +175,11 @@ class WeekRunByTheEngineTest extends EngineTest {
 
   @Test
   void aFailingStageIsAlertedAndKilledWithAMessageNamingItAndItsYarnApplication() throws Exception {
-    Path data = Files.createTempDirectory("recsv-week");
-    Instant nominal = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    String runId = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(nominal);
-    Path input = Files.createDirectories(data.resolve("interactions/" + runId));
-    Files.writeString(input.resolve("_SUCCESS"), "");
-    StandInSparkExecutor.failStage = "score";
-    StandInSparkExecutor.STARTED.clear();
-    String coordinatorId = submitWeek(data, nominal, "0");  // the retries would take 2 x 15 minutes
-
-    OozieServer.await("the week's workflow to end", 90, () -> {
-      CoordinatorActionBean week = firstWeek(coordinatorId);
-      return week != null && week.getExternalId() != null
-          && oozie.workflow(week.getExternalId()).getStatus() == WorkflowJob.Status.KILLED;
-    });
-    WorkflowJob workflow = oozie.workflow(firstWeek(coordinatorId).getExternalId());
+    // Retries 0: they would take 2 x 15 minutes.
+    EndedWeek week = endedWeek("score", true, Map.of("stageRetries", "0"));
+    String runId = week.runId();
+    WorkflowJob workflow = week.workflow();
+    assertEquals(WorkflowJob.Status.KILLED, workflow.getStatus());
     print("week " + runId + " with a failing score", workflow);
     Map<String, WorkflowAction> nodes = nodes(workflow);
     assertEquals(List.of(":start:", "prepare", "train", "score", "alert-score", "fail-score"),
