@@ -43,7 +43,7 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
 
   static final int TAIL_POINTS = 100;
   static final int TOP_PRODUCTS = 10;
-  static final long SEEN_SAMPLE = 100_000;
+  static final long SEEN_SAMPLE = 10_000;
 
   /**
    * @param top score's rows (user_index, product_index, rank, score, raw_score)
