@@ -11,6 +11,7 @@ import io.recsv.score.ScoreJob;
 import io.recsv.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,8 +20,11 @@ import java.util.Set;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,29 +74,67 @@ class TopKScoringTest {
   }
 
   /** (user, rank) -> row; asserts that blocked equals MLlib, a different product allowed only in a 1e-6 tie. */
-  private static void assertSameTopK(Dataset<Row> mllib, Dataset<Row> blocked) {
-    Map<List<Integer>, Row> byRank = new HashMap<>();
-    for (Row r : mllib.collectAsList()) {
-      byRank.put(List.of(r.getInt(0), r.getInt(2)), r);
-    }
-    List<Row> rows = blocked.collectAsList();
-    assertEquals(byRank.size(), rows.size(), "same number of rows");
-    for (Row b : rows) {
-      Row m = byRank.get(List.of(b.getInt(0), b.getInt(2)));
-      assertTrue(m != null, "MLlib has user " + b.getInt(0) + " rank " + b.getInt(2));
-      float sm = m.getFloat(3);
-      float sb = b.getFloat(3);
-      assertEquals(sm, sb, 1e-5 * Math.max(1, Math.abs(sm)), "score at " + b);
-      if (m.getInt(1) != b.getInt(1)) {
-        assertTrue(Math.abs(sm - sb) <= 1e-6 * Math.max(1, Math.abs(sm)) || tied(byRank, b), "product at " + b);
+  /**
+   * The same top k per user: the same score at every rank, and at each run of tied scores the same set of products
+   * (ties may reorder, ids may not change). Only a run of ties cut off at rank k may hold other products, as
+   * long as their scores are the same: which of several tied products make the cut is the method's choice.
+   */
+  static void assertSameTopK(Dataset<Row> mllib, Dataset<Row> blocked) {
+    Map<Integer, List<Row>> m = byUser(mllib);
+    Map<Integer, List<Row>> b = byUser(blocked);
+    assertEquals(m.keySet(), b.keySet(), "the same users");
+    for (Map.Entry<Integer, List<Row>> e : m.entrySet()) {
+      List<Row> ml = e.getValue();
+      List<Row> bl = b.get(e.getKey());
+      assertEquals(ml.size(), bl.size(), "rows of user " + e.getKey());
+      int from = 0;
+      while (from < ml.size()) {
+        int to = from + 1;
+        while (to < ml.size() && close(ml.get(to).getFloat(3), ml.get(from).getFloat(3))) {
+          to++;
+        }
+        Set<Integer> mProducts = new HashSet<>();
+        Set<Integer> bProducts = new HashSet<>();
+        for (int i = from; i < to; i++) {
+          assertEquals(ml.get(i).getFloat(3), bl.get(i).getFloat(3), 1e-5 * Math.max(1, Math.abs(ml.get(i).getFloat(3))),
+              "score of user " + e.getKey() + " at rank " + (i + 1));
+          mProducts.add(ml.get(i).getInt(1));
+          bProducts.add(bl.get(i).getInt(1));
+        }
+        if (to < ml.size()) {
+          assertEquals(mProducts, bProducts, "products of user " + e.getKey() + " at ranks " + (from + 1) + "-" + to);
+        }
+        from = to;
       }
     }
   }
 
-  private static boolean tied(Map<List<Integer>, Row> mllib, Row b) {
-    // The blocked product appears in MLlib's list for this user with a score within 1e-6: a tie permutation.
-    return mllib.values().stream().anyMatch(m -> m.getInt(0) == b.getInt(0) && m.getInt(1) == b.getInt(1)
-        && Math.abs(m.getFloat(3) - b.getFloat(3)) <= 1e-6 * Math.max(1, Math.abs(m.getFloat(3))));
+  private static boolean close(float a, float b) {
+    return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a));
+  }
+
+  /** Each user's rows in rank order. */
+  private static Map<Integer, List<Row>> byUser(Dataset<Row> top) {
+    Map<Integer, List<Row>> out = new HashMap<>();
+    for (Row r : top.orderBy("user_index", "rank").collectAsList()) {
+      out.computeIfAbsent(r.getInt(0), u -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
+  @Test
+  void theComparisonRefusesTheRightScoreOnAWrongProduct() {
+    StructType schema = new StructType().add("user_index", DataTypes.IntegerType)
+        .add("product_index", DataTypes.IntegerType).add("rank", DataTypes.IntegerType)
+        .add("score", DataTypes.FloatType);
+    Dataset<Row> right = spark.createDataFrame(List.of(RowFactory.create(0, 5, 1, 0.9f), RowFactory.create(0, 6, 2,
+        0.5f), RowFactory.create(0, 7, 3, 0.5f), RowFactory.create(0, 8, 4, 0.1f)), schema);
+    Dataset<Row> tiesReordered = spark.createDataFrame(List.of(RowFactory.create(0, 5, 1, 0.9f), RowFactory.create(0,
+        7, 2, 0.5f), RowFactory.create(0, 6, 3, 0.5f), RowFactory.create(0, 8, 4, 0.1f)), schema);
+    Dataset<Row> wrongId = spark.createDataFrame(List.of(RowFactory.create(0, 9, 1, 0.9f), RowFactory.create(0, 6, 2,
+        0.5f), RowFactory.create(0, 7, 3, 0.5f), RowFactory.create(0, 8, 4, 0.1f)), schema);
+    assertSameTopK(right, tiesReordered);
+    assertThrows(org.opentest4j.AssertionFailedError.class, () -> assertSameTopK(right, wrongId));
   }
 
   @Test
