@@ -285,10 +285,7 @@ public final class Main {
   }
 
   private int runPipeline(Options o) throws Exception {
-    if (!o.positional.isEmpty()) {
-      throw new UserError("run: unexpected argument '" + o.positional.get(0) + "' (options are --name value;"
-          + " see recsv run --help)");
-    }
+    o.refusePositional("run");
     LocalPipeline pipeline = new LocalPipeline(home, out);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;

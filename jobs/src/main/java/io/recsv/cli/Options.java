@@ -61,6 +61,14 @@ final class Options {
     return kv;
   }
 
+  /** Refuses positional arguments: the command takes options only. */
+  void refusePositional(String command) {
+    if (!positional.isEmpty()) {
+      throw new UserError(command + ": unexpected argument '" + positional.get(0) + "' (options are --name value;"
+          + " see recsv " + command + " --help)");
+    }
+  }
+
   boolean has(String flag) {
     return flags.contains(flag);
   }

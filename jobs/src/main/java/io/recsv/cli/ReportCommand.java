@@ -22,9 +22,7 @@ final class ReportCommand {
   }
 
   int run(Options o, Path home) throws Exception {
-    if (!o.positional.isEmpty()) {
-      throw new UserError("report: unexpected argument '" + o.positional.get(0) + "' (see recsv report --help)");
-    }
+    o.refusePositional("report");
     Config config = ExistingRun.config(home, o);
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(o.get("--csv") != null
         ? UserPaths.absolute(o.get("--csv")) : config.getString("merge.output"));

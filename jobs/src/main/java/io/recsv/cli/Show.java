@@ -43,9 +43,7 @@ final class Show {
 
   /** The command: from the CSV ({@code --csv}) or from the run's score output. */
   int run(Options o, java.nio.file.Path home) throws Exception {
-    if (!o.positional.isEmpty()) {
-      throw new UserError("show: unexpected argument '" + o.positional.get(0) + "' (see recsv show --help)");
-    }
+    o.refusePositional("show");
     List<Long> ids = new ArrayList<>();
     if (o.get("--user") != null) {
       for (String id : o.get("--user").split(",")) {

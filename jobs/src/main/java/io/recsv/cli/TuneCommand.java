@@ -31,9 +31,7 @@ final class TuneCommand {
   }
 
   int run(Options o, Path home) throws Exception {
-    if (!o.positional.isEmpty()) {
-      throw new UserError("tune: unexpected argument '" + o.positional.get(0) + "' (see recsv tune --help)");
-    }
+    o.refusePositional("tune");
     int trials = o.intValue("tune", "--trials", 8);
     int minutes = o.intValue("tune", "--minutes", 60);
     long seed = o.intValue("tune", "--seed", 42);
