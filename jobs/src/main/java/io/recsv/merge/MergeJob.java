@@ -20,8 +20,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Stage 5, merge: export's parts become one CSV with one header, published atomically under
  * {@code merge.output} with {@code merge.output.manifest.json} beside it, which carries the lineage of the whole
- * run, then the run's report ({@code .report.json} and {@code .report.html}, see {@link RunReport}). See {@link Merger}. Runs on the driver alone (no executors needed); Spark is only the carrier of the Hadoop
- * configuration.
+ * run, then the run's report ({@code .report.json} and {@code .report.html}, see {@link RunReport}). A week whose
+ * quality gate refused it is not published unless on-call forces it (evaluate.gate.force). See {@link Merger}.
+ * Runs on the driver alone (no executors needed); Spark is only the carrier of the Hadoop configuration.
  */
 public final class MergeJob implements Stage {
 
@@ -33,8 +34,9 @@ public final class MergeJob implements Stage {
   public MergeJob(Config config) {
     this.config = config;
     this.layout = RunLayout.of(config);
-    this.settings = MergeSettings.from(new Settings(config));
-    this.forceGate = new Settings(config).bool("evaluate.gate.force");
+    Settings s = new Settings(config);
+    this.settings = MergeSettings.from(s);
+    this.forceGate = s.bool("evaluate.gate.force");
   }
 
   public static void main(String[] args) throws Exception {
