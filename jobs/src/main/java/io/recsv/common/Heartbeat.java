@@ -2,7 +2,6 @@ package io.recsv.common;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,11 +48,7 @@ final class Heartbeat implements AutoCloseable {
     int before = lastJobId(tracker);
     RowsRead rows = new RowsRead();
     spark.sparkContext().addSparkListener(rows);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "recsv-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timer = DaemonThreads.scheduled("recsv-heartbeat");
     timer.scheduleAtFixedRate(() -> {
       double seconds = (System.nanoTime() - started) / 1e9;
       String line = "[" + stage + "] " + elapsed(seconds) + ": " + doing(tracker, before, System.currentTimeMillis(),

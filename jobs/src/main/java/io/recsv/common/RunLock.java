@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -64,11 +63,7 @@ public final class RunLock implements AutoCloseable {
     this.file = file;
     this.holder = holder;
     long everyMs = Math.max(1000, staleAfter.toMillis() / 4);
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "recsv-run-lock-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat = DaemonThreads.scheduled("recsv-run-lock-heartbeat");
     heartbeat.scheduleWithFixedDelay(this::touch, everyMs, everyMs, TimeUnit.MILLISECONDS);
   }
 

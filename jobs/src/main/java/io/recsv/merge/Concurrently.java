@@ -1,5 +1,6 @@
 package io.recsv.merge;
 
+import io.recsv.common.DaemonThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

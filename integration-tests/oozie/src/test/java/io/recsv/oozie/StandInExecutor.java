@@ -1,5 +1,7 @@
 package io.recsv.oozie;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.oozie.action.ActionExecutor;
 import org.apache.oozie.action.ActionExecutorException;
 import org.apache.oozie.client.WorkflowAction;
@@ -58,5 +60,14 @@ abstract class StandInExecutor extends ActionExecutor {
     } catch (JDOMException e) {
       throw new ActionExecutorException(ActionExecutorException.ErrorType.ERROR, "STANDIN", e.getMessage(), e);
     }
+  }
+
+  /** The texts of {@code element}'s children named {@code name} (an action's args, files), in order. */
+  static List<String> texts(Element element, String name) {
+    List<String> out = new ArrayList<>();
+    for (Object o : element.getChildren(name, element.getNamespace())) {
+      out.add(((Element) o).getText());
+    }
+    return out;
   }
 }

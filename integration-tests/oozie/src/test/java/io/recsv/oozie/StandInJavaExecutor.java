@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.oozie.action.ActionExecutorException;
@@ -29,10 +28,7 @@ public final class StandInJavaExecutor extends StandInExecutor {
   public void start(Context context, WorkflowAction action) throws ActionExecutorException {
     Element java = parse(action.getConf());
     Namespace ns = java.getNamespace();
-    List<String> args = new ArrayList<>();
-    for (Object o : java.getChildren("arg", ns)) {
-      args.add(((Element) o).getText());
-    }
+    List<String> args = texts(java, "arg");
     context.setStartData("application_1764000000001_0001", "stand-in", "stand-in");
     boolean capture = java.getChild("capture-output", ns) != null;
     try {

@@ -42,14 +42,8 @@ public final class StandInSparkExecutor extends StandInExecutor {
   public void start(Context context, WorkflowAction action) throws ActionExecutorException {
     Element spark = parse(action.getConf());
     Namespace ns = spark.getNamespace();
-    List<String> args = new ArrayList<>();
-    for (Object o : spark.getChildren("arg", ns)) {
-      args.add(((Element) o).getText());
-    }
-    List<String> files = new ArrayList<>();
-    for (Object o : spark.getChildren("file", ns)) {
-      files.add(((Element) o).getText());
-    }
+    List<String> args = texts(spark, "arg");
+    List<String> files = texts(spark, "file");
     String applicationId = String.format("application_1764000000000_%04d", APPLICATIONS.incrementAndGet());
     STARTED.add(new Started(action.getName(), spark.getChildText("class", ns), args, files, applicationId,
         spark.getChildText("jar", ns)));

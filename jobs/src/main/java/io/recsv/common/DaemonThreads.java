@@ -1,0 +1,29 @@
+package io.recsv.common;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/** recsv's helper threads: daemons, named for a thread dump, so they never keep a JVM alive. */
+public final class DaemonThreads {
+
+  private DaemonThreads() {}
+
+  public static ExecutorService pool(int threads, String name) {
+    return Executors.newFixedThreadPool(threads, named(name));
+  }
+
+  /** One thread for periodic work (a heartbeat). */
+  public static ScheduledExecutorService scheduled(String name) {
+    return Executors.newSingleThreadScheduledExecutor(named(name));
+  }
+
+  private static ThreadFactory named(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
