@@ -18,15 +18,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.oozie.CoordinatorEngine;
-import org.apache.oozie.DagEngine;
-import org.apache.oozie.LocalOozieClient;
-import org.apache.oozie.LocalOozieClientCoord;
 import org.apache.oozie.client.CoordinatorJob;
 import org.apache.oozie.client.WorkflowJob;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -2,28 +2,18 @@ package io.recsv.oozie;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.recsv.workflow.OozieOps;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.oozie.CoordinatorEngine;
-import org.apache.oozie.DagEngine;
-import org.apache.oozie.LocalOozieClient;
-import org.apache.oozie.LocalOozieClientCoord;
 import org.apache.oozie.client.CoordinatorJob;
 import org.apache.oozie.client.WorkflowJob;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,8 +12,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.jdom.Element;
 import org.jdom.Namespace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
