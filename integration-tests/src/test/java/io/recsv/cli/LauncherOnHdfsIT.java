@@ -1,12 +1,13 @@
 package io.recsv.cli;
 
+import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recsv.bench.MiniHdfs;
+import io.recsv.testing.MiniHdfs;
 import io.recsv.merge.CsvManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -37,8 +38,7 @@ class LauncherOnHdfsIT {
       FileSystem fs = hdfs.fs();
       String uri = hdfs.uri();
       Path input = new Path(uri + "/data/in/ratings.txt");
-      fs.copyFromLocalFile(new Path(REPO.resolve("../shared/data/sample_movielens_ratings.txt").normalize().toUri()),
-          input);
+      fs.copyFromLocalFile(new Path(SharedData.movieLensSample().toUri()), input);
       Path conf = new Path(uri + "/conf/week.conf");
       try (OutputStream out = fs.create(conf)) {
         out.write("prepare.csv { header = false, delimiter = \"::\" }\nscore.k = 7\n".getBytes(StandardCharsets.UTF_8));

@@ -1,12 +1,13 @@
 package io.recsv.it;
 
+import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import io.recsv.bench.MiniHdfs;
+import io.recsv.testing.MiniHdfs;
 import io.recsv.cli.Stages;
 import io.recsv.config.ConfigLoader;
 import io.recsv.merge.CsvManifest;
@@ -62,8 +63,7 @@ class HdfsPipelineIT {
     FileSystem fs = hdfs.fs();
     String uri = hdfs.uri();
     Path input = new Path(uri + "/data/in/ratings.txt");
-    fs.copyFromLocalFile(new Path(REPO.resolve("../shared/data/sample_movielens_ratings.txt").normalize().toUri()),
-        input);
+    fs.copyFromLocalFile(new Path(SharedData.movieLensSample().toUri()), input);
     Config config = ConfigLoader.load(List.of(), List.of("spark.master=local[2]", "run.root=" + uri + "/data/work",
         "run.id=2026-11-23", "merge.output-root=" + uri + "/data/published", "prepare.input=" + input,
         "prepare.csv.header=false", "prepare.csv.delimiter=::", "score.k=10", "export.parts=5",
@@ -130,6 +130,10 @@ class HdfsPipelineIT {
       assertTrue(j.getEntry("io/recsv/shaded/typesafe/config/Config.class") != null, "Typesafe Config relocated");
       assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("org/apache/spark/")
           || e.getName().startsWith("org/apache/hadoop/")), "no Spark or Hadoop inside");
+      // Only what a cluster runs: the benchmarks and the test fixtures are modules and jars of their own.
+      assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("io/recsv/bench/")
+          || e.getName().startsWith("io/recsv/testing/") || e.getName().matches(".*(Test|IT|Probe)(\\$.*)?\\.class")),
+          "no benchmark or test class inside");
     }
     FileSystem fs = hdfs.fs();
     Path app = new Path(hdfs.uri() + "/apps/recsv");

@@ -21,16 +21,6 @@ final class BlockKernel {
 
   private final float[] scores0 = new float[CHUNK];
   private final float[] scores1 = new float[CHUNK];
-  private final boolean select;
-
-  BlockKernel() {
-    this(true);
-  }
-
-  /** @param select false only to time the arithmetic alone (benchmark) */
-  BlockKernel(boolean select) {
-    this.select = select;
-  }
 
   /** Items per chunk so that the chunk's factors take ~32 KiB and stay in L1 (48 KiB and up) with the scores. */
   static int chunk(int rank) {
@@ -50,17 +40,16 @@ final class BlockKernel {
       for (int u = 0; u < count; u += 2) {
         boolean pair = u + 1 < count;  // an odd last user is scored paired with itself: same scores, one loop
         scorePair(users, u * rank, (pair ? u + 1 : u) * rank, rows, base, rank, len);
-        if (select) {
-          select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
-          if (pair) {
-            select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
-          }
+        select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
+        if (pair) {
+          select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
         }
       }
     }
   }
 
-  private void scorePair(float[] users, int a, int b, float[][] rows, int base, int rank, int len) {
+  /** Scores of users a and b (offsets into users) against one chunk, into scores0 and scores1. */
+  void scorePair(float[] users, int a, int b, float[][] rows, int base, int rank, int len) {
     float[] p = scores0;
     float[] q = scores1;
     float x = users[a];

@@ -1,8 +1,6 @@
 package io.recsv.cli;
 
 import com.typesafe.config.Config;
-import io.recsv.bench.MergeBench;
-import io.recsv.bench.ScoreBench;
 import io.recsv.common.IoErrors;
 import io.recsv.common.StageRunner;
 import io.recsv.common.UserError;
@@ -36,11 +34,11 @@ public final class Main {
       "  report     print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
       "  tune       search the ALS settings on a holdout of a run's interactions; writes the best as a config file",
       "  generate   write synthetic interactions with a planted structure",
-      "  bench      benchmarks: recsv bench merge | recsv bench score",
+      "  bench      benchmarks that print figures: recsv bench pipeline | merge | score (recsv bench --help)",
       "  oozie      validate, deploy, submit and rerun the Oozie application",
       "  airflow    airflow dag: the same pipeline as an Airflow DAG, generated from the Oozie application",
       "",
-      "run, stage and bench score take -D key=value (any config key, see reference.conf; Hadoop's own keys,",
+      "run, stage and the benchmarks take -D key=value (any config key, see reference.conf; Hadoop's own keys,",
       "fs.* dfs.* hadoop.* yarn.* ..., go to the Hadoop configuration);",
       "every command takes --verbose (stack traces), --quiet (no progress; errors and the result only) and",
       "--log-level error|warn|info|debug (recsv's own log lines; Spark's: -D spark.log-level=...)");
@@ -186,7 +184,7 @@ public final class Main {
       return args.isEmpty() ? 2 : 0;
     }
     if (args.get(0).equals("--version")) {
-      out.println("recsv " + Version.version() + " (commit " + Version.commit() + ")");
+      out.println(Version.line());
       return 0;
     }
     String command = args.get(0);
@@ -244,18 +242,8 @@ public final class Main {
         return generate(Options.parse("generate", rest,
             Set.of("--users", "--products", "--per-user", "--output", "--seed"), Set.of()));
       }
-      case "bench" -> {
-        String which = rest.isEmpty() ? "--help" : rest.get(0);
-        List<String> benchArgs = rest.isEmpty() ? List.of() : rest.subList(1, rest.size());
-        return switch (which) {
-          case "merge" -> MergeBench.run(benchArgs, out);
-          case "score" -> ScoreBench.run(benchArgs, out);
-          default -> {
-            out.println("usage: recsv bench merge [--help] | recsv bench score [--help]");
-            yield which.equals("--help") ? 0 : 2;
-          }
-        };
-      }
+      // The benchmarks are a module of their own (not in the jobs jar); the launcher runs them.
+      case "bench" -> throw new UserError("recsv bench runs from the launcher: ./recsv bench --help");
       default -> throw new UserError("unknown command '" + command + "'; see recsv --help");
     }
   }

@@ -26,6 +26,11 @@ public final class Version {
     return id + ("true".equals(GIT.getProperty("git.dirty")) ? "+dirty" : "");
   }
 
+  /** What {@code --version} prints. */
+  public static String line() {
+    return "recsv " + version() + " (commit " + commit() + ")";
+  }
+
   private static Properties load() {
     Properties p = new Properties();
     try (InputStream in = Version.class.getResourceAsStream("/recsv-git.properties")) {

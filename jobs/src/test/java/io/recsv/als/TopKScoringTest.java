@@ -1,6 +1,7 @@
 package io.recsv.als;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.recsv.TestSpark;
 import io.recsv.common.UserError;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.score.ScoreJob;
+import io.recsv.testing.SameTopK;
 import io.recsv.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,44 +75,19 @@ class TopKScoringTest {
     return new ScoreJob(TestSpark.config(work, all)).score(spark, model);
   }
 
-  /** (user, rank) -> row; asserts that blocked equals MLlib, a different product allowed only in a 1e-6 tie. */
-  /**
-   * The same top k per user: the same score at every rank, and at each run of tied scores the same set of products
-   * (ties may reorder, ids may not change). Only a run of ties cut off at rank k may hold other products, as
-   * long as their scores are the same: which of several tied products make the cut is the method's choice.
-   */
+  /** Every user's top k agree by {@link SameTopK}'s rule (ties may reorder, ids may not change). */
   static void assertSameTopK(Dataset<Row> mllib, Dataset<Row> blocked) {
     Map<Integer, List<Row>> m = byUser(mllib);
     Map<Integer, List<Row>> b = byUser(blocked);
     assertEquals(m.keySet(), b.keySet(), "the same users");
     for (Map.Entry<Integer, List<Row>> e : m.entrySet()) {
-      List<Row> ml = e.getValue();
-      List<Row> bl = b.get(e.getKey());
-      assertEquals(ml.size(), bl.size(), "rows of user " + e.getKey());
-      int from = 0;
-      while (from < ml.size()) {
-        int to = from + 1;
-        while (to < ml.size() && close(ml.get(to).getFloat(3), ml.get(from).getFloat(3))) {
-          to++;
-        }
-        Set<Integer> mProducts = new HashSet<>();
-        Set<Integer> bProducts = new HashSet<>();
-        for (int i = from; i < to; i++) {
-          assertEquals(ml.get(i).getFloat(3), bl.get(i).getFloat(3), 1e-5 * Math.max(1, Math.abs(ml.get(i).getFloat(3))),
-              "score of user " + e.getKey() + " at rank " + (i + 1));
-          mProducts.add(ml.get(i).getInt(1));
-          bProducts.add(bl.get(i).getInt(1));
-        }
-        if (to < ml.size()) {
-          assertEquals(mProducts, bProducts, "products of user " + e.getKey() + " at ranks " + (from + 1) + "-" + to);
-        }
-        from = to;
-      }
+      String difference = SameTopK.firstDifference(picks(e.getValue()), picks(b.get(e.getKey())));
+      assertNull(difference, "user " + e.getKey() + ": " + difference);
     }
   }
 
-  private static boolean close(float a, float b) {
-    return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a));
+  private static List<SameTopK.Pick> picks(List<Row> rows) {
+    return rows.stream().map(r -> new SameTopK.Pick(r.getInt(1), r.getFloat(3))).toList();
   }
 
   /** Each user's rows in rank order. */

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,8 +48,7 @@ class PipelineEndToEndTest {
 
   @Test
   void movieLensSampleGivesAContractAbidingCsv() throws Exception {
-    Path ratings = home.resolve("../shared/data/sample_movielens_ratings.txt").normalize();
-    assertTrue(Files.exists(ratings), "shared/ beside the repository holds the sample: " + ratings);
+    Path ratings = SharedData.movieLensSample();
     Path csv = work.resolve("out/recommendations.csv");
     TestSpark.get();  // reuse the test JVM's session
     assertEquals(0, launch("run", "--input", ratings.toString(), "--output", csv.toString(), "--work",

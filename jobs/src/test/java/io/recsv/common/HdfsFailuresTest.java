@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.bench.MiniHdfs;
+import io.recsv.testing.MiniHdfs;
 import io.recsv.config.ConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;

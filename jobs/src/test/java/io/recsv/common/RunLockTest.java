@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
-import io.recsv.bench.MiniHdfs;
+import io.recsv.testing.MiniHdfs;
 import io.recsv.cli.MainAccess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

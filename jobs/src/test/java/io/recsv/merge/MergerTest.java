@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.bench.MiniHdfs;
-import io.recsv.bench.SyntheticParts;
+import io.recsv.testing.MiniHdfs;
+import io.recsv.testing.SyntheticParts;
 import io.recsv.common.UserError;
 import io.recsv.export.ExportJob;
 import io.recsv.common.ExportManifest;

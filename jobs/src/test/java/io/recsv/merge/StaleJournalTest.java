@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.bench.MiniHdfs;
-import io.recsv.bench.SyntheticParts;
+import io.recsv.testing.MiniHdfs;
+import io.recsv.testing.SyntheticParts;
 import io.recsv.export.ExportJob;
 import io.recsv.common.ExportManifest;
 import java.io.ByteArrayOutputStream;

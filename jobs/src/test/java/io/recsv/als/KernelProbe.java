@@ -35,12 +35,11 @@ public final class KernelProbe {
       Factors.copy(userRows.get(u), users, u * rank, rank, "(benchmark)", "user");
     }
     // Warm up the JIT, then time each variant twice and keep the faster.
-    run(new BlockKernel(false), users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
-    run(new BlockKernel(true), users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
-    double arithmetic = Math.min(run(new BlockKernel(false), users, userRows.size(), rank, blockSize, slice, k),
-        run(new BlockKernel(false), users, userRows.size(), rank, blockSize, slice, k));
-    double total = Math.min(run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k),
-        run(new BlockKernel(true), users, userRows.size(), rank, blockSize, slice, k));
+    arithmetic(users, Math.min(userRows.size(), 2 * blockSize), slice);
+    run(users, Math.min(userRows.size(), 2 * blockSize), rank, blockSize, slice, k);
+    double arithmetic = Math.min(arithmetic(users, userRows.size(), slice), arithmetic(users, userRows.size(), slice));
+    double total = Math.min(run(users, userRows.size(), rank, blockSize, slice, k),
+        run(users, userRows.size(), rank, blockSize, slice, k));
     BLAS blas = BLAS.getInstance();
     sgemm(blas, users, userRows.size(), byItem, ids.length, rank);
     double blasSeconds = Math.min(sgemm(blas, users, userRows.size(), byItem, ids.length, rank),
@@ -61,8 +60,22 @@ public final class KernelProbe {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double run(BlockKernel kernel, float[] users, int count, int rank, int blockSize, ItemSlice slice,
-      int k) {
+  /** The kernel's arithmetic alone: every pair of users against every chunk, no selection. */
+  private static double arithmetic(float[] users, int count, ItemSlice slice) {
+    BlockKernel kernel = new BlockKernel();
+    int rank = slice.rank;
+    long t0 = System.nanoTime();
+    for (int c = 0; c * slice.chunk < slice.size; c++) {
+      int len = slice.rows[c * rank].length;
+      for (int u = 0; u + 1 < count; u += 2) {
+        kernel.scorePair(users, u * rank, (u + 1) * rank, slice.rows, c * rank, rank, len);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double run(float[] users, int count, int rank, int blockSize, ItemSlice slice, int k) {
+    BlockKernel kernel = new BlockKernel();
     TopK[] tops = new TopK[blockSize];
     for (int i = 0; i < blockSize; i++) {
       tops[i] = new TopK(k);

@@ -1,4 +1,4 @@
-package io.recsv.bench;
+package io.recsv.testing;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.recsv.bench;
+package io.recsv.testing;
 
 import io.recsv.common.Crc32c;
 import io.recsv.export.ExportJob;

@@ -4,6 +4,8 @@ import io.recsv.common.HadoopConf;
 import io.recsv.merge.MergeSettings;
 import io.recsv.merge.MergeStep;
 import io.recsv.merge.Merger;
+import io.recsv.testing.MiniHdfs;
+import io.recsv.testing.SyntheticParts;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,26 +34,24 @@ import org.apache.spark.sql.SparkSession;
  * out} (with and without sync), the JDK's transferTo, and recsv's copy merge. Prints seconds, throughput and
  * ratios.
  */
-public final class MergeBench {
+@Command(name = "merge", mixinStandardHelpOptions = true,
+    description = "The merge against cat, transferTo, a streamed copy and Spark's coalesce(1), on the same parts.")
+public final class MergeBench implements Callable<Integer> {
 
-  private static final String USAGE = String.join("\n",
-      "usage: recsv bench merge [--mib N] [--parts P] [--no-spark] [--rounds R]",
-      "  --mib N     total size of the parts, MiB (default 1024)",
-      "  --parts P   number of parts (default 10)",
-      "  --no-spark  skip the Spark coalesce(1) baseline",
-      "  --rounds R  runs of each method, alternating; the best of each is reported (default 3)");
+  @Option(names = "--mib", description = "total size of the parts, MiB (default ${DEFAULT-VALUE})")
+  long mib = 1024;
+  @Option(names = "--parts", description = "number of parts (default ${DEFAULT-VALUE})")
+  int parts = 10;
+  @Option(names = "--no-spark", description = "skip the Spark coalesce(1) baseline")
+  boolean noSpark;
+  @Option(names = "--rounds",
+      description = "runs of each method, alternating; the best of each is reported (default ${DEFAULT-VALUE})")
+  int rounds = 3;
 
-  private MergeBench() {}
+  private final PrintStream out = System.out;
 
-  public static int run(List<String> args, PrintStream out) throws Exception {
-    if (args.contains("--help")) {
-      out.println(USAGE);
-      return 0;
-    }
-    checkOptions("bench merge", args, Set.of("--mib", "--parts", "--rounds"), Set.of("--no-spark"));
-    long mib = longArg(args, "--mib", 1024);
-    int parts = (int) longArg(args, "--parts", 10);
-    int rounds = (int) longArg(args, "--rounds", 3);
+  @Override
+  public Integer call() throws Exception {
     long bytes = mib << 20;
     long[] sizes = SyntheticParts.equalParts(parts, bytes);
     out.printf("recsv bench merge: %d parts, %,d bytes (%d MiB)%n%n", parts, bytes, mib);
@@ -77,7 +78,7 @@ public final class MergeBench {
         fs.delete(new Path("/bench/streamcopy.csv"), false);
       }
       double coalesce = Double.NaN;
-      if (!args.contains("--no-spark")) {
+      if (!noSpark) {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("bench-merge")
             .config("spark.hadoop.fs.defaultFS", hdfs.uri()).config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
@@ -243,34 +244,6 @@ public final class MergeBench {
 
   private static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  /** Refuses what a benchmark does not know, instead of running with defaults the user did not ask for. */
-  static void checkOptions(String command, List<String> args, Set<String> valued, Set<String> flags) {
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (valued.contains(a) || a.equals("-D")) {
-        i++;
-      } else if (!flags.contains(a)) {
-        throw new io.recsv.common.UserError(command + ": unknown option '" + a + "' (see recsv " + command
-            + " --help)");
-      }
-    }
-  }
-
-  static long longArg(List<String> args, String name, long fallback) {
-    int at = args.indexOf(name);
-    if (at < 0) {
-      return fallback;
-    }
-    if (at + 1 >= args.size()) {
-      throw new io.recsv.common.UserError("bench: " + name + " needs a value");
-    }
-    try {
-      return Long.parseLong(args.get(at + 1));
-    } catch (NumberFormatException e) {
-      throw new io.recsv.common.UserError("bench: " + name + " takes a whole number, got '" + args.get(at + 1) + "'");
-    }
   }
 
 }

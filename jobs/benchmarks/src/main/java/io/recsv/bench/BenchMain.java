@@ -1,0 +1,50 @@
+package io.recsv.bench;
+
+import io.recsv.common.UserError;
+import io.recsv.common.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code recsv bench}: commands that print figures, each against a baseline measured in the same run. */
+@Command(name = "recsv bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.RecsvVersion.class,
+    subcommands = {MergeBench.class, ScoreBench.class},
+    description = "Benchmarks: each prints its figures next to a baseline measured in the same run, on this machine.")
+public final class BenchMain implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with recsv's own errors printed as one line (exit 2), like every recsv command. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new BenchMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof UserError) {
+        cmd.getErr().println("recsv: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "name a benchmark");
+  }
+
+  /** The version line every recsv command prints. */
+  static final class RecsvVersion implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {Version.line()};
+    }
+  }
+}
