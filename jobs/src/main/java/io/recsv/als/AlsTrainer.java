@@ -2,6 +2,9 @@ package io.recsv.als;
 
 import io.recsv.common.RunLayout;
 import io.recsv.config.Settings;
+import java.util.Locale;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -9,19 +12,37 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Spark ML's ALS as the {@code train.*} settings ask, over (user_index, product_index, weight) rows: the train
- * stage fits the week's model with it, the evaluate stage its holdout model.
+ * ALS as the {@code train.*} settings ask, over (user_index, product_index, weight) rows: the train stage fits the
+ * week's model with it, the evaluate stage its holdout model. {@code train.method} picks the solver: {@code recsv}
+ * ({@link BroadcastAls}) or {@code mllib} (Spark ML's ALS, the reference); both optimise the same objective and
+ * give an ALSModel the score stage reads the same way.
  */
 public final class AlsTrainer {
 
+  private static final Logger LOG = LogManager.getLogger(AlsTrainer.class);
+
+  /** {@code train.method}. */
+  public enum Method { RECSV, MLLIB }
+
+  /** A fitted model and how it was fitted (recsv falls back to MLlib when the products exceed its broadcast). */
+  public record Fitted(ALSModel model, Method method, String note) {
+    public String describe() {
+      return method.name().toLowerCase(Locale.ROOT) + (note.isEmpty() ? "" : " (" + note + ")");
+    }
+  }
+
   private final ALS als;
+  private final Method method;
   private final int userBlocks;
   private final int itemBlocks;
+  private final long maxBroadcastBytes;
 
-  private AlsTrainer(ALS als, int userBlocks, int itemBlocks) {
+  private AlsTrainer(ALS als, Method method, int userBlocks, int itemBlocks, long maxBroadcastBytes) {
     this.als = als;
+    this.method = method;
     this.userBlocks = userBlocks;
     this.itemBlocks = itemBlocks;
+    this.maxBroadcastBytes = maxBroadcastBytes;
   }
 
   /** From the {@code train.*} settings, checked. */
@@ -38,20 +59,56 @@ public final class AlsTrainer {
         .setNonnegative(s.bool("train.nonnegative"))
         .setCheckpointInterval(s.intAtLeast("train.checkpoint-interval", 1))
         .setSeed(s.longValue("train.seed"));
-    return new AlsTrainer(als, s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0));
+    Method method = s.enumValue("train.method", Method.class);
+    if (method == Method.RECSV && als.getNonnegative()) {
+      throw s.bad("train.method", "cannot be recsv with train.nonnegative = true (a non-negative solve is MLlib's"
+          + " alone: set train.method = mllib)");
+    }
+    return new AlsTrainer(als, method, s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0),
+        (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
   }
 
   public int maxIter() {
     return als.getMaxIter();
   }
 
+  public int rank() {
+    return als.getRank();
+  }
+
   /**
-   * Fits the model. ALS's lineage grows with every iteration; without checkpoints (into {@code checkpointDir})
-   * long runs overflow the stack.
+   * Fits the model. MLlib's lineage grows with every iteration; without checkpoints (into {@code checkpointDir})
+   * long runs overflow the stack. recsv's does not grow (see {@link BroadcastAls}).
    */
-  public ALSModel fit(SparkSession spark, Dataset<Row> interactions, String checkpointDir) {
-    spark.sparkContext().setCheckpointDir(checkpointDir);
+  public Fitted fit(SparkSession spark, Dataset<Row> interactions, String checkpointDir) {
     int parallelism = spark.sparkContext().defaultParallelism();
+    if (method == Method.RECSV) {
+      BroadcastAls recsv = new BroadcastAls(new BroadcastAls.Params(als.getRank(), als.getMaxIter(),
+          als.getRegParam(), als.getAlpha(), als.getImplicitPrefs(), als.getSeed(),
+          userBlocks > 0 ? userBlocks : parallelism));
+      ALSModel model = recsv.fit(spark, interactions, maxBroadcastBytes);
+      if (model != null) {
+        return new Fitted(model, Method.RECSV, "");
+      }
+      String fallback = fallback(recsv.products(), als.getRank(), maxBroadcastBytes);
+      LOG.warn("train: " + fallback);
+      return new Fitted(mllib(spark, interactions, checkpointDir, parallelism), Method.MLLIB, fallback);
+    }
+    return new Fitted(mllib(spark, interactions, checkpointDir, parallelism), Method.MLLIB, "");
+  }
+
+  /** Why recsv's solver cannot take {@code products} at {@code rank} (MLlib then does), or null when it can. */
+  static String fallback(long products, int rank, long maxBroadcastBytes) {
+    long bytes = BroadcastAls.broadcastBytes(products, rank);
+    if (bytes <= maxBroadcastBytes) {
+      return null;
+    }
+    return String.format("fell back to mllib: %,d products x rank %d = %,d MiB of broadcast factors >"
+        + " train.max-broadcast-mb %,d", products, rank, bytes >> 20, maxBroadcastBytes >> 20);
+  }
+
+  private ALSModel mllib(SparkSession spark, Dataset<Row> interactions, String checkpointDir, int parallelism) {
+    spark.sparkContext().setCheckpointDir(checkpointDir);
     ALS copy = als.copy(als.extractParamMap());
     copy.setNumUserBlocks(userBlocks > 0 ? userBlocks : parallelism)
         .setNumItemBlocks(itemBlocks > 0 ? itemBlocks : parallelism);

@@ -18,13 +18,13 @@ import org.apache.spark.sql.SparkSession;
  * Runs stages on one machine, in one Spark session, in the order workflow.xml defines, with the same configs
  * Oozie gives them (each stage's config/stages file, then the environment's).
  */
-final class LocalPipeline {
+public final class LocalPipeline {
 
   private final Path home;
   private final WorkflowDefinition workflow;
   private final java.io.PrintStream gateOut;
 
-  LocalPipeline(Path home) {
+  public LocalPipeline(Path home) {
     this(home, System.out);
   }
 
@@ -52,7 +52,7 @@ final class LocalPipeline {
   }
 
   /** Every config file in precedence order: stage files (workflow order), environment, then the user's. */
-  Config config(String env, List<String> userFiles, List<String> overrides) {
+  public Config config(String env, List<String> userFiles, List<String> overrides) {
     List<String> files = new ArrayList<>();
     for (String stage : workflow.stageNames()) {
       Path stageConf = home.resolve("config/stages/" + stage + ".conf");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.logging.log4j.Level;
@@ -170,12 +171,7 @@ public final class Main {
 
   /** A UserError anywhere in the cause chain (Spark wraps the ones thrown in tasks). */
   static UserError userError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof UserError u) {
-        return u;
-      }
-    }
-    return null;
+    return ExceptionUtils.throwableOfType(t, UserError.class);
   }
 
   int run(List<String> args) throws Exception {

@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /** recsv's helper threads: daemons, named for a thread dump, so they never keep a JVM alive. */
 public final class DaemonThreads {
@@ -20,10 +21,6 @@ public final class DaemonThreads {
   }
 
   private static ThreadFactory named(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+    return new BasicThreadFactory.Builder().namingPattern(name).daemon(true).build();
   }
 }

@@ -1,6 +1,7 @@
 package io.recsv.common;
 
 import java.nio.file.AccessDeniedException;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.AccessControlException;
 
@@ -14,7 +15,7 @@ public final class IoErrors {
 
   /** A {@link UserError} for {@code t} if its cause chain holds one of the fixable failures, else null. */
   public static UserError userErrorFor(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c : ExceptionUtils.getThrowableList(t)) {
       String cause = cause(c);
       if (cause != null) {
         return new UserError(cause + ": " + firstLine(c.getMessage()), t);
@@ -25,7 +26,7 @@ public final class IoErrors {
 
   /** "permission denied: ..." or the exception's own message, for a failure at {@code path}. */
   static String describe(Throwable t, Path path) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c : ExceptionUtils.getThrowableList(t)) {
       String cause = cause(c);
       if (cause != null) {
         String message = firstLine(c.getMessage());

@@ -12,17 +12,18 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.recsv.common.UserError;
 import io.recsv.common.UserPaths;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import org.apache.hadoop.conf.Configuration;
-import java.io.File;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Loads recsv's configuration: reference.conf, then each {@code --config} file in order, then command-line
@@ -191,31 +192,12 @@ public final class ConfigLoader {
     String best = null;
     int bestDistance = 4;
     for (String candidate : known) {
-      int d = distance(key, candidate);
+      int d = LevenshteinDistance.getDefaultInstance().apply(key, candidate);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
       }
     }
     return best;
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -3,8 +3,10 @@ package io.recsv.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.recsv.common.UserError;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Typed reads for a stage's constructor, each turning a bad value into a {@link UserError} that names the
@@ -71,6 +73,19 @@ public final class Settings {
     return value;
   }
 
+  /** An enum constant, written in the config in lower case with dashes ({@code BLOCKED_SCAN} as blocked-scan). */
+  public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+    String value = config.getString(key).trim();
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (name.equals(value)) {
+        return e;
+      }
+      names.add(name);
+    }
+    throw bad(key, "must be one of " + String.join(" | ", names));
+  }
 
   /** A duration such as {@code 10 minutes} or {@code 30s}, at least {@code min}. */
   public java.time.Duration durationAtLeast(String key, java.time.Duration min) {

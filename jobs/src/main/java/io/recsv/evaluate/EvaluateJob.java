@@ -11,8 +11,8 @@ import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.config.Settings;
-import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
+import io.recsv.report.EvaluationMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -71,7 +71,7 @@ public final class EvaluateJob implements Stage {
     Path checkpoints = new Path(layout.checkpoints(), "evaluate");
     EvaluationMetrics metrics;
     try (HoldoutBench bench = HoldoutBench.of(spark, layout, settings, ks)) {
-      ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString());
+      ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString()).model();
       List<Ranking> modelRanking = bench.measure(model, recommender);
       List<Ranking> popularity = bench.popularity();
       LastRun last = lastPassedRun(conf);

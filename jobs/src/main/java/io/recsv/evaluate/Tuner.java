@@ -84,7 +84,7 @@ public final class Tuner {
         }
         long t0 = System.nanoTime();
         Settings s = new Settings(trial);
-        ALSModel model = AlsTrainer.from(s).fit(spark, bench.train(), checkpoints.toString());
+        ALSModel model = AlsTrainer.from(s).fit(spark, bench.train(), checkpoints.toString()).model();
         Trial t = new Trial(trial.getInt("train.rank"), trial.getDouble("train.reg-param"),
             trial.getDouble("train.alpha"), trial.getInt("train.max-iter"), bench.measure(model, recommender),
             (System.nanoTime() - t0) / 1e9);

@@ -26,6 +26,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 4, export: maps indices back to the original 64-bit ids and writes the CSV as parts, in parallel
@@ -85,7 +86,7 @@ public final class ExportJob implements Stage {
     StageOutput stageOut = StageOutput.begin(conf, layout, "export");
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
-    PartWriter writer = new PartWriter(new HadoopConf(conf), partsDir.toString(), scoreDecimals);
+    PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals);
     Function2<Integer, Iterator<Row>, Iterator<ExportManifest.Part>> writePart =
         (index, partition) -> List.of(writer.write(index, partition)).iterator();
     List<ExportManifest.Part> written = new ArrayList<>(rows.javaRDD().mapPartitionsWithIndex(writePart, false).collect());

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}, no
@@ -30,11 +31,11 @@ final class PartWriter implements java.io.Serializable {
 
   private static final int FLUSH_AT = 1 << 20;
 
-  private final HadoopConf conf;
+  private final SerializableConfiguration conf;
   private final String partsDir;
   private final ScoreFormat format;
 
-  PartWriter(HadoopConf conf, String partsDir, int scoreDecimals) {
+  PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals) {
     this.conf = conf;
     this.partsDir = partsDir;
     this.format = new ScoreFormat(scoreDecimals);
@@ -42,7 +43,7 @@ final class PartWriter implements java.io.Serializable {
 
   ExportManifest.Part write(int index, Iterator<Row> rows) throws IOException {
     Path dir = new Path(partsDir);
-    FileSystem fs = HadoopConf.forWriting(dir, conf.get());
+    FileSystem fs = HadoopConf.forWriting(dir, conf.value());
     String name = ExportManifest.partName(index);
     TaskContext task = TaskContext.get();
     String attempt = task == null ? "local" : task.stageAttemptNumber() + "-" + task.taskAttemptId();

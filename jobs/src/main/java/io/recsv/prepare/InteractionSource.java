@@ -8,6 +8,7 @@ import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -135,10 +136,6 @@ final class InteractionSource {
   }
 
   private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
+    return ExceptionUtils.getRootCause(e).getMessage();
   }
 }

@@ -1,14 +1,13 @@
 package io.recsv.prepare;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
-
-import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.concat;
 
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
@@ -23,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -118,12 +118,8 @@ final class InteractionValidator {
 
   /** The first message in the cause chain that contains {@code marker}. */
   private static String find(Throwable failure, String marker) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains(marker)) {
-        return t.getMessage();
-      }
-    }
-    return null;
+    return ExceptionUtils.getThrowableList(failure).stream().map(Throwable::getMessage)
+        .filter(m -> m != null && m.contains(marker)).findFirst().orElse(null);
   }
 
   private static String field(String message, String label) {

@@ -20,8 +20,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage 2, train: Spark ML ALS over prepare's indexed interactions. Publishes the run's {@code train} directory
- * with {@code model/} (an ALSModel). The ALS checkpoints of the run are removed once the model is published.
+ * Stage 2, train: ALS ({@code train.method}: recsv's solver or Spark ML's) over prepare's indexed interactions.
+ * Publishes the run's {@code train} directory with {@code model/} (an ALSModel either way). MLlib's checkpoints
+ * of the run are removed once the model is published.
  */
 public final class TrainJob implements Stage {
 
@@ -51,14 +52,15 @@ public final class TrainJob implements Stage {
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
 
     long started = System.nanoTime();
-    ALSModel model = trainer.fit(spark, interactions, layout.checkpoints().toString());
+    AlsTrainer.Fitted fitted = trainer.fit(spark, interactions, layout.checkpoints().toString());
+    ALSModel model = fitted.model();
 
     StageOutput out = StageOutput.begin(conf, layout, "train");
     model.write().save(new Path(out.path(), RunLayout.MODEL).toString());
     out.publish(Lineage.of("train", layout, config, inputs, null));
     removeCheckpoints(conf);
-    return String.format("rank %d, %d iterations, %,d users x %,d products in %.1f s -> %s",
-        model.rank(), trainer.maxIter(), model.userFactors().count(), model.itemFactors().count(),
+    return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
+        model.rank(), trainer.maxIter(), fitted.describe(), model.userFactors().count(), model.itemFactors().count(),
         (System.nanoTime() - started) / 1e9, layout.model());
   }
 

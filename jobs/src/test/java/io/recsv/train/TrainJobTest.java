@@ -21,7 +21,37 @@ class TrainJobTest {
   private final SparkSession spark = TestSpark.get();
 
   @Test
-  void trainsWithTheConfiguredParametersCheckpointsAndPublishesTheModel() throws Exception {
+  void mllibTrainsWithTheConfiguredParametersCheckpointsAndPublishesTheModel() throws Exception {
+    prepare();
+    String summary = new TrainJob(TestSpark.config(work, "train.method=mllib", "train.rank=5", "train.max-iter=4",
+        "train.checkpoint-interval=2")).run(spark);
+
+    ALSModel model = ALSModel.load(work.resolve("test/train/model").toString());
+    assertEquals(5, model.rank());
+    assertEquals(40, model.userFactors().count());
+    assertTrue(summary.contains("rank 5, 4 iterations by mllib"), summary);
+    assertEquals(work.resolve("test/checkpoints").toUri().getPath().replaceAll("/$", ""),
+        new org.apache.hadoop.fs.Path(spark.sparkContext().getCheckpointDir().get()).getParent().toUri().getPath(),
+        "ALS checkpoints into the run's directory");
+    assertFalse(Files.exists(work.resolve("test/checkpoints")), "and they are removed once the model is published");
+    assertTrue(!Files.exists(work.resolve("test/train._writing")), "published atomically");
+  }
+
+  @Test
+  void recsvPublishesAModelMllibReadsAndLeavesNoCheckpoints() throws Exception {
+    prepare();
+    String summary = new TrainJob(TestSpark.config(work, "train.method=recsv", "train.rank=5", "train.max-iter=4"))
+        .run(spark);
+    ALSModel model = ALSModel.load(work.resolve("test/train/model").toString());
+    assertEquals(5, model.rank());
+    assertEquals(40, model.userFactors().count());
+    assertEquals(25, model.itemFactors().count());
+    assertEquals("user_index", model.getUserCol());
+    assertTrue(summary.contains("rank 5, 4 iterations by recsv"), summary);
+    assertFalse(Files.exists(work.resolve("test/checkpoints")), "its lineage does not grow: nothing to checkpoint");
+  }
+
+  private void prepare() throws Exception {
     Path in = work.resolve("in.csv");
     StringBuilder text = new StringBuilder("user_id,product_id,weight\n");
     for (int u = 0; u < 40; u++) {
@@ -31,17 +61,5 @@ class TrainJobTest {
     }
     Files.writeString(in, text);
     new PrepareJob(TestSpark.config(work, "prepare.input=" + in)).run(spark);
-    String summary = new TrainJob(TestSpark.config(work, "train.rank=5", "train.max-iter=4",
-        "train.checkpoint-interval=2")).run(spark);
-
-    ALSModel model = ALSModel.load(work.resolve("test/train/model").toString());
-    assertEquals(5, model.rank());
-    assertEquals(40, model.userFactors().count());
-    assertTrue(summary.contains("rank 5, 4 iterations"), summary);
-    assertEquals(work.resolve("test/checkpoints").toUri().getPath().replaceAll("/$", ""),
-        new org.apache.hadoop.fs.Path(spark.sparkContext().getCheckpointDir().get()).getParent().toUri().getPath(),
-        "ALS checkpoints into the run's directory");
-    assertFalse(Files.exists(work.resolve("test/checkpoints")), "and they are removed once the model is published");
-    assertTrue(!Files.exists(work.resolve("test/train._writing")), "published atomically");
   }
 }

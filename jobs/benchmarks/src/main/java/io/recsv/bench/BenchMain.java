@@ -2,16 +2,16 @@ package io.recsv.bench;
 
 import io.recsv.common.UserError;
 import io.recsv.common.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code recsv bench}: commands that print figures, each against a baseline measured in the same run. */
 @Command(name = "recsv bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.RecsvVersion.class,
-    subcommands = {MergeBench.class, ScoreBench.class},
+    subcommands = {PipelineBench.class, MergeBench.class, ScoreBench.class},
     description = "Benchmarks: each prints its figures next to a baseline measured in the same run, on this machine.")
 public final class BenchMain implements Runnable {
 

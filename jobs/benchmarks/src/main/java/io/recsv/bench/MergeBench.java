@@ -17,8 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,6 +24,8 @@ import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code recsv bench merge}: the merge stage against the usual ways of making one file, on the same parts in
@@ -222,7 +222,7 @@ public final class MergeBench implements Callable<Integer> {
   }
 
   /** What FileUtil.copyMerge (removed in Hadoop 3) and getmerge do: every byte through one client. */
-  private static void streamCopy(FileSystem fs, Path partsDir, Path target) throws IOException {
+  static void streamCopy(FileSystem fs, Path partsDir, Path target) throws IOException {
     FileStatus[] parts = fs.listStatus(partsDir, p -> p.getName().startsWith("part-"));
     Arrays.sort(parts);
     byte[] buf = new byte[1 << 20];

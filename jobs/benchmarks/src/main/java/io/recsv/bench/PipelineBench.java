@@ -1,0 +1,224 @@
+package io.recsv.bench;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import com.typesafe.config.Config;
+import io.recsv.als.AlsTrainer;
+import io.recsv.cli.Generator;
+import io.recsv.cli.LocalPipeline;
+import io.recsv.common.RunLayout;
+import io.recsv.common.SparkSessions;
+import io.recsv.config.Settings;
+import io.recsv.export.ExportJob;
+import io.recsv.merge.MergeJob;
+import io.recsv.prepare.PrepareJob;
+import io.recsv.score.ScoreJob;
+import io.recsv.train.TrainJob;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recsv bench pipeline}: every stage on generated data of a given size, each next to Spark's own way of
+ * doing its job, measured in the same run on the same data; then what the week would take at 40M users.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = {"Every stage on generated data, each next to an anchor measured in the same run:",
+        "prepare vs Spark reading the CSV and aggregating (user, product) pairs; train vs MLlib's ALS.fit;",
+        "score vs recommendForUserSubset on a sample; export vs Spark's write.csv of the same rows;",
+        "merge vs one client streaming the parts into one file. Ends with a projection for 40M users."})
+public final class PipelineBench implements Callable<Integer> {
+
+  @Option(names = "--users", description = "users (default ${DEFAULT-VALUE})")
+  int users = 1_000_000;
+  @Option(names = "--products", description = "products (default ${DEFAULT-VALUE})")
+  int products = 20_000;
+  @Option(names = "--per-user", description = "interactions per user (default ${DEFAULT-VALUE})")
+  int perUser = 30;
+  @Option(names = "--rank", description = "ALS rank (default ${DEFAULT-VALUE})")
+  int rank = 16;
+  @Option(names = "--iterations", description = "ALS iterations (default ${DEFAULT-VALUE})")
+  int iterations = 10;
+  @Option(names = "--score-sample",
+      description = "users MLlib's scorer scores, scaled to all (default ${DEFAULT-VALUE})")
+  int scoreSample = 20_000;
+  @Option(names = "--executors", description = "projection: executors (default ${DEFAULT-VALUE})")
+  int executors = 50;
+  @Option(names = "--cores", description = "projection: cores per executor (default ${DEFAULT-VALUE})")
+  int cores = 4;
+  @Option(names = "--work", description = "work directory (default ${DEFAULT-VALUE})")
+  Path work = Path.of("recsv-work/bench-pipeline");
+  @Option(names = "-D", paramLabel = "key=value", description = "a config key, e.g. -D train.method=mllib")
+  List<String> defines = new ArrayList<>();
+
+  private final PrintStream out = System.out;
+
+  /** One stage and its anchor. */
+  private record Row2(String stage, String unit, double units, Meter.Reading recsv, String anchor,
+      Meter.Reading spark) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = work.toAbsolutePath();
+    String id = users + "x" + products + "x" + perUser;
+    Path input = dir.resolve(id + ".csv");
+    List<String> overrides = new ArrayList<>(List.of("run.root=" + dir.resolve("runs"), "run.id=" + id,
+        "prepare.input=" + input, "train.rank=" + rank, "train.max-iter=" + iterations,
+        "merge.output-root=" + dir.resolve("published"), "merge.overwrite=true"));
+    overrides.addAll(defines);
+    // What `recsv run` runs with: every stage's config file and config/env/local.conf, then the overrides.
+    Config config = new LocalPipeline(Path.of(System.getProperty("recsv.home", "."))).config("local", List.of(),
+        overrides);
+    RunLayout layout = RunLayout.of(config);
+    Files.createDirectories(dir);
+    if (!Files.exists(input)) {
+      out.printf("generating %,d users x %,d interactions each over %,d products -> %s%n", users, perUser, products,
+          input);
+      new Generator(users, products, perUser, 42).write(new Configuration(), input.toString());
+    }
+    SparkSession spark = SparkSessions.create(config, "recsv-bench-pipeline");
+    try {
+      int localCores = spark.sparkContext().defaultParallelism();
+      Meter meter = new Meter(spark);
+      long interactions = (long) users * perUser;
+      Path anchors = dir.resolve("anchors");
+      List<Row2> rows = new ArrayList<>();
+
+      Meter.Reading prepare = meter.measure(() -> new PrepareJob(config).run(spark));
+      Meter.Reading prepareAnchor = meter.measure(() -> spark.read().option("header", "true").csv(input.toString())
+          .groupBy("user_id", "product_id").agg(sum(col("weight").cast("double")).as("weight"))
+          .write().mode("overwrite").parquet(anchors.resolve("pairs").toString()));
+      rows.add(progress(new Row2("prepare", "interactions/s", interactions, prepare,
+          "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor)));
+
+      Meter.Reading train = meter.measure(() -> new TrainJob(config).run(spark));
+      Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
+      AlsTrainer reference = AlsTrainer.from(new Settings(config.withValue("train.method",
+          com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))));
+      // Like the stage: fit, then save the model.
+      Meter.Reading trainAnchor = meter.measure(() -> reference.fit(spark, prepared,
+          anchors.resolve("checkpoints").toString()).model().write().overwrite().save(anchors.resolve("model")
+          .toString()));
+      rows.add(progress(new Row2("train", "interactions x iterations/s", (double) interactions * iterations,
+          train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor)));
+
+      Meter.Reading score = meter.measure(() -> new ScoreJob(config).run(spark));
+      ALSModel model = ALSModel.load(layout.model().toString());
+      int k = config.getInt("score.k");
+      Dataset<Row> sample = model.userFactors().select(col("id").as(RunLayout.USER_INDEX)).limit(scoreSample);
+      Meter.Reading scoreSampled = meter.measure(() -> model.setUserCol(RunLayout.USER_INDEX)
+          .recommendForUserSubset(sample, k).write().format("noop").mode("overwrite").save());
+      double scale = (double) users / Math.min(scoreSample, users);
+      Meter.Reading scoreAnchor = new Meter.Reading(scoreSampled.seconds() * scale,
+          (long) (scoreSampled.shuffleBytes() * scale), scoreSampled.peakHeapBytes());
+      rows.add(progress(new Row2("score", "users/s", users, score, String.format(
+          "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor)));
+
+      Meter.Reading export = meter.measure(() -> new ExportJob(config).run(spark));
+      int parts = config.getInt("export.parts") > 0 ? config.getInt("export.parts") : localCores;
+      Meter.Reading exportAnchor = meter.measure(() -> spark.read().parquet(layout.top().toString())
+          .repartition(parts, col(RunLayout.USER_INDEX))
+          .join(broadcast(spark.read().parquet(layout.products().toString())), RunLayout.PRODUCT_INDEX)
+          .join(spark.read().parquet(layout.users().toString()).repartition(parts, col(RunLayout.USER_INDEX)),
+              RunLayout.USER_INDEX)
+          .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
+          .select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.SCORE)
+          .write().mode("overwrite").csv(anchors.resolve("csv").toString()));
+      long csvRows = (long) users * Math.min(k, products);
+      rows.add(progress(new Row2("export", "rows/s", csvRows, export,
+          "Spark write.csv of the same rows, same partitions", exportAnchor)));
+
+      // The raw local file system, as the merge writes (no .crc beside the copy).
+      FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+      org.apache.hadoop.fs.Path partsDir = new org.apache.hadoop.fs.Path(layout.exportDir(), "parts");
+      long bytes = fs.getContentSummary(partsDir).getLength();
+      Meter.Reading mergeAnchor = meter.measure(() -> MergeBench.streamCopy(fs, partsDir,
+          new org.apache.hadoop.fs.Path(anchors.resolve("streamed.csv").toString())));
+      Meter.Reading merge = meter.measure(() -> new MergeJob(config).run(spark));
+      rows.add(progress(new Row2("merge", "MiB/s", bytes / 1048576.0, merge,
+          "one client streams the parts into one file", mergeAnchor)));
+
+      print(rows, localCores, interactions, csvRows, bytes);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** A line per stage as the run goes: the whole takes minutes. */
+  private Row2 progress(Row2 r) {
+    out.printf("  %-8s %6.1f s; anchor %6.1f s (%.2fx)%n", r.stage(), r.recsv().seconds(), r.spark().seconds(),
+        r.spark().seconds() / r.recsv().seconds());
+    return r;
+  }
+
+  private void print(List<Row2> rows, int localCores, long interactions, long csvRows, long bytes) {
+    double total = rows.stream().mapToDouble(r -> r.recsv().seconds()).sum();
+    out.printf("%nrecsv bench pipeline: %,d users x %,d products, %,d interactions, rank %d, %d iterations, %d local"
+        + " cores%n%n", users, products, interactions, rank, iterations, localCores);
+    out.printf("  %-8s %8s %6s %14s %10s %10s   %-58s %8s %7s%n", "stage", "seconds", "share", "rate", "peak heap",
+        "shuffle", "anchor (Spark's own way, same data, same run)", "seconds", "speed");
+    for (Row2 r : rows) {
+      out.printf("  %-8s %8.1f %5.0f%% %14s %10s %10s   %-58s %8.1f %6.2fx%n", r.stage(), r.recsv().seconds(),
+          100 * r.recsv().seconds() / total, rate(r.units() / r.recsv().seconds(), r.unit()),
+          mib(r.recsv().peakHeapBytes()), mib(r.recsv().shuffleBytes()), r.anchor(), r.spark().seconds(),
+          r.spark().seconds() / r.recsv().seconds());
+    }
+    out.printf("  %-8s %8.1f%n", "total", total);
+    out.println("  (speed: the anchor's seconds over recsv's; above 1.00x recsv is faster. rate: units of the stage"
+        + " per second.)");
+
+    // 40M users x 100 products: every stage linear in its units, at the per-core rate measured here.
+    double factor = 40_000_000.0 / users;
+    int clusterCores = executors * cores;
+    out.printf("%nprojection for 40,000,000 users x 100 products (%,.0f interactions, %,d rows, %.0f GiB of CSV) on"
+            + " %d executors x %d cores:%n", interactions * factor, 4_000_000_000L, bytes * factor
+            * (100.0 / Math.max(1, csvRows / (double) users)) / (1L << 30), executors, cores);
+    out.println("  assumptions: each stage's time is linear in its units (interactions, users, rows) and spreads"
+        + " over all cores at the per-core rate measured here; no skew, no executor loss; the merge on HDFS is a"
+        + " concat (metadata only), a copy elsewhere streams at the rate measured here.");
+    double sumProjected = 0;
+    for (Row2 r : rows) {
+      double rowsScale = r.stage().equals("export") || r.stage().equals("merge")
+          ? factor * 100.0 / Math.max(1, csvRows / (double) users) : factor;
+      double projected = r.stage().equals("merge")
+          ? r.recsv().seconds() * rowsScale  // one stream: does not spread over cores
+          : r.recsv().seconds() * rowsScale * localCores / clusterCores;
+      String note = r.stage().equals("merge") ? "  (a copy; HDFS concat: seconds, whatever the size)" : "";
+      sumProjected += r.stage().equals("merge") ? 0 : projected;
+      out.printf("  %-8s %10s%s%n", r.stage(), duration(projected), note);
+    }
+    out.printf("  %-8s %10s  (without the merge: on HDFS it is a concat)%n", "total", duration(sumProjected));
+  }
+
+  private static String rate(double perSecond, String unit) {
+    if (unit.equals("MiB/s")) {
+      return String.format("%.0f MiB/s", perSecond);
+    }
+    return perSecond >= 1e6 ? String.format("%.2fM/s", perSecond / 1e6) : String.format("%.0fk/s", perSecond / 1e3);
+  }
+
+  private static String mib(long bytes) {
+    return bytes >= (1L << 30) ? String.format("%.1f GiB", bytes / (double) (1L << 30))
+        : String.format("%d MiB", bytes >> 20);
+  }
+
+  private static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + " s";
+  }
+}
