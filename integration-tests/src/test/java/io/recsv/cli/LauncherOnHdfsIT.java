@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.merge.Strategy;
 import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +54,7 @@ class LauncherOnHdfsIT {
       assertEquals(0, code);
 
       CsvManifest manifest = CsvManifest.readIfExists(fs, new Path(csv));
-      assertEquals("concat", manifest.strategy(), "merged on HDFS itself");
+      assertEquals(Strategy.CONCAT, manifest.strategy(), "merged on HDFS itself");
       assertEquals(30 * 7, manifest.rows(), "the sample's 30 users, score.k from the HDFS config file");
       try (InputStream in = fs.open(new Path(csv))) {
         String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");

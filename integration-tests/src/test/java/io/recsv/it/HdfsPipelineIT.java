@@ -1,5 +1,6 @@
 package io.recsv.it;
 
+import io.recsv.merge.Strategy;
 import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,7 +76,7 @@ class HdfsPipelineIT {
 
     Path csv = new Path(uri + "/data/published/2026-11-23/recommendations.csv");
     CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
-    assertEquals("concat", manifest.strategy());
+    assertEquals(Strategy.CONCAT, manifest.strategy());
     assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", manifest.checksum().verifiedBy());
     assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
     assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");

@@ -3,15 +3,19 @@ package io.recsv.merge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.Lineage;
-import io.recsv.report.Evaluation;
 import io.recsv.common.Renames;
+import io.recsv.common.Version;
+import io.recsv.report.Evaluation;
+import io.recsv.report.RunReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -35,7 +39,7 @@ public record CsvManifest(
     Integer k,
     String normalization,
     int scoreDecimals,
-    String strategy,
+    Strategy strategy,
     String runId,
     String exportId,
     String createdAt,
@@ -70,6 +74,39 @@ public record CsvManifest(
   public record Checksum(String algorithm, String value, String verifiedBy) {}
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The manifest of the CSV {@code journal} plans, verified as {@code verification} says. The scorer's and the
+   * model's settings and the stages' seconds come from {@code lineage} (null where there is none: benchmarks).
+   */
+  static CsvManifest of(Journal journal, Verification verification, Lineage lineage, Evaluation evaluation) {
+    Lineage scored = lineage == null ? null : lineage.byStage().get("score");
+    Map<String, String> score = scored == null ? Map.of() : scored.config();
+    Lineage trained = lineage == null ? null : lineage.byStage().get("train");
+    Path csv = new Path(journal.finalPath());
+    return new CsvManifest(FORMAT, csv.getName(), journal.rows(), journal.users(), journal.expectedBytes(),
+        journal.exportPartCount(), journal.header(), columns(journal.header()),
+        score.containsKey("score.k") ? Integer.valueOf(score.get("score.k")) : null, score.get("score.normalization"),
+        journal.scoreDecimals(), journal.strategy(), journal.runId(), journal.exportId(), Instant.now().toString(),
+        Version.version(), Version.commit(), trained == null ? null : trained.config(),
+        scored == null ? null : scored.config(), stageSeconds(lineage),
+        lineage == null ? null : new Report(RunReport.jsonFor(csv).getName(), RunReport.htmlFor(csv).getName()),
+        evaluation, new Checksum("CRC32C", journal.expectedCrc32c(), verification.description()), lineage);
+  }
+
+  /** Seconds of each stage before the merge, as their lineage records them (the report has the merge's too). */
+  private static Map<String, Double> stageSeconds(Lineage lineage) {
+    if (lineage == null) {
+      return null;
+    }
+    Map<String, Double> seconds = new TreeMap<>();
+    lineage.byStage().forEach((stage, l) -> {
+      if (l != lineage && l.seconds() != null) {
+        seconds.put(stage, l.seconds());
+      }
+    });
+    return seconds;
+  }
 
   public static Path pathFor(Path csv) {
     return new Path(csv.getParent(), csv.getName() + ".manifest.json");

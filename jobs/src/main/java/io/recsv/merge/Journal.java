@@ -2,13 +2,17 @@ package io.recsv.merge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recsv.common.ExportManifest;
 import io.recsv.common.Renames;
+import io.recsv.common.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The plan of a merge, written to the staging directory before anything is moved: which export, which parts
@@ -18,7 +22,7 @@ import org.apache.hadoop.fs.Path;
 record Journal(
     String runId,
     String exportId,
-    String strategy,
+    Strategy strategy,
     String exportParts,
     String finalPath,
     String header,
@@ -32,6 +36,7 @@ record Journal(
 
   static final String FILE = "journal.json";
 
+  private static final Logger LOG = LogManager.getLogger(Journal.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Written to a temporary name and renamed, so a journal is either complete or absent. */
@@ -41,6 +46,36 @@ record Journal(
       JSON.writeValue(out, this);
     }
     Renames.move(fs, temp, new Path(staging, FILE));
+  }
+
+  /**
+   * The journal of an interrupted merge into {@code target} to resume, or null: none, or one made for an export
+   * that was since replaced (its staging directory is then cleared: the old plan is void). Refuses a staging
+   * directory that belongs to a merge into another file.
+   */
+  static Journal toResume(FileSystem fs, Path staging, Path target, FileSystem exportFs, Path exportManifest)
+      throws IOException {
+    if (!fs.exists(new Path(staging, FILE))) {
+      return null;
+    }
+    Journal journal = read(fs, staging);
+    if (!journal.finalPath().equals(target.toString())) {
+      throw new UserError("staging directory " + staging + " belongs to a merge into " + journal.finalPath()
+          + "; delete it if that merge is abandoned");
+    }
+    ExportManifest current = exportFs.exists(exportManifest) ? ExportManifest.read(exportFs, exportManifest) : null;
+    if (current == null || current.exportId().equals(journal.exportId())) {
+      LOG.info("resuming the interrupted merge of export {} into {} (staging directory {})", journal.exportId(),
+          target, staging);
+      return journal;
+    }
+    LOG.warn("clearing the staging directory {}: it holds an interrupted merge of export {}, but {} now holds"
+        + " export {}, which is merged instead", staging, journal.exportId(), exportManifest.getParent(),
+        current.exportId());
+    if (!fs.delete(staging, true)) {
+      throw new IOException("cannot clear the stale staging directory " + staging);
+    }
+    return null;
   }
 
   static Journal read(FileSystem fs, Path staging) throws IOException {

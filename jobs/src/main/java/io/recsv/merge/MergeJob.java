@@ -56,7 +56,7 @@ public final class MergeJob implements Stage {
     CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage, evaluation(conf)).merge();
     writeReport(conf, m);
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),
-        m.strategy(), settings.output());
+        m.strategy().id(), settings.output());
   }
 
   /**

@@ -35,7 +35,7 @@ final class MergePlanner {
     return manifest.header() + "\n";
   }
 
-  static Journal plan(FileSystem fs, ExportManifest manifest, Path partsDir, Path finalPath, String strategy)
+  static Journal plan(FileSystem fs, ExportManifest manifest, Path partsDir, Path finalPath, Strategy strategy)
       throws IOException {
     Map<Integer, FileStatus> found = listParts(fs, partsDir);
     List<PlannedPart> parts = new ArrayList<>();

@@ -4,23 +4,24 @@ import io.recsv.config.Settings;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /** The merge stage's keys, validated. {@code permission} is null when the files should follow the umask. */
-public record MergeSettings(String exportDir, String output, String outputRoot, String strategy,
-    boolean overwrite, FsPermission permission, long maxBlocksPerFile, boolean verifyChecksum, boolean sync) {
+public record MergeSettings(String exportDir, String output, String outputRoot, Strategy strategy,
+    boolean overwrite, FsPermission permission, long maxBlocksPerFile, ChecksumMode checksum, boolean sync) {
 
   /** The defaults for what a test or benchmark does not set. */
-  public MergeSettings(String exportDir, String output, String outputRoot, String strategy, boolean overwrite,
+  public MergeSettings(String exportDir, String output, String outputRoot, Strategy strategy, boolean overwrite,
       FsPermission permission, long maxBlocksPerFile) {
-    this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, true, true);
+    this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, ChecksumMode.VERIFY,
+        true);
   }
 
-  public MergeSettings withVerifyChecksum(boolean verify) {
-    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, verify,
+  public MergeSettings withChecksum(ChecksumMode mode) {
+    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, mode,
         sync);
   }
 
   public MergeSettings withSync(boolean sync) {
     return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile,
-        verifyChecksum, sync);
+        checksum, sync);
   }
 
   public static MergeSettings from(Settings s) {
@@ -32,11 +33,11 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         s.requiredString("export.output"),
         s.requiredString("merge.output"),
         s.requiredString("merge.output-root"),
-        s.oneOf("merge.strategy", "auto", "concat", "copy"),
+        s.enumValue("merge.strategy", Strategy.class),
         s.bool("merge.overwrite"),
         permission.isEmpty() ? null : new FsPermission(Short.parseShort(permission, 8)),
         s.intAtLeast("merge.max-blocks-per-file", 0),
-        "verify".equals(s.oneOf("merge.checksum", "verify", "record")),
+        s.enumValue("merge.checksum", ChecksumMode.class),
         s.bool("merge.sync"));
   }
 }

@@ -13,7 +13,7 @@ public final class CrashingMerge {
 
   public static void main(String[] args) throws Exception {
     MergeStep dieAfter = MergeStep.valueOf(args[4]);
-    MergeSettings settings = new MergeSettings(args[0], args[1], args[2], args[3], false,
+    MergeSettings settings = new MergeSettings(args[0], args[1], args[2], Strategy.valueOf(args[3]), false,
         FsPermission.getFileDefault(), 0);
     new Merger(new Configuration(), settings, step -> {
       if (step == dieAfter) {

@@ -92,16 +92,16 @@ class MergerTest {
     }
   }
 
-  private Merger merger(Configuration conf, Case c, String strategy, boolean overwrite, MergeStep.Listener l) {
+  private Merger merger(Configuration conf, Case c, Strategy strategy, boolean overwrite, MergeStep.Listener l) {
     return new Merger(conf, settings(c, strategy, overwrite), l);
   }
 
-  private static MergeSettings settings(Case c, String strategy, boolean overwrite) {
+  private static MergeSettings settings(Case c, Strategy strategy, boolean overwrite) {
     return new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(), strategy,
         overwrite, new FsPermission((short) 0640), 0);
   }
 
-  private void assertPublished(FileSystem fs, Case c, String strategy) throws IOException {
+  private void assertPublished(FileSystem fs, Case c, Strategy strategy) throws IOException {
     assertArrayEquals(c.expected(), read(fs, c.output()), "byte-for-byte header + parts in order");
     CsvManifest m = CsvManifest.readIfExists(fs, c.output());
     assertEquals(c.expected().length, m.bytes());
@@ -130,17 +130,17 @@ class MergerTest {
       sizes[i] = i % 7 == 3 ? 0 : 100 + (i * 7919L) % (3 * BLOCK);  // partial last blocks, some empty parts
     }
     Case c = hdfsCase(sizes, BLOCK);
-    CsvManifest m = merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
-    assertEquals("concat", m.strategy());
-    assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", m.checksum().verifiedBy());
-    assertPublished(hdfs.fs(), c, "concat");
+    CsvManifest m = merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    assertEquals(Strategy.CONCAT, m.strategy());
+    assertEquals(Verification.PARTS_CRC.description(), m.checksum().verifiedBy());
+    assertPublished(hdfs.fs(), c, Strategy.CONCAT);
   }
 
   @Test
   void partsWithLargerBlocksThanTheDefault() throws IOException {
     Case c = hdfsCase(new long[] {5 * BLOCK + 17, 3 * BLOCK, 100}, 4 * BLOCK);
-    merger(hdfs.conf(), c, "concat", false, MergeStep.Listener.NONE).merge();
-    assertPublished(hdfs.fs(), c, "concat");
+    merger(hdfs.conf(), c, Strategy.CONCAT, false, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, Strategy.CONCAT);
   }
 
   @Test
@@ -153,8 +153,8 @@ class MergerTest {
     Case c = localCase(sizes);
     FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
     assertTrue(local.exists(new Path(c.export(), "parts/part-100000.csv")));
-    merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge();
-    assertPublished(local, c, "copy");
+    merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    assertPublished(local, c, Strategy.COPY);
   }
 
   @Test
@@ -162,9 +162,9 @@ class MergerTest {
     long[] sizes = new long[30];
     Arrays.fill(sizes, BLOCK + 1);  // 2 blocks each -> 61 with the header
     Case c = hdfsCase(sizes, BLOCK);
-    MergeSettings limited = settings(c, "auto", false);
+    MergeSettings limited = settings(c, Strategy.AUTO, false);
     Merger merger = new Merger(hdfs.conf(), new MergeSettings(limited.exportDir(), limited.output(),
-        limited.outputRoot(), "auto", false, limited.permission(), 60), MergeStep.Listener.NONE);
+        limited.outputRoot(), Strategy.AUTO, false, limited.permission(), 60), MergeStep.Listener.NONE);
     UserError e = assertThrows(UserError.class, merger::merge);
     assertTrue(e.getMessage().contains("61 blocks") && e.getMessage().contains("max-blocks-per-file"), e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00000.csv")), "parts untouched");
@@ -181,16 +181,16 @@ class MergerTest {
         throw new IOException("injected crash after " + step);
       }
     };
-    IOException e = assertThrows(IOException.class, () -> merger(hdfs.conf(), c, "auto", false, crash).merge());
+    IOException e = assertThrows(IOException.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, crash).merge());
     assertTrue(e.getMessage().contains("injected"));
     if (crashAt.ordinal() < MergeStep.PUBLISHED.ordinal()) {
       assertFalse(hdfs.fs().exists(c.output()), "nothing published before verification");
     }
-    merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
-    assertPublished(hdfs.fs(), c, "concat");
+    merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, Strategy.CONCAT);
     // And a rerun after success changes nothing.
     long mtime = hdfs.fs().getFileStatus(c.output()).getModificationTime();
-    merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge();
+    merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
     assertEquals(mtime, hdfs.fs().getFileStatus(c.output()).getModificationTime());
   }
 
@@ -201,11 +201,11 @@ class MergerTest {
     try (var out = hdfs.fs().create(c.output())) {
       out.write("old".getBytes(StandardCharsets.UTF_8));
     }
-    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("merge.overwrite"), e.getMessage());
     assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), read(hdfs.fs(), c.output()));
-    merger(hdfs.conf(), c, "auto", true, MergeStep.Listener.NONE).merge();
-    assertPublished(hdfs.fs(), c, "concat");
+    merger(hdfs.conf(), c, Strategy.AUTO, true, MergeStep.Listener.NONE).merge();
+    assertPublished(hdfs.fs(), c, Strategy.CONCAT);
   }
 
   @Test
@@ -214,13 +214,13 @@ class MergerTest {
     try (var out = hdfs.fs().append(new Path(c.export(), "parts/part-00001.csv"))) {
       out.write('x');
     }
-    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("part-00001.csv changed size"), e.getMessage());
     hdfs.fs().delete(new Path(c.export(), "parts/part-00001.csv"), false);
-    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
     hdfs.fs().delete(new Path(c.export(), "parts"), true);
-    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
 
@@ -231,7 +231,7 @@ class MergerTest {
     hdfs.fs().setPermission(c.root(), new FsPermission((short) 0755));  // the output root is not alice's
     UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"analysts"});
     UserError e = assertThrows(UserError.class, () -> alice.doAs((PrivilegedExceptionAction<CsvManifest>)
-        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge()));
+        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge()));
     assertTrue(e.getMessage().startsWith("permission denied") && e.getMessage().contains("user=alice")
         && e.getMessage().contains(c.root().toString()), e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00001.csv")), "parts untouched");
@@ -242,7 +242,7 @@ class MergerTest {
   void outputOutsideTheOutputRootIsRefused() throws IOException {
     Case c = hdfsCase(new long[] {100}, BLOCK);
     Merger m = new Merger(hdfs.conf(), new MergeSettings(c.export().toString(), "/elsewhere/r.csv",
-        c.root().toString(), "auto", false, FsPermission.getFileDefault(), 0), MergeStep.Listener.NONE);
+        c.root().toString(), Strategy.AUTO, false, FsPermission.getFileDefault(), 0), MergeStep.Listener.NONE);
     UserError e = assertThrows(UserError.class, m::merge);
     assertTrue(e.getMessage().contains("outside merge.output-root"), e.getMessage());
   }
@@ -250,9 +250,9 @@ class MergerTest {
   @Test
   void copyStrategyOnHdfsKeepsThePartsAndGivesTheSameBytes() throws IOException {
     Case c = hdfsCase(new long[] {3000, 0, 5000}, BLOCK);
-    CsvManifest m = merger(hdfs.conf(), c, "copy", false, MergeStep.Listener.NONE).merge();
-    assertEquals("copy", m.strategy());
-    assertPublished(hdfs.fs(), c, "copy");
+    CsvManifest m = merger(hdfs.conf(), c, Strategy.COPY, false, MergeStep.Listener.NONE).merge();
+    assertEquals(Strategy.COPY, m.strategy());
+    assertPublished(hdfs.fs(), c, Strategy.COPY);
     assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00000.csv")));
   }
 
@@ -267,10 +267,10 @@ class MergerTest {
         throw new IOException("injected crash after " + step);
       }
     };
-    assertThrows(IOException.class, () -> merger(conf, c, "auto", false, crash).merge());
-    CsvManifest m = merger(conf, c, "auto", false, MergeStep.Listener.NONE).merge();
-    assertEquals("copy", m.strategy());
-    assertPublished(local, c, "copy");
+    assertThrows(IOException.class, () -> merger(conf, c, Strategy.AUTO, false, crash).merge());
+    CsvManifest m = merger(conf, c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    assertEquals(Strategy.COPY, m.strategy());
+    assertPublished(local, c, Strategy.COPY);
     try (var files = Files.list(localDir.resolve("out"))) {
       assertEquals(java.util.List.of("r.csv", "r.csv.manifest.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList(), "no .crc files, no leftovers");
@@ -280,17 +280,17 @@ class MergerTest {
   @Test
   void checksumRecordModeVerifiesByLengthAndGivesTheSameBytes() throws IOException {
     Case c = hdfsCase(new long[] {BLOCK + 9, 0, 300}, BLOCK);
-    CsvManifest m = new Merger(hdfs.conf(), settings(c, "auto", false).withVerifyChecksum(false),
+    CsvManifest m = new Merger(hdfs.conf(), settings(c, Strategy.AUTO, false).withChecksum(ChecksumMode.RECORD),
         MergeStep.Listener.NONE).merge();
-    assertTrue(m.checksum().verifiedBy().startsWith("length only"), m.checksum().verifiedBy());
-    assertPublished(hdfs.fs(), c, "concat");
+    assertEquals(Verification.LENGTH_ONLY.description(), m.checksum().verifiedBy());
+    assertPublished(hdfs.fs(), c, Strategy.CONCAT);
 
     // A copy computes the CRC on the way at no cost, so it verifies it whatever the setting.
     Case lc = localCase(new long[] {70_000, 0, 130_001});
-    m = new Merger(new Configuration(), settings(lc, "auto", false).withVerifyChecksum(false), MergeStep.Listener.NONE)
+    m = new Merger(new Configuration(), settings(lc, Strategy.AUTO, false).withChecksum(ChecksumMode.RECORD), MergeStep.Listener.NONE)
         .merge();
-    assertEquals("computed while copying, before publishing", m.checksum().verifiedBy());
-    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, "copy");
+    assertEquals(Verification.COPY_CRC.description(), m.checksum().verifiedBy());
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, Strategy.COPY);
   }
 
   /** Same length, other bytes: what only a checksum sees. */
@@ -307,7 +307,7 @@ class MergerTest {
     Case c = hdfsCase(new long[] {BLOCK * 2 + 17, 0, 900, 5000}, BLOCK);
     tamper(hdfs.fs(), new Path(c.export(), "parts/part-00003.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("part-00003.csv has CRC32C") && e.getMessage().contains("export wrote")
         && !e.getMessage().contains("part-00002"), e.getMessage());
     for (String part : new String[] {"part-00000.csv", "part-00002.csv", "part-00003.csv"}) {
@@ -326,11 +326,11 @@ class MergerTest {
         throw new IOException("injected crash after " + step);
       }
     };
-    assertThrows(IOException.class, () -> merger(hdfs.conf(), c, "auto", false, crash).merge());
+    assertThrows(IOException.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, crash).merge());
     Path staged = new Path(c.output().getParent(), "." + c.output().getName() + ".merging/parts");
     tamper(hdfs.fs(), new Path(staged, "part-00000.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(hdfs.conf(), c, "auto", false, MergeStep.Listener.NONE).merge());
+        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("part-00000.csv has CRC32C") && e.getMessage().contains("delete "),
         e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(staged, "part-00001.csv")), "parts not consumed by concat");
@@ -343,7 +343,7 @@ class MergerTest {
     Case c = localCase(new long[] {70_000, 130_001});
     tamper(local, new Path(c.export(), "parts/part-00001.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge());
+        () -> merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("does not match the export") && e.getMessage().contains("Nothing was published"),
         e.getMessage());
     assertFalse(local.exists(c.output()));
@@ -354,8 +354,8 @@ class MergerTest {
     // Several background syncs run while the copy goes on; the bytes must come out whole and in order.
     long interval = StreamCopy.SYNC_EVERY;
     Case c = localCase(new long[] {interval + 12_345, 0, interval / 2 + 1, interval + 1});
-    merger(new Configuration(), c, "auto", false, MergeStep.Listener.NONE).merge();
-    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, "copy");
+    merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, Strategy.COPY);
   }
 
   @Test
@@ -367,23 +367,23 @@ class MergerTest {
     Configuration conf = new Configuration(hdfs.conf());
     conf.set("fs.defaultFS", hdfs.uri());
     Merger m = new Merger(conf, new MergeSettings(c.export().toString(), "file://" + c.output(),
-        "file://" + c.root(), "auto", false, new FsPermission((short) 0640), 0), MergeStep.Listener.NONE);
-    assertEquals("copy", m.merge().strategy());
-    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, "copy");
+        "file://" + c.root(), Strategy.AUTO, false, new FsPermission((short) 0640), 0), MergeStep.Listener.NONE);
+    assertEquals(Strategy.COPY, m.merge().strategy());
+    assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, Strategy.COPY);
   }
 
   @Test
   void concatIsRefusedOnTheLocalFileSystem() throws IOException {
     Case c = localCase(new long[] {100});
     UserError e = assertThrows(UserError.class,
-        () -> merger(new Configuration(), c, "concat", false, MergeStep.Listener.NONE).merge());
+        () -> merger(new Configuration(), c, Strategy.CONCAT, false, MergeStep.Listener.NONE).merge());
     assertTrue(e.getMessage().contains("cannot concat"), e.getMessage());
   }
 
   @Test
   void hdfsCompositeChecksumIsTheCrc32cOfTheBytes() throws IOException {
     Case c = hdfsCase(new long[] {BLOCK * 3 + 5, 77}, BLOCK);
-    CsvManifest m = merger(hdfs.conf(), c, "concat", false, MergeStep.Listener.NONE).merge();
+    CsvManifest m = merger(hdfs.conf(), c, Strategy.CONCAT, false, MergeStep.Listener.NONE).merge();
     Configuration conf = new Configuration(hdfs.conf());
     conf.set("dfs.checksum.combine.mode", "COMPOSITE_CRC");
     try (FileSystem fs = FileSystem.newInstance(hdfs.fs().getUri(), conf)) {
@@ -400,14 +400,14 @@ class MergerTest {
     Configuration conf = new Configuration();
     conf.set("fs.permissions.umask-mode", "077");
     MergeSettings followUmask = new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
-        "copy", false, null, 0);
+        Strategy.COPY, false, null, 0);
     new Merger(conf, followUmask, MergeStep.Listener.NONE).merge();
     FileSystem fs = FileSystem.getLocal(conf).getRawFileSystem();
     assertEquals(new FsPermission((short) 0600), fs.getFileStatus(c.output()).getPermission());
     assertEquals(new FsPermission((short) 0600), fs.getFileStatus(CsvManifest.pathFor(c.output())).getPermission());
 
     MergeSettings explicit = new MergeSettings(c.export().toString(), c.output().toString(), c.root().toString(),
-        "copy", true, new FsPermission((short) 0640), 0);
+        Strategy.COPY, true, new FsPermission((short) 0640), 0);
     fs.delete(c.export(), true);
     SyntheticParts.write(fs, c.export(), new long[] {300}, BLOCK, 9);
     new Merger(conf, explicit, MergeStep.Listener.NONE).merge();

@@ -31,10 +31,10 @@ class StaleJournalTest {
   @TempDir
   java.nio.file.Path local;
 
-  private static void crash(Path export, Path csv, Path root, String strategy, MergeStep at) throws Exception {
+  private static void crash(Path export, Path csv, Path root, Strategy strategy, MergeStep at) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashingMerge.class.getName(),
-        export.toString(), csv.toString(), root.toString(), strategy, at.name()).inheritIO().start();
+        export.toString(), csv.toString(), root.toString(), strategy.name(), at.name()).inheritIO().start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(137, p.exitValue(), "the merge process died at " + at);
   }
@@ -57,7 +57,7 @@ class StaleJournalTest {
   }
 
   /** The crash, a new export, a merge; returns the staging directory the crash left. */
-  private static void crashThenReexportThenMerge(FileSystem fs, Configuration conf, Path base, String strategy,
+  private static void crashThenReexportThenMerge(FileSystem fs, Configuration conf, Path base, Strategy strategy,
       MergeStep at) throws Exception {
     Path export = new Path(base, "work/r1/export");
     Path root = new Path(base, "published");
@@ -82,13 +82,13 @@ class StaleJournalTest {
   void aCopyKilledAfterCopyingThenANewExportIsMergedFromTheNewExport() throws Exception {
     Configuration conf = new Configuration();
     FileSystem fs = FileSystem.getLocal(conf).getRawFileSystem();
-    crashThenReexportThenMerge(fs, conf, new Path(local.toString()), "copy", MergeStep.MERGED);
+    crashThenReexportThenMerge(fs, conf, new Path(local.toString()), Strategy.COPY, MergeStep.MERGED);
   }
 
   @Test
   void aConcatKilledAfterMovingThePartsThenANewExportIsMergedFromTheNewExport() throws Exception {
     try (MiniHdfs hdfs = new MiniHdfs(4096)) {
-      crashThenReexportThenMerge(hdfs.fs(), hdfs.conf(), new Path(hdfs.uri() + "/s"), "concat",
+      crashThenReexportThenMerge(hdfs.fs(), hdfs.conf(), new Path(hdfs.uri() + "/s"), Strategy.CONCAT,
           MergeStep.PARTS_STAGED);
     }
   }

@@ -1,5 +1,7 @@
 package io.recsv.bench;
 
+import io.recsv.merge.Strategy;
+import io.recsv.merge.ChecksumMode;
 import io.recsv.common.HadoopConf;
 import io.recsv.merge.MergeSettings;
 import io.recsv.merge.MergeStep;
@@ -93,7 +95,7 @@ public final class MergeBench implements Callable<Integer> {
       // A first merge in a fresh JVM pays class loading (Jackson, HDFS client paths): measure it on a tiny
       // export, then the real ones warm. Both are printed.
       t0 = System.nanoTime();
-      new Merger(hdfs.conf(), settings(hdfs.uri() + "/bench/warmup", hdfs.uri() + "/bench/out/w.csv", "concat"),
+      new Merger(hdfs.conf(), settings(hdfs.uri() + "/bench/warmup", hdfs.uri() + "/bench/out/w.csv", Strategy.CONCAT),
           MergeStep.Listener.NONE).merge();
       double cold = secs(t0);
       double verify = Double.MAX_VALUE;
@@ -130,7 +132,7 @@ public final class MergeBench implements Callable<Integer> {
       double bestNoSync = Double.MAX_VALUE;
       File catOut = new File(dir, "cat.csv");
       String cat = "cat " + dir + "/export/parts/part-*.csv > " + catOut;
-      new Merger(conf, settings(export.toString(), dir + "/out/warm.csv", "copy"), MergeStep.Listener.NONE)
+      new Merger(conf, settings(export.toString(), dir + "/out/warm.csv", Strategy.COPY), MergeStep.Listener.NONE)
           .merge();  // warm-up
       new File(dir + "/out/warm.csv").delete();
       for (int r = 0; r < rounds; r++) {
@@ -150,13 +152,13 @@ public final class MergeBench implements Callable<Integer> {
         String output = dir + "/out/r" + r + ".csv";
         shell("sync");
         long t0 = System.nanoTime();
-        new Merger(conf, settings(export.toString(), output, "copy"), MergeStep.Listener.NONE).merge();
+        new Merger(conf, settings(export.toString(), output, Strategy.COPY), MergeStep.Listener.NONE).merge();
         bestMerge = Math.min(bestMerge, secs(t0));
         new File(output).delete();
         shell("sync");
 
         t0 = System.nanoTime();
-        new Merger(conf, settings(export.toString(), output, "copy").withSync(false), MergeStep.Listener.NONE)
+        new Merger(conf, settings(export.toString(), output, Strategy.COPY).withSync(false), MergeStep.Listener.NONE)
             .merge();
         bestNoSync = Math.min(bestNoSync, secs(t0));
         new File(output).delete();
@@ -177,7 +179,7 @@ public final class MergeBench implements Callable<Integer> {
 
   private static double timeMerge(MiniHdfs hdfs, String export, boolean verify) throws IOException {
     MergeSettings settings = settings(hdfs.uri() + "/bench/" + export, hdfs.uri() + "/bench/out/" + export + ".csv",
-        "concat").withVerifyChecksum(verify);
+        Strategy.CONCAT).withChecksum(verify ? ChecksumMode.VERIFY : ChecksumMode.RECORD);
     long t0 = System.nanoTime();
     new Merger(hdfs.conf(), settings, MergeStep.Listener.NONE).merge();
     return secs(t0);
@@ -207,7 +209,7 @@ public final class MergeBench implements Callable<Integer> {
   }
 
   /** The bench's merge: output under its own directory, 644, no overwrite, the default block limit. */
-  private static MergeSettings settings(String export, String output, String strategy) {
+  private static MergeSettings settings(String export, String output, Strategy strategy) {
     return new MergeSettings(export, output, new Path(output).getParent().toString(), strategy, false,
         new FsPermission((short) 0644), 0);
   }

@@ -1,0 +1,24 @@
+package io.recsv.merge;
+
+/** How a merged file's bytes were checked against export's before it was published, as the manifest says. */
+enum Verification {
+  /** Every part's HDFS checksum matched export's before concat linked their blocks in; then the length. */
+  PARTS_CRC("hdfs COMPOSITE_CRC of every part, before publishing"),
+  /** The merged file's HDFS checksum, block-layout independent, against the one composed from export's. */
+  CONCAT_CRC("hdfs COMPOSITE_CRC, before publishing"),
+  /** CRC32C computed while copying. */
+  COPY_CRC("computed while copying, before publishing"),
+  /** merge.checksum = record, or a file system without composite checksums. */
+  LENGTH_ONLY("length only; CRC32C composed from export's part checksums");
+
+  private final String description;
+
+  Verification(String description) {
+    this.description = description;
+  }
+
+  /** The manifest's {@code checksum.verifiedBy}. */
+  String description() {
+    return description;
+  }
+}
