@@ -72,4 +72,21 @@ class LauncherErrorsIT {
     assertEquals(2, bad.code());
     assertEquals(List.of("recsv: --log-level takes error, warn, info or debug, got 'loud'"), bad.stderr());
   }
+
+  @Test
+  void theBenchmarksRunFromTheirOwnModuleWithGeneratedHelp() throws Exception {
+    Run help = recsv("bench", "--help");
+    assertEquals(0, help.code(), String.join("\n", help.stderr()));
+    String listed = String.join("\n", help.stdout());
+    for (String bench : List.of("pipeline", "merge", "score")) {
+      assertTrue(listed.contains("  " + bench + " "), listed);
+    }
+    Run typo = recsv("bench", "merge", "--mibs", "8");
+    assertEquals(2, typo.code());
+    assertTrue(typo.stderr().get(0).startsWith("Unknown option"), typo.stderr().toString());
+    Run merge = recsv("bench", "merge", "--mib=4", "--parts", "2", "--rounds", "1", "--no-spark");
+    assertEquals(0, merge.code(), String.join("\n", merge.stderr()));
+    assertTrue(merge.stdout().stream().anyMatch(l -> l.contains("recsv merge, checksum=verify")), merge.stdout()
+        .toString());
+  }
 }

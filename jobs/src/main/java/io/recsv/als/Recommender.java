@@ -2,6 +2,7 @@ package io.recsv.als;
 
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
+import java.util.Locale;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +17,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Recommender {
 
-  private final String method;
+  /** {@code score.method}: recsv's exact blocked top k, or MLlib's recommendForAllUsers (the reference). */
+  public enum Method { BLOCKED, MLLIB }
+
+  private final Method method;
   private final int k;
   private final Normalization normalization;
   private final boolean excludeSeen;
@@ -24,7 +28,7 @@ public final class Recommender {
   private final int usersPerSlicePass;
   private final long itemBudgetBytes;
 
-  private Recommender(String method, int k, Normalization normalization, boolean excludeSeen, int userBlockSize,
+  private Recommender(Method method, int k, Normalization normalization, boolean excludeSeen, int userBlockSize,
       int usersPerSlicePass, long itemBudgetBytes) {
     this.method = method;
     this.k = k;
@@ -37,10 +41,10 @@ public final class Recommender {
 
   /** From the {@code score.*} settings, checked. */
   public static Recommender from(Settings s) {
-    Recommender r = new Recommender(s.oneOf("score.method", "blocked", "mllib"), s.intAtLeast("score.k", 1),
+    Recommender r = new Recommender(s.enumValue("score.method", Method.class), s.intAtLeast("score.k", 1),
         Normalization.from(s), s.bool("score.exclude-seen"), s.intAtLeast("score.user-block-size", 1),
         s.intAtLeast("score.users-per-slice-pass", 1), s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L);
-    if (r.excludeSeen && "mllib".equals(r.method)) {
+    if (r.excludeSeen && r.method == Method.MLLIB) {
       throw new UserError("score.exclude-seen = true needs score.method = blocked (MLlib cannot exclude items)");
     }
     return r;
@@ -66,7 +70,7 @@ public final class Recommender {
    * @param seen (user_index, product_index) pairs each user has seen; used only when the settings exclude them
    */
   public Dataset<Row> topK(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
-    if ("mllib".equals(method)) {
+    if (method == Method.MLLIB) {
       return new MllibScorer(k, normalization).score(model);
     }
     return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization, modelPath)
@@ -75,7 +79,7 @@ public final class Recommender {
 
   /** "top 100 by blocked, max normalization". */
   public String describe() {
-    return String.format("top %d by %s, %s normalization", k, method,
+    return String.format("top %d by %s, %s normalization", k, method.name().toLowerCase(Locale.ROOT),
         normalization.name().toLowerCase().replace('_', '-'));
   }
 }

@@ -20,17 +20,17 @@ final class ExistingRun {
   private ExistingRun() {}
 
   static Config config(Path home, Options o) throws IOException {
-    return config(home, o, "score");
+    return configs(home, o, "score").of("score");
   }
 
-  /** The same, the default run being the only one with an output of {@code stage}. */
-  static Config config(Path home, Options o, String stage) throws IOException {
+  /** The run's configs, the default run being the only one with an output of {@code stage}. */
+  static LocalPipeline.Configs configs(Path home, Options o, String stage) throws IOException {
     String work = o.get("--work", "recsv-work");
     List<String> overrides = new ArrayList<>();
     overrides.add("run.root=" + UserPaths.absolute(work));
     overrides.add("run.id=" + (o.get("--run-id") != null ? o.get("--run-id") : onlyRun(work, stage)));
     overrides.addAll(o.overrides);
-    return new LocalPipeline(home).config(o.get("--env", "local"), o.configFiles, overrides);
+    return new LocalPipeline(home).configs(o.get("--env", "local"), o.configFiles, overrides);
   }
 
   /** The one run under {@code work} with an output of {@code stage}; an error naming them when there are several. */

@@ -51,22 +51,59 @@ public final class LocalPipeline {
     return names.subList(at, names.size());
   }
 
-  /** Every config file in precedence order: stage files (workflow order), environment, then the user's. */
-  public Config config(String env, List<String> userFiles, List<String> overrides) {
-    List<String> files = new ArrayList<>();
-    for (String stage : workflow.stageNames()) {
-      Path stageConf = home.resolve("config/stages/" + stage + ".conf");
-      if (Files.isRegularFile(stageConf)) {
-        files.add(stageConf.toString());
-      }
-    }
+  /**
+   * The configs of a local run, as Oozie gives them: each stage reads the files its action ships in workflow.xml
+   * (its own config/stages file and any other it names, cluster.conf replaced by config/env/{@code env}.conf), then
+   * the user's files and the overrides; so a key that works here works on the cluster. The run itself (run.*,
+   * spark.*: one Spark session for every stage) reads the environment's, the user's files and the overrides.
+   */
+  public Configs configs(String env, List<String> userFiles, List<String> overrides) {
     Path envConf = home.resolve("config/env/" + env + ".conf");
     if (!Files.isRegularFile(envConf)) {
       throw new io.recsv.common.UserError("no environment config " + envConf);
     }
-    files.add(envConf.toString());
-    files.addAll(userFiles);
-    return ConfigLoader.load(files, overrides);
+    return new Configs(envConf, userFiles, overrides);
+  }
+
+  /** See {@link #configs}. Each stage's config is loaded (and checked) once. */
+  public final class Configs {
+    private final Path envConf;
+    private final List<String> userFiles;
+    private final List<String> overrides;
+    private final Map<String, Config> byStage = new LinkedHashMap<>();
+    private final Config run;
+
+    private Configs(Path envConf, List<String> userFiles, List<String> overrides) {
+      this.envConf = envConf;
+      this.userFiles = userFiles;
+      this.overrides = overrides;
+      this.run = load(List.of());
+    }
+
+    /** The run's: run.*, spark.*, and what no stage file sets. */
+    public Config run() {
+      return run;
+    }
+
+    /** The config {@code stage} runs with: its action's files in workflow.xml, then the environment's. */
+    public Config of(String stage) {
+      return byStage.computeIfAbsent(stage, name -> {
+        List<String> files = new ArrayList<>();
+        for (String file : workflow.stage(name).configFiles()) {
+          if (!file.equals(WorkflowDefinition.ENVIRONMENT_CONFIG)) {
+            files.add(home.resolve("config/stages/" + file).toString());
+          }
+        }
+        return load(files);
+      });
+    }
+
+    private Config load(List<String> stageFiles) {
+      List<String> files = new ArrayList<>(stageFiles);
+      files.add(envConf.toString());
+      files.addAll(userFiles);
+      return ConfigLoader.load(files, overrides);
+    }
   }
 
   /**
@@ -74,18 +111,18 @@ public final class LocalPipeline {
    * {@code reusedMustMatchConfig}: earlier stages' outputs that are reused must have been made with today's
    * settings and input ({@code run --from}), not only chain ({@code stage}).
    */
-  StageRunner runner(List<String> stages, Config config, String command, boolean reusedMustMatchConfig) {
+  StageRunner runner(List<String> stages, Configs configs, String command, boolean reusedMustMatchConfig) {
     Map<String, Stage> jobs = new LinkedHashMap<>();
     for (String name : stages) {
-      jobs.put(name, Stages.create(name, config));
+      jobs.put(name, Stages.create(name, configs.of(name)));
     }
-    StageRunner runner = new StageRunner(config, jobs, command, reusedMustMatchConfig);
+    StageRunner runner = new StageRunner(configs.run(), jobs, configs::of, command, reusedMustMatchConfig);
     // The workflow's quality gate: the stage after the gated one runs only if the week may be published. A stage
     // run alone (debugging) is not gated; a run from a stage after the gate is.
     String gated = workflow.gatedStage();
     List<String> names = workflow.stageNames();
     if (gated != null && reusedMustMatchConfig && names.indexOf(gated) + 1 < names.size()) {
-      runner.before(names.get(names.indexOf(gated) + 1), new QualityGate(config, gateOut));
+      runner.before(names.get(names.indexOf(gated) + 1), new QualityGate(configs.of(gated), gateOut));
     }
     return runner;
   }

@@ -286,18 +286,18 @@ public final class Main {
       }
     }
     overrides.addAll(o.overrides);
-    Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
+    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
     List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
     // A mistake in the config fails now, before any data is generated.
-    StageRunner runner = pipeline.runner(stages, config, "recsv run", true);
+    StageRunner runner = pipeline.runner(stages, configs, "recsv run", true);
     if (demoInput != null && !exists(demoInput)) {
       long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput);
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
-    pipeline.run(runner, config, progress());
+    pipeline.run(runner, configs.run(), progress());
     if (stages.contains("merge")) {
-      summary(config);
+      summary(configs.of("merge"));
     }
     return 0;
   }
@@ -309,10 +309,11 @@ public final class Main {
     LocalPipeline pipeline = new LocalPipeline(home);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     overrides.addAll(o.overrides);
-    Config config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
+    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
     String stage = o.positional.get(0);
     pipeline.stagesFrom(stage);  // validates the name against the workflow
-    pipeline.run(pipeline.runner(List.of(stage), config, "recsv stage " + stage, false), config, progress());
+    pipeline.run(pipeline.runner(List.of(stage), configs, "recsv stage " + stage, false), configs.run(),
+        progress());
     return 0;
   }
 

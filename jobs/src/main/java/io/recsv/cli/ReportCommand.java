@@ -23,7 +23,8 @@ final class ReportCommand {
 
   int run(Options o, Path home) throws Exception {
     o.refusePositional("report");
-    Config config = ExistingRun.config(home, o);
+    // As the merge that writes the report reads its settings.
+    Config config = ExistingRun.configs(home, o, "score").of("merge");
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(o.get("--csv") != null
         ? UserPaths.absolute(o.get("--csv")) : config.getString("merge.output"));
     FileSystem fs = HadoopConf.forWriting(csv, new Configuration());

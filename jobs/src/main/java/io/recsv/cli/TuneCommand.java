@@ -46,20 +46,23 @@ final class TuneCommand {
       List<String> overrides = new ArrayList<>(List.of("run.root=" + UserPaths.absolute(o.get("--work", "recsv-work")),
           "run.id=" + o.get("--run-id", "tune"), "prepare.input=" + UserPaths.absolute(o.get("--input"))));
       overrides.addAll(o.overrides);
-      config = pipeline.config(o.get("--env", "local"), o.configFiles, overrides);
-      pipeline.run(pipeline.runner(List.of("prepare"), config, "recsv tune", false), config, new StageRunner.Listener() {
-        @Override
-        public void starting(String stage) {
-          out.printf("[%s] running...%n", stage);
-        }
+      LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
+      // The trials train, score and evaluate as the evaluate stage does: with its config files.
+      config = configs.of("evaluate");
+      pipeline.run(pipeline.runner(List.of("prepare"), configs, "recsv tune", false), configs.run(),
+          new StageRunner.Listener() {
+            @Override
+            public void starting(String stage) {
+              out.printf("[%s] running...%n", stage);
+            }
 
-        @Override
-        public void finished(String stage, String summary, double seconds) {
-          out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
-        }
-      });
+            @Override
+            public void finished(String stage, String summary, double seconds) {
+              out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
+            }
+          });
     } else {
-      config = ExistingRun.config(home, o, "prepare");
+      config = ExistingRun.configs(home, o, "prepare").of("evaluate");
     }
     Tuner tuner = new Tuner(config);
     String metric = o.get("--metric", "ndcg@" + tuner.ks().get(tuner.ks().size() - 1));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -65,7 +66,8 @@ public final class Preflight {
    * For {@code run --from}: every output reused was made with the settings of its stage as they are now, and
    * prepare's from the same input files; else the CSV would not be what today's config says.
    */
-  static void madeWithTodaysSettings(Configuration conf, Config config, List<Lineage> reused) throws IOException {
+  static void madeWithTodaysSettings(Configuration conf, Function<String, Config> configOf, List<Lineage> reused)
+      throws IOException {
     // Each earlier stage once: the inputs chain (checked before this), so a stage reached through two inputs
     // (prepare, through train and directly) is one output, and its input files are listed once.
     Map<String, Lineage> byStage = new LinkedHashMap<>();
@@ -73,7 +75,7 @@ public final class Preflight {
       input.byStage().forEach(byStage::putIfAbsent);
     }
     for (Lineage l : byStage.values()) {
-      SortedMap<String, String> now = Lineage.settingsOf(config, l.stage());
+      SortedMap<String, String> now = Lineage.settingsOf(configOf.apply(l.stage()), l.stage());
       List<String> changed = new ArrayList<>();
       for (Map.Entry<String, String> e : now.entrySet()) {
         String then = l.config().get(e.getKey());

@@ -39,6 +39,8 @@ public final class StageMain {
       }
     }
     Config config = ConfigLoader.load(files, overrides);
+    // In the container's log: what this stage ran with, after every file and override.
+    LOG.info("{} runs with {}", name, StageRunner.effectiveSettings(config, name));
     Stage stage = factory.apply(config);
     StageRunner runner = new StageRunner(config, Map.of(name, stage), "spark-submit " + name, false);
     SparkSession spark = SparkSessions.create(config, "recsv-" + name);

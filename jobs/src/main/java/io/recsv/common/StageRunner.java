@@ -10,7 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -33,8 +37,11 @@ public final class StageRunner {
     void check(Configuration conf) throws IOException;
   }
 
+  private static final Logger LOG = LogManager.getLogger(StageRunner.class);
+  private static final Pattern SECRET = Pattern.compile("(?i)(password|secret|token|credential|private)");
+
   private final Map<String, Check> checksBefore = new LinkedHashMap<>();
-  private final Config config;
+  private final Function<String, Config> configOf;
   private final RunLayout layout;
   private final Map<String, Stage> stages;
   private final String command;
@@ -47,7 +54,13 @@ public final class StageRunner {
    * with today's settings and input (a {@code run --from}); otherwise they must only chain (one stage alone).
    */
   public StageRunner(Config config, Map<String, Stage> stages, String command, boolean reusedMustMatchConfig) {
-    this.config = config;
+    this(config, stages, stage -> config, command, reusedMustMatchConfig);
+  }
+
+  /** {@code configOf}: the config each stage runs with (locally, each its own, as under Oozie); config: the run's. */
+  public StageRunner(Config config, Map<String, Stage> stages, Function<String, Config> configOf, String command,
+      boolean reusedMustMatchConfig) {
+    this.configOf = configOf;
     this.layout = RunLayout.of(config);
     this.stages = stages;
     this.command = command;
@@ -74,6 +87,9 @@ public final class StageRunner {
         if (check != null) {
           check.check(conf);
         }
+        // Locally with --log-level debug; a cluster's stage logs it at INFO (StageMain).
+        LOG.debug("{} runs with {}", stage.getKey(), effectiveSettings(configOf.apply(stage.getKey()),
+            stage.getKey()));
         listener.starting(stage.getKey());
         Lineage.started(stage.getKey(), java.time.Instant.now());
         long t0 = System.nanoTime();
@@ -87,6 +103,14 @@ public final class StageRunner {
       }
     }
     return seconds;
+  }
+
+  /** The stage's own keys as it runs with them, for its log; values of keys that name a secret are hidden. */
+  public static String effectiveSettings(Config config, String stage) {
+    List<String> pairs = new ArrayList<>();
+    Lineage.settingsOf(config, stage).forEach((key, value) -> pairs.add(key + "="
+        + (SECRET.matcher(key).find() ? "(hidden)" : value)));
+    return pairs.isEmpty() ? "no settings of its own" : String.join(", ", pairs);
   }
 
   private void preflight(Configuration conf) throws IOException {
@@ -103,7 +127,7 @@ public final class StageRunner {
       if (!reused.isEmpty()) {
         List<Lineage> inputs = Lineage.readChained(conf, layout, stage.getKey(), reused);
         if (reusedMustMatchConfig) {
-          Preflight.madeWithTodaysSettings(conf, config, inputs);
+          Preflight.madeWithTodaysSettings(conf, configOf, inputs);
         }
       }
       earlier.add(stage.getKey());

@@ -8,6 +8,7 @@ import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
@@ -24,6 +25,9 @@ import org.apache.spark.sql.types.StructType;
  */
 final class InteractionSource {
 
+  /** {@code prepare.format}. */
+  enum Format { CSV, PARQUET }
+
   static final String USER = "user_raw";
   static final String PRODUCT = "product_raw";
   static final String WEIGHT = "weight_raw";
@@ -38,7 +42,7 @@ final class InteractionSource {
   static final String COLUMN_PRUNING = "spark.sql.csv.parser.columnPruning.enabled";
 
   final String input;
-  final String format;
+  final Format format;
   final String delimiter;
   final boolean header;
   final String userColumn;
@@ -50,7 +54,7 @@ final class InteractionSource {
 
   InteractionSource(Settings s) {
     input = s.requiredString("prepare.input");
-    format = s.oneOf("prepare.format", "csv", "parquet");
+    format = s.enumValue("prepare.format", Format.class);
     delimiter = s.string("prepare.csv.delimiter");
     if (delimiter.isEmpty()) {
       throw new UserError("config key 'prepare.csv.delimiter' must not be empty");
@@ -85,7 +89,7 @@ final class InteractionSource {
   Dataset<Row> read(SparkSession spark) {
     Dataset<Row> raw;
     try {
-      if ("parquet".equals(format)) {
+      if (format == Format.PARQUET) {
         raw = spark.read().parquet(input).withColumn(MALFORMED, lit(null).cast(DataTypes.StringType));
       } else {
         DataFrameReader csv = spark.read().option("header", header).option("sep", delimiter)
@@ -96,7 +100,8 @@ final class InteractionSource {
             .option("columnNameOfCorruptRecord", MALFORMED).option("enforceSchema", false).csv(input);
       }
     } catch (Exception e) {
-      throw new UserError("prepare.input " + input + ": cannot read as " + format + ": " + rootMessage(e), e);
+      throw new UserError("prepare.input " + input + ": cannot read as " + format.name().toLowerCase(Locale.ROOT)
+          + ": " + rootMessage(e), e);
     }
     String user = column(raw, userColumn, 0);
     String product = column(raw, productColumn, 1);
@@ -116,7 +121,7 @@ final class InteractionSource {
   /** The column holding {@code name}; positional ({@code _cN}) when a CSV has no header. */
   private String column(Dataset<Row> raw, String name, int position) {
     List<String> columns = Arrays.stream(raw.columns()).filter(c -> !c.equals(MALFORMED)).toList();
-    if ("csv".equals(format) && !header) {
+    if (format == Format.CSV && !header) {
       String positional = "_c" + position;
       if (!columns.contains(positional)) {
         throw new UserError("prepare.input " + input + ": expected at least " + (position + 1)

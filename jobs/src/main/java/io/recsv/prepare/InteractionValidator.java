@@ -197,7 +197,7 @@ final class InteractionValidator {
       isTheRow = null;
     }
     String where = file;
-    if ("csv".equals(source.format)) {
+    if (source.format == InteractionSource.Format.CSV) {
       long line = lineOf(conf, file, isTheRow, user, product, weight);
       where = file + (line > 0 ? " line " + line : " (line not found: the file changed since it was read)");
     } else {

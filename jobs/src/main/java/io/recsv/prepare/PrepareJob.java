@@ -36,17 +36,20 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class PrepareJob implements Stage {
 
+  /** {@code prepare.aggregate}: how the weights of one (user, product) pair's rows combine. */
+  enum Aggregate { SUM, MAX, COUNT }
+
   private final Config config;
   private final RunLayout layout;
   private final InteractionSource source;
-  private final String aggregate;
+  private final Aggregate aggregate;
 
   public PrepareJob(Config config) {
     Settings s = new Settings(config);
     this.config = config;
     this.layout = RunLayout.of(config);
     this.source = new InteractionSource(s);
-    this.aggregate = s.oneOf("prepare.aggregate", "sum", "max", "count");
+    this.aggregate = s.enumValue("prepare.aggregate", Aggregate.class);
   }
 
   public static void main(String[] args) throws Exception {
@@ -129,9 +132,9 @@ public final class PrepareJob implements Stage {
 
   private Column combined() {
     return switch (aggregate) {
-      case "max" -> max(col(RunLayout.WEIGHT));
-      case "count" -> count(col(RunLayout.WEIGHT));
-      default -> sum(col(RunLayout.WEIGHT));
+      case MAX -> max(col(RunLayout.WEIGHT));
+      case COUNT -> count(col(RunLayout.WEIGHT));
+      case SUM -> sum(col(RunLayout.WEIGHT));
     };
   }
 }

@@ -212,10 +212,13 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  void launcherConfigHasEveryStageFileThenTheEnvironment() {
-    Config c = new LocalPipeline(home).config("local", List.of(), List.of("run.root=/tmp/x"));
-    assertEquals("local[*]", c.getString("spark.master"));
-    assertEquals(100, c.getInt("score.k"));
-    assertEquals(4, c.getInt("export.parts"), "the environment wins over export.conf's 400");
+  void eachStageReadsTheConfigFilesItsOozieActionShipsThenTheEnvironment() {
+    LocalPipeline.Configs c = new LocalPipeline(home).configs("local", List.of(), List.of("run.root=/tmp/x"));
+    assertEquals("local[*]", c.run().getString("spark.master"));
+    assertEquals(32, c.of("train").getInt("train.rank"), "train.conf");
+    assertEquals(32, c.of("evaluate").getInt("train.rank"), "the evaluate action ships train.conf too");
+    assertEquals(10, c.of("score").getInt("train.rank"), "the score action does not: reference.conf's");
+    assertEquals(4, c.of("export").getInt("export.parts"), "the environment wins over export.conf's 400");
+    assertEquals(4, c.run().getInt("export.parts"), "the run: the environment's, no stage file");
   }
 }

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recsv.common.ExportManifest;
+import io.recsv.common.UserError;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.testing.SyntheticParts;
-import io.recsv.common.UserError;
-import io.recsv.export.ExportJob;
-import io.recsv.common.ExportManifest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.security.PrivilegedExceptionAction;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.PrivilegedExceptionAction;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -64,7 +61,7 @@ class MergerTest {
     Path export = new Path(base, "work/export");
     ExportManifest manifest = SyntheticParts.write(fs, export, sizes, blockSize, counter);
     return new Case(export, new Path(base, "out/week/recommendations.csv"), new Path(base, "out"), manifest,
-        reference(fs, export, manifest));
+        SyntheticParts.expectedCsv(fs, export, manifest));
   }
 
   /** A fresh export + output on the local (raw) file system, under the test's temporary directory. */
@@ -73,23 +70,15 @@ class MergerTest {
     Path export = new Path(localDir.resolve("export").toString());
     ExportManifest manifest = SyntheticParts.write(local, export, sizes, BLOCK, 5);
     return new Case(export, new Path(localDir.resolve("out/r.csv").toString()),
-        new Path(localDir.resolve("out").toString()), manifest, reference(local, export, manifest));
+        new Path(localDir.resolve("out").toString()), manifest,
+        SyntheticParts.expectedCsv(local, export, manifest));
   }
 
   /** What `cat` of header + parts in index order gives. */
-  private static byte[] reference(FileSystem fs, Path export, ExportManifest manifest) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write((ExportJob.HEADER + "\n").getBytes(StandardCharsets.UTF_8));
-    for (ExportManifest.Part part : manifest.parts()) {
-      out.write(read(fs, new Path(export, "parts/" + part.name())));
-    }
-    return out.toByteArray();
-  }
 
-  private static byte[] read(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      return in.readAllBytes();
-    }
+  /** The usual merge: auto strategy, no overwrite, no crash. */
+  private Merger merger(Configuration conf, Case c) {
+    return merger(conf, c, Strategy.AUTO, false, MergeStep.Listener.NONE);
   }
 
   private Merger merger(Configuration conf, Case c, Strategy strategy, boolean overwrite, MergeStep.Listener l) {
@@ -102,7 +91,8 @@ class MergerTest {
   }
 
   private void assertPublished(FileSystem fs, Case c, Strategy strategy) throws IOException {
-    assertArrayEquals(c.expected(), read(fs, c.output()), "byte-for-byte header + parts in order");
+    assertArrayEquals(c.expected(), SyntheticParts.read(fs, c.output()),
+        "byte-for-byte header + parts in order");
     CsvManifest m = CsvManifest.readIfExists(fs, c.output());
     assertEquals(c.expected().length, m.bytes());
     assertEquals(c.manifest().rows(), m.rows());
@@ -130,7 +120,7 @@ class MergerTest {
       sizes[i] = i % 7 == 3 ? 0 : 100 + (i * 7919L) % (3 * BLOCK);  // partial last blocks, some empty parts
     }
     Case c = hdfsCase(sizes, BLOCK);
-    CsvManifest m = merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    CsvManifest m = merger(hdfs.conf(), c).merge();
     assertEquals(Strategy.CONCAT, m.strategy());
     assertEquals(Verification.PARTS_CRC.description(), m.checksum().verifiedBy());
     assertPublished(hdfs.fs(), c, Strategy.CONCAT);
@@ -153,7 +143,7 @@ class MergerTest {
     Case c = localCase(sizes);
     FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
     assertTrue(local.exists(new Path(c.export(), "parts/part-100000.csv")));
-    merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    merger(new Configuration(), c).merge();
     assertPublished(local, c, Strategy.COPY);
   }
 
@@ -186,11 +176,11 @@ class MergerTest {
     if (crashAt.ordinal() < MergeStep.PUBLISHED.ordinal()) {
       assertFalse(hdfs.fs().exists(c.output()), "nothing published before verification");
     }
-    merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    merger(hdfs.conf(), c).merge();
     assertPublished(hdfs.fs(), c, Strategy.CONCAT);
     // And a rerun after success changes nothing.
     long mtime = hdfs.fs().getFileStatus(c.output()).getModificationTime();
-    merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    merger(hdfs.conf(), c).merge();
     assertEquals(mtime, hdfs.fs().getFileStatus(c.output()).getModificationTime());
   }
 
@@ -201,9 +191,9 @@ class MergerTest {
     try (var out = hdfs.fs().create(c.output())) {
       out.write("old".getBytes(StandardCharsets.UTF_8));
     }
-    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("merge.overwrite"), e.getMessage());
-    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), read(hdfs.fs(), c.output()));
+    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), SyntheticParts.read(hdfs.fs(), c.output()));
     merger(hdfs.conf(), c, Strategy.AUTO, true, MergeStep.Listener.NONE).merge();
     assertPublished(hdfs.fs(), c, Strategy.CONCAT);
   }
@@ -214,13 +204,13 @@ class MergerTest {
     try (var out = hdfs.fs().append(new Path(c.export(), "parts/part-00001.csv"))) {
       out.write('x');
     }
-    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+    UserError e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("part-00001.csv changed size"), e.getMessage());
     hdfs.fs().delete(new Path(c.export(), "parts/part-00001.csv"), false);
-    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
     hdfs.fs().delete(new Path(c.export(), "parts"), true);
-    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+    e = assertThrows(UserError.class, () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
 
@@ -231,7 +221,7 @@ class MergerTest {
     hdfs.fs().setPermission(c.root(), new FsPermission((short) 0755));  // the output root is not alice's
     UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"analysts"});
     UserError e = assertThrows(UserError.class, () -> alice.doAs((PrivilegedExceptionAction<CsvManifest>)
-        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge()));
+        () -> merger(hdfs.conf(), c).merge()));
     assertTrue(e.getMessage().startsWith("permission denied") && e.getMessage().contains("user=alice")
         && e.getMessage().contains(c.root().toString()), e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(c.export(), "parts/part-00001.csv")), "parts untouched");
@@ -268,7 +258,7 @@ class MergerTest {
       }
     };
     assertThrows(IOException.class, () -> merger(conf, c, Strategy.AUTO, false, crash).merge());
-    CsvManifest m = merger(conf, c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    CsvManifest m = merger(conf, c).merge();
     assertEquals(Strategy.COPY, m.strategy());
     assertPublished(local, c, Strategy.COPY);
     try (var files = Files.list(localDir.resolve("out"))) {
@@ -287,15 +277,15 @@ class MergerTest {
 
     // A copy computes the CRC on the way at no cost, so it verifies it whatever the setting.
     Case lc = localCase(new long[] {70_000, 0, 130_001});
-    m = new Merger(new Configuration(), settings(lc, Strategy.AUTO, false).withChecksum(ChecksumMode.RECORD), MergeStep.Listener.NONE)
-        .merge();
+    m = new Merger(new Configuration(), settings(lc, Strategy.AUTO, false).withChecksum(ChecksumMode.RECORD),
+        MergeStep.Listener.NONE).merge();
     assertEquals(Verification.COPY_CRC.description(), m.checksum().verifiedBy());
     assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), lc, Strategy.COPY);
   }
 
   /** Same length, other bytes: what only a checksum sees. */
   private static void tamper(FileSystem fs, Path part) throws IOException {
-    byte[] bytes = read(fs, part);
+    byte[] bytes = SyntheticParts.read(fs, part);
     bytes[bytes.length / 2] = (byte) (bytes[bytes.length / 2] == '7' ? '8' : '7');
     try (var out = fs.create(part, true, 4096, fs.getDefaultReplication(part), fs.getFileStatus(part).getBlockSize())) {
       out.write(bytes);
@@ -307,7 +297,7 @@ class MergerTest {
     Case c = hdfsCase(new long[] {BLOCK * 2 + 17, 0, 900, 5000}, BLOCK);
     tamper(hdfs.fs(), new Path(c.export(), "parts/part-00003.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+        () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("part-00003.csv has CRC32C") && e.getMessage().contains("export wrote")
         && !e.getMessage().contains("part-00002"), e.getMessage());
     for (String part : new String[] {"part-00000.csv", "part-00002.csv", "part-00003.csv"}) {
@@ -330,7 +320,7 @@ class MergerTest {
     Path staged = new Path(c.output().getParent(), "." + c.output().getName() + ".merging/parts");
     tamper(hdfs.fs(), new Path(staged, "part-00000.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(hdfs.conf(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+        () -> merger(hdfs.conf(), c).merge());
     assertTrue(e.getMessage().contains("part-00000.csv has CRC32C") && e.getMessage().contains("delete "),
         e.getMessage());
     assertTrue(hdfs.fs().exists(new Path(staged, "part-00001.csv")), "parts not consumed by concat");
@@ -343,7 +333,7 @@ class MergerTest {
     Case c = localCase(new long[] {70_000, 130_001});
     tamper(local, new Path(c.export(), "parts/part-00001.csv"));
     IOException e = assertThrows(IOException.class,
-        () -> merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge());
+        () -> merger(new Configuration(), c).merge());
     assertTrue(e.getMessage().contains("does not match the export") && e.getMessage().contains("Nothing was published"),
         e.getMessage());
     assertFalse(local.exists(c.output()));
@@ -354,7 +344,7 @@ class MergerTest {
     // Several background syncs run while the copy goes on; the bytes must come out whole and in order.
     long interval = StreamCopy.SYNC_EVERY;
     Case c = localCase(new long[] {interval + 12_345, 0, interval / 2 + 1, interval + 1});
-    merger(new Configuration(), c, Strategy.AUTO, false, MergeStep.Listener.NONE).merge();
+    merger(new Configuration(), c).merge();
     assertPublished(FileSystem.getLocal(new Configuration()).getRawFileSystem(), c, Strategy.COPY);
   }
 

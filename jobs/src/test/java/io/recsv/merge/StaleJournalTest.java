@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recsv.common.ExportManifest;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.testing.SyntheticParts;
-import io.recsv.export.ExportJob;
-import io.recsv.common.ExportManifest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -39,23 +34,6 @@ class StaleJournalTest {
     assertEquals(137, p.exitValue(), "the merge process died at " + at);
   }
 
-  private static byte[] expected(FileSystem fs, Path export, ExportManifest manifest) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write((ExportJob.HEADER + "\n").getBytes(StandardCharsets.UTF_8));
-    for (ExportManifest.Part part : manifest.parts()) {
-      try (InputStream in = fs.open(new Path(export, "parts/" + part.name()))) {
-        out.write(in.readAllBytes());
-      }
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] read(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      return in.readAllBytes();
-    }
-  }
-
   /** The crash, a new export, a merge; returns the staging directory the crash left. */
   private static void crashThenReexportThenMerge(FileSystem fs, Configuration conf, Path base, Strategy strategy,
       MergeStep at) throws Exception {
@@ -69,12 +47,12 @@ class StaleJournalTest {
 
     fs.delete(export, true);  // export runs again: a new export id, other rows
     ExportManifest second = SyntheticParts.write(fs, export, new long[] {6000, 1000, 2000}, 4096, 2);
-    byte[] want = expected(fs, export, second);
+    byte[] want = SyntheticParts.expectedCsv(fs, export, second);
 
     CsvManifest published = new Merger(conf, new MergeSettings(export.toString(), csv.toString(), root.toString(),
         strategy, false, FsPermission.getFileDefault(), 0), MergeStep.Listener.NONE).merge();
     assertEquals(second.exportId(), published.exportId());
-    assertArrayEquals(want, read(fs, csv), "the new export's rows, not the old plan's");
+    assertArrayEquals(want, SyntheticParts.read(fs, csv), "the new export's rows, not the old plan's");
     assertFalse(fs.exists(staging));
   }
 

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.common.ExportManifest;
 import io.recsv.testing.SyntheticParts;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -59,25 +55,11 @@ class TornWriteTest {
         "torn://" + csv.toUri().getPath(), "torn://" + root.toUri().getPath(), Strategy.AUTO, false,
         FsPermission.getFileDefault(), 0), MergeStep.Listener.NONE).merge();
     assertEquals(exported.exportId(), published.exportId());
-    assertArrayEquals(expected(fs, export, exported), read(fs, csv));
+    assertArrayEquals(SyntheticParts.expectedCsv(fs, export, exported), SyntheticParts.read(fs, csv));
     CsvManifest beside = CsvManifest.readIfExists(fs, csv);
     assertEquals(published.bytes(), beside.bytes(), "a whole manifest beside the CSV");
     assertEquals(Strategy.COPY, beside.strategy());
     assertFalse(fs.exists(staging));
   }
 
-  private static byte[] expected(FileSystem fs, Path export, ExportManifest manifest) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write((manifest.header() + "\n").getBytes(StandardCharsets.UTF_8));
-    for (ExportManifest.Part part : manifest.parts()) {
-      out.write(read(fs, new Path(export, "parts/" + part.name())));
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] read(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      return in.readAllBytes();
-    }
-  }
 }

@@ -90,4 +90,20 @@ public final class SyntheticParts {
     java.util.Arrays.fill(sizes, totalBytes / parts);
     return sizes;
   }
+
+  /** The CSV a merge of the export must publish: the header line, then every part in order. */
+  public static byte[] expectedCsv(FileSystem fs, Path exportDir, ExportManifest manifest) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write((manifest.header() + "\n").getBytes(StandardCharsets.UTF_8));
+    for (ExportManifest.Part part : manifest.parts()) {
+      out.write(read(fs, new Path(exportDir, "parts/" + part.name())));
+    }
+    return out.toByteArray();
+  }
+
+  public static byte[] read(FileSystem fs, Path file) throws IOException {
+    try (java.io.InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
 }

@@ -33,6 +33,8 @@ public final class WorkflowDefinition {
   static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
   static final String SPARK_NS = "uri:oozie:spark-action:1.0";
   /** The main class of the quality gate's java action. */
+  /** The environment's config file among an action's {@code --config} files (config/env/cluster.conf). */
+  public static final String ENVIRONMENT_CONFIG = "cluster.conf";
   public static final String GATE_MAIN = "io.recsv.workflow.GateMain";
 
   /**
@@ -47,7 +49,6 @@ public final class WorkflowDefinition {
   private final List<Gate> gates;
   private final Map<String, String> parameterDefaults;
 
-  /** One spark action: its node name (= the stage name), main class and its {@code --config} files. */
   /**
    * A stage's spark action as written (EL unevaluated): its main class, the {@code --config} files it passes,
    * and the rest of what spark-submit gets, for generators of other orchestrators' definitions.
@@ -218,6 +219,13 @@ public final class WorkflowDefinition {
 
   public List<SparkStage> stages() {
     return stages;
+  }
+
+  /** The spark action of {@code name}. */
+  public SparkStage stage(String name) {
+    return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+        new IllegalArgumentException("unknown stage '" + name + "'; the workflow " + source + " has "
+            + String.join(", ", stageNames())));
   }
 
   /** The stages before {@code stage}, i.e. the nodes an Oozie rerun "from stage" skips. */

@@ -79,9 +79,11 @@ public final class PipelineBench implements Callable<Integer> {
         "prepare.input=" + input, "train.rank=" + rank, "train.max-iter=" + iterations,
         "merge.output-root=" + dir.resolve("published"), "merge.overwrite=true"));
     overrides.addAll(defines);
-    // What `recsv run` runs with: every stage's config file and config/env/local.conf, then the overrides.
-    Config config = new LocalPipeline(Path.of(System.getProperty("recsv.home", "."))).config("local", List.of(),
-        overrides);
+    // What `recsv run` runs with: each stage its config files as the workflow gives them, config/env/local.conf,
+    // then the overrides.
+    LocalPipeline.Configs configs = new LocalPipeline(Path.of(System.getProperty("recsv.home", ".")))
+        .configs("local", List.of(), overrides);
+    Config config = configs.run();
     RunLayout layout = RunLayout.of(config);
     Files.createDirectories(dir);
     if (!Files.exists(input)) {
@@ -97,16 +99,16 @@ public final class PipelineBench implements Callable<Integer> {
       Path anchors = dir.resolve("anchors");
       List<Row2> rows = new ArrayList<>();
 
-      Meter.Reading prepare = meter.measure(() -> new PrepareJob(config).run(spark));
+      Meter.Reading prepare = meter.measure(() -> new PrepareJob(configs.of("prepare")).run(spark));
       Meter.Reading prepareAnchor = meter.measure(() -> spark.read().option("header", "true").csv(input.toString())
           .groupBy("user_id", "product_id").agg(sum(col("weight").cast("double")).as("weight"))
           .write().mode("overwrite").parquet(anchors.resolve("pairs").toString()));
       rows.add(progress(new Row2("prepare", "interactions/s", interactions, prepare,
           "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor)));
 
-      Meter.Reading train = meter.measure(() -> new TrainJob(config).run(spark));
+      Meter.Reading train = meter.measure(() -> new TrainJob(configs.of("train")).run(spark));
       Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
-      AlsTrainer reference = AlsTrainer.from(new Settings(config.withValue("train.method",
+      AlsTrainer reference = AlsTrainer.from(new Settings(configs.of("train").withValue("train.method",
           com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))));
       // Like the stage: fit, then save the model.
       Meter.Reading trainAnchor = meter.measure(() -> reference.fit(spark, prepared,
@@ -115,9 +117,9 @@ public final class PipelineBench implements Callable<Integer> {
       rows.add(progress(new Row2("train", "interactions x iterations/s", (double) interactions * iterations,
           train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor)));
 
-      Meter.Reading score = meter.measure(() -> new ScoreJob(config).run(spark));
+      Meter.Reading score = meter.measure(() -> new ScoreJob(configs.of("score")).run(spark));
       ALSModel model = ALSModel.load(layout.model().toString());
-      int k = config.getInt("score.k");
+      int k = configs.of("score").getInt("score.k");
       Dataset<Row> sample = model.userFactors().select(col("id").as(RunLayout.USER_INDEX)).limit(scoreSample);
       Meter.Reading scoreSampled = meter.measure(() -> model.setUserCol(RunLayout.USER_INDEX)
           .recommendForUserSubset(sample, k).write().format("noop").mode("overwrite").save());
@@ -127,8 +129,9 @@ public final class PipelineBench implements Callable<Integer> {
       rows.add(progress(new Row2("score", "users/s", users, score, String.format(
           "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor)));
 
-      Meter.Reading export = meter.measure(() -> new ExportJob(config).run(spark));
-      int parts = config.getInt("export.parts") > 0 ? config.getInt("export.parts") : localCores;
+      Meter.Reading export = meter.measure(() -> new ExportJob(configs.of("export")).run(spark));
+      int parts = configs.of("export").getInt("export.parts") > 0 ? configs.of("export").getInt("export.parts")
+          : localCores;
       Meter.Reading exportAnchor = meter.measure(() -> spark.read().parquet(layout.top().toString())
           .repartition(parts, col(RunLayout.USER_INDEX))
           .join(broadcast(spark.read().parquet(layout.products().toString())), RunLayout.PRODUCT_INDEX)
@@ -147,7 +150,7 @@ public final class PipelineBench implements Callable<Integer> {
       long bytes = fs.getContentSummary(partsDir).getLength();
       Meter.Reading mergeAnchor = meter.measure(() -> MergeBench.streamCopy(fs, partsDir,
           new org.apache.hadoop.fs.Path(anchors.resolve("streamed.csv").toString())));
-      Meter.Reading merge = meter.measure(() -> new MergeJob(config).run(spark));
+      Meter.Reading merge = meter.measure(() -> new MergeJob(configs.of("merge")).run(spark));
       rows.add(progress(new Row2("merge", "MiB/s", bytes / 1048576.0, merge,
           "one client streams the parts into one file", mergeAnchor)));
 
