@@ -112,18 +112,22 @@ public final class PrepareJob implements Stage {
             .as(RunLayout.TIME))
         // Read by the two dictionaries and the join: compute once, not three times from the raw input.
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> users = DenseIndex.of(pairs.select(RunLayout.USER_ID), RunLayout.USER_ID, RunLayout.USER_INDEX,
-        "users");
-    Dataset<Row> products = DenseIndex.of(pairs.select(RunLayout.PRODUCT_ID), RunLayout.PRODUCT_ID,
-        RunLayout.PRODUCT_INDEX, "products");
-    Dataset<Row> indexed = pairs.join(users, RunLayout.USER_ID).join(products, RunLayout.PRODUCT_ID)
-        .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT, RunLayout.TIME);
-    if (!source.hasTime()) {
-      indexed = indexed.drop(RunLayout.TIME);
-    }
+    SparkSession spark = interactions.sparkSession();
     try {
-      users.write().parquet(new Path(out, RunLayout.USERS).toString());
-      products.write().parquet(new Path(out, RunLayout.PRODUCTS).toString());
+      // Each dictionary is written, then read back for the join: computed once (distinct, sort, index), not
+      // again by the join.
+      String users = new Path(out, RunLayout.USERS).toString();
+      String products = new Path(out, RunLayout.PRODUCTS).toString();
+      DenseIndex.of(pairs.select(RunLayout.USER_ID), RunLayout.USER_ID, RunLayout.USER_INDEX, "users")
+          .write().parquet(users);
+      DenseIndex.of(pairs.select(RunLayout.PRODUCT_ID), RunLayout.PRODUCT_ID, RunLayout.PRODUCT_INDEX, "products")
+          .write().parquet(products);
+      Dataset<Row> indexed = pairs.join(spark.read().parquet(users), RunLayout.USER_ID)
+          .join(spark.read().parquet(products), RunLayout.PRODUCT_ID)
+          .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT, RunLayout.TIME);
+      if (!source.hasTime()) {
+        indexed = indexed.drop(RunLayout.TIME);
+      }
       indexed.write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
     } finally {
       pairs.unpersist();
