@@ -143,10 +143,11 @@ class PrepareJobTest {
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
-    // The CSV once (and its header line per file, for the column names), then the three Parquet outputs
-    // once each for the summary line, and the interactions twice more for the report's statistics
-    // (interactions per user, per product). A second pass over the CSV would add another 3,000.
-    long outputRows = 101 + 53
+    // The CSV once (and its header line per file, for the column names), the two dictionaries read back for the
+    // join, then the three Parquet outputs once each for the summary line, and the interactions twice more for
+    // the report's statistics (interactions per user, per product). A second pass over the CSV would add another
+    // 3,000.
+    long outputRows = 2 * (101 + 53)
         + 3 * spark.read().parquet(work.resolve("test/prepare/interactions").toString()).count();
     long csvRecords = recordsRead.sum() - outputRows;
     assertTrue(csvRecords >= rows && csvRecords < rows + 100, "CSV records read: " + csvRecords);
