@@ -23,93 +23,31 @@ import org.apache.logging.log4j.core.config.Configurator;
 /** The {@code recsv} command line, for one machine: local Spark, local (or any Hadoop) file system. */
 public final class Main {
 
-  static final String USAGE = String.join("\n",
-      "recsv - weekly ALS recommendations, published as one verified CSV",
-      "",
-      "usage: recsv COMMAND [options]        (recsv COMMAND --help for a command's options; recsv --version)",
-      "",
-      "commands:",
-      "  run        run the whole pipeline (with no options: on a generated demo dataset)",
-      "  stage      run one stage alone: recsv stage STAGE [options]",
-      "  show       the recommendations of some users, from the published CSV or a run's score output",
-      "  report     print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
-      "  tune       search the ALS settings on a holdout of a run's interactions; writes the best as a config file",
-      "  generate   write synthetic interactions with a planted structure",
-      "  bench      benchmarks that print figures: recsv bench pipeline | merge | score (recsv bench --help)",
-      "  oozie      validate, deploy, submit and rerun the Oozie application",
-      "  airflow    airflow dag: the same pipeline as an Airflow DAG, generated from the Oozie application",
-      "",
-      "run, stage and the benchmarks take -D key=value (any config key, see reference.conf; Hadoop's own keys,",
-      "fs.* dfs.* hadoop.* yarn.* ..., go to the Hadoop configuration);",
-      "every command takes --verbose (stack traces), --quiet (no progress; errors and the result only) and",
-      "--log-level error|warn|info|debug (recsv's own log lines; Spark's: -D spark.log-level=...)");
+  static final String USAGE = usage();
 
-  private static final String RUN_USAGE = String.join("\n",
-      "usage: recsv run [--input PATH --output FILE.csv] [--work DIR] [--run-id ID] [--from STAGE]",
-      "                 [--env local] [--config FILE]... [-D key=value]...",
-      "",
-      "  with no --input: generates a demo dataset (10,000 users x 2,000 products) and runs every stage on it",
-      "  --input PATH     interactions (CSV user_id,product_id,weight with header, or see prepare.* keys)",
-      "  --output FILE    the CSV to publish (must not exist unless -D merge.overwrite=true)",
-      "  --work DIR       where intermediates go (run.root), default ./recsv-work",
-      "  --run-id ID      the run's id (run.id), default 'manual' ('demo' for the demo)",
-      "  --from STAGE     rerun from STAGE on, reusing the earlier stages' outputs of the same --work and --run-id",
-      "  --env NAME       config/env/NAME.conf, default local",
-      "  --master URL     Spark's master, as spark-submit takes it (spark.master; local.conf: local[*])",
-      "  --conf k=v       a Spark property, as spark-submit takes it (spark.conf.\"k\"); may repeat",
-      "  stages run in the order workflows/recommendations/workflow.xml defines");
-
-  private static final String STAGE_USAGE = String.join("\n",
-      "usage: recsv stage STAGE [--input PATH] [--output FILE.csv] [--work DIR] [--run-id ID] [--env local]",
-      "                   [--config FILE]... [-D key=value]...",
-      "",
-      "  runs one stage (prepare, train, score, export or merge) alone, on the outputs of the earlier stages",
-      "  of the same --work and --run-id: for debugging a stage on a laptop");
-
-  private static final String SHOW_USAGE = String.join("\n",
-      "usage: recsv show [--user ID[,ID...]] [--first N] [--csv FILE | --work DIR [--run-id ID]] [-D key=value]...",
-      "",
-      "  --user IDS   these users (original ids, comma-separated)",
-      "  --first N    else the first N users (default 3): of the file with --csv, of the smallest ids otherwise",
-      "  --csv FILE   read the published CSV, from its start until the users are found (each user's rows are",
-      "               together); without it, the run's score output (--work, default ./recsv-work; --run-id, default",
-      "               the only run there), which also has the raw ALS scores",
-      "  rows are printed in the CSV's order, with the scores as the CSV prints them");
-
-  private static final String REPORT_USAGE = String.join("\n",
-      "usage: recsv report [--csv FILE | --work DIR [--run-id ID]] [--regenerate] [-D key=value]...",
-      "",
-      "  prints the summary of the report beside the published CSV (FILE.report.json; FILE.report.html is the",
-      "  page with the charts). --regenerate writes both again from the run's outputs (--work, --run-id, the same",
-      "  config as the run), e.g. after an older recsv made the CSV or the report could not be written");
-
-  private static final String TUNE_USAGE = String.join("\n",
-      "usage: recsv tune [--input PATH | --work DIR [--run-id ID]] [--trials N] [--minutes M] [--seed S]",
-      "                  [--metric ndcg@K] [--output FILE.conf] [--config FILE]... [-D key=value]...",
-      "",
-      "  trains ALS on one holdout of the run's prepared interactions (evaluate.* says how it is split) for each",
-      "  trial: the settings as they are, then a seeded random choice of train.rank (8 16 32 64), train.reg-param",
-      "  (0.01 0.03 0.1 0.3), train.alpha (1 3 10 30) and train.max-iter (5 10 15); measures each as the evaluate",
-      "  stage does (the popularity baseline once), prints them best first, and writes the best as a config file",
-      "  --input PATH   prepare this input first, into --work and --run-id (default: tune)",
-      "  --trials N     at most N trials (default 8); --minutes M: none started after M minutes (default 60)",
-      "  --seed S       the search's seed (default 42): the same seed, data and settings give the same trials",
-      "  --metric M     what 'best' means: ndcg, precision, recall, map or hit-rate at 10 or score.k (default ndcg@k)",
-      "  --output FILE  the best settings (default ./recsv-tuned.conf), for recsv run --config FILE");
-
-  private static final String GENERATE_USAGE = String.join("\n",
-      "usage: recsv generate --users N --products M --per-user K --output PATH [--seed S]",
-      "",
-      "  writes user_id,product_id,weight (with a header) for N users, each with K distinct products out of M;",
-      "  64-bit ids, a planted taste structure, deterministic for a given seed (default 42)");
-
-  private static final Set<String> RUN_OPTIONS = Set.of("--input", "--output", "--work", "--run-id", "--from", "--env",
-      "--master");
-
-  private static final Set<String> SHOW_OPTIONS = Set.of("--user", "--first", "--csv", "--work", "--run-id", "--env");
-  private static final Set<String> TUNE_OPTIONS = Set.of("--input", "--work", "--run-id", "--env", "--trials",
-      "--minutes", "--seed", "--metric", "--output");
-  private static final Set<String> REPORT_OPTIONS = Set.of("--csv", "--work", "--run-id", "--env");
+  /** The commands, from each one's summary; recsv COMMAND --help has its options. */
+  private static String usage() {
+    List<String> lines = new ArrayList<>(List.of(
+        "recsv - weekly ALS recommendations, published as one verified CSV",
+        "",
+        "usage: recsv COMMAND [options]        (recsv COMMAND --help for a command's options; recsv --version)",
+        "",
+        "commands:"));
+    for (Command c : Command.ALL) {
+      lines.add(String.format("  %-10s %s", c.name(), c.summary()));
+    }
+    lines.addAll(List.of(
+        "  bench      benchmarks that print figures: recsv bench pipeline | merge | score (recsv bench --help)",
+        "  oozie      validate, deploy, submit and rerun the Oozie application",
+        "  airflow    airflow dag: the same pipeline as an Airflow DAG, generated from the Oozie application",
+        "",
+        "options are --name value or --name=value; config overrides are -D key=value (any config key, see",
+        "reference.conf; Hadoop's own keys, fs.* dfs.* hadoop.* yarn.* ..., go to the Hadoop configuration), the same",
+        "for run, stage, the benchmarks and the cluster's stage entry point;",
+        "every command takes --verbose (stack traces), --quiet (no progress; errors and the result only) and",
+        "--log-level error|warn|info|debug (recsv's own log lines; Spark's: -D spark.log-level=...)"));
+    return String.join("\n", lines);
+  }
 
   private final PrintStream out;
   private final Path home;
@@ -193,55 +131,26 @@ public final class Main {
     if (quiet && (command.equals("run") || command.equals("stage"))) {
       rest.addAll(List.of("-D", "run.progress-every=0", "-D", "spark.log-level=ERROR"));  // last: --quiet wins
     }
-    boolean help = rest.contains("--help") || rest.contains("-h");
-    switch (command) {
-      case "run" -> {
-        if (help) {
-          out.println(RUN_USAGE);
-          return 0;
-        }
-        return runPipeline(Options.parse("run", rest, RUN_OPTIONS, Set.of()));
+    Command chosen = Command.ALL.stream().filter(c -> c.name().equals(command)).findFirst().orElse(null);
+    if (chosen != null) {
+      Options o = Options.parse(chosen, rest);
+      if (o.help) {
+        out.print(Options.usage(chosen));
+        return 0;
       }
-      case "stage" -> {
-        if (help) {
-          out.println(STAGE_USAGE);
-          return 0;
-        }
-        return runStage(Options.parse("stage", rest, RUN_OPTIONS, Set.of()));
-      }
-      case "show" -> {
-        if (help) {
-          out.println(SHOW_USAGE);
-          return 0;
-        }
-        return new Show(out).run(Options.parse("show", rest, SHOW_OPTIONS, Set.of()), home);
-      }
-      case "report" -> {
-        if (help) {
-          out.println(REPORT_USAGE);
-          return 0;
-        }
-        return new ReportCommand(out).run(Options.parse("report", rest, REPORT_OPTIONS, Set.of("--regenerate")), home);
-      }
-      case "tune" -> {
-        if (help) {
-          out.println(TUNE_USAGE);
-          return 0;
-        }
-        return new TuneCommand(out).run(Options.parse("tune", rest, TUNE_OPTIONS, Set.of()), home);
-      }
-      case "generate" -> {
-        if (help) {
-          out.println(GENERATE_USAGE);
-          return 0;
-        }
-        return generate(Options.parse("generate", rest,
-            Set.of("--users", "--products", "--per-user", "--output", "--seed"), Set.of()));
-      }
-      // The benchmarks are a module of their own (not in the jobs jar); the launcher runs them.
-      case "bench" -> throw new UserError("recsv bench runs from the launcher: ./recsv bench --help");
-      default -> throw new UserError("unknown command '" + command + "'; see recsv --help");
+      return switch (command) {
+        case "run" -> runPipeline(o);
+        case "stage" -> runStage(o);
+        case "show" -> new Show(out).run(o, home);
+        case "report" -> new ReportCommand(out).run(o, home);
+        case "tune" -> new TuneCommand(out).run(o, home);
+        default -> generate(o);
+      };
     }
+    if (command.equals("bench")) {  // a module of its own (not in the jobs jar): the launcher runs it
+      throw new UserError("recsv bench runs from the launcher: ./recsv bench --help");
+    }
+    throw new UserError("unknown command '" + command + "'; see recsv --help");
   }
 
   /** Removes {@code name value} from {@code args}; the value, or null when absent. */

@@ -9,11 +9,17 @@ import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The shared {@code main} of every stage under spark-submit (and so under Oozie's spark action):
- * {@code [--config FILE]... [key=value]...}: it takes the run's lock, checks what it can before computing, runs
- * the stage, and releases the lock. Errors propagate, so spark-submit and Oozie see the failure and
+ * {@code [--config FILE]... [-D key=value]... [key=value]...}: it takes the run's lock, checks what it can before
+ * computing, runs the stage, and releases the lock. Errors propagate, so spark-submit and Oozie see the failure and
  * its message ({@code wf:errorMessage}).
  */
 public final class StageMain {
@@ -22,20 +28,46 @@ public final class StageMain {
 
   private StageMain() {}
 
+  /**
+   * The stage's command line, parsed by picocli: {@code --config FILE}s, and overrides as {@code -D key=value}, as
+   * everywhere else, or as bare {@code key=value} (what the Oozie actions and spark-submit scripts pass).
+   */
+  private static CommandSpec spec(String name) {
+    CommandSpec spec = CommandSpec.create().name(name);
+    spec.usageMessage().description("Runs the " + name + " stage of a recsv run (spark-submit, Oozie's spark"
+        + " action): config files in order, then the overrides.");
+    spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(List.class).auxiliaryTypes(String.class)
+        .description("a config file; a later one wins; may repeat").build());
+    spec.addOption(OptionSpec.builder("-D").paramLabel("key=value").type(List.class).auxiliaryTypes(String.class)
+        .description("a config key; may repeat").build());
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this help").build());
+    spec.addPositional(PositionalParamSpec.builder().paramLabel("key=value").arity("0..*").type(List.class)
+        .auxiliaryTypes(String.class).description("a config key, as -D takes it").build());
+    return spec;
+  }
+
   public static void run(String name, String[] args, Function<Config, Stage> factory) throws Exception {
-    List<String> files = new ArrayList<>();
-    List<String> overrides = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if ("--config".equals(args[i])) {
-        if (i + 1 >= args.length) {
-          throw new UserError("--config needs a file");
-        }
-        files.add(args[++i]);
-      } else if (args[i].contains("=")) {
-        overrides.add(args[i]);
-      } else {
-        throw new UserError("unexpected argument '" + args[i] + "'; usage: " + name
-            + " [--config FILE]... [key=value]...");
+    CommandLine cl = new CommandLine(spec(name));
+    ParseResult parsed;
+    try {
+      parsed = cl.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new UserError(name + ": " + e.getMessage() + "; usage: " + name + " [--config FILE]... [-D key=value]..."
+          + " [key=value]...");
+    }
+    if (parsed.isUsageHelpRequested()) {
+      System.out.print(cl.getUsageMessage());
+      return;
+    }
+    List<String> files = parsed.matchedOptionValue("--config", List.<String>of());
+    List<String> overrides = new ArrayList<>(parsed.matchedOptionValue("-D", List.<String>of()));
+    if (parsed.hasMatchedPositional(0)) {
+      overrides.addAll(parsed.matchedPositional(0).<List<String>>getValue());
+    }
+    for (String kv : overrides) {
+      if (kv.indexOf('=') <= 0) {
+        throw new UserError(name + ": unexpected argument '" + kv + "'; usage: " + name
+            + " [--config FILE]... [-D key=value]... [key=value]...");
       }
     }
     Config config = ConfigLoader.load(files, overrides);

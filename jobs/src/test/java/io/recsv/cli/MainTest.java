@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +33,11 @@ class MainTest {
     for (String command : List.of("run", "stage", "generate", "bench", "oozie")) {
       assertTrue(output().contains(command), command);
     }
-    for (String command : List.of("run", "stage", "generate")) {
+    for (String command : List.of("run", "stage", "show", "report", "tune", "generate")) {
       assertEquals(0, main.run(List.of(command, "--help")));
-      assertTrue(output().contains("usage: recsv " + command), command);
+      assertTrue(output().contains("Usage: recsv " + command), command);
     }
+    assertTrue(output().contains("-D=key=value") && output().contains("--config=FILE"), output());
   }
 
   @Test
@@ -94,16 +94,17 @@ class MainTest {
   void versionAndSparkSubmitStyleMasterAndConf() throws Exception {
     assertEquals(0, main.run(List.of("--version")));
     assertTrue(output().startsWith("recsv "), output());
-    Options o = Options.parse("run", List.of("--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=3",
-        "--conf", "spark.ui.enabled=false"), Set.of("--master"), Set.of());
+    Options o = Options.parse(Command.RUN, List.of("--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=3",
+        "--conf=spark.ui.enabled=false", "-Dscore.k=7", "--work=/tmp/w"));
+    assertEquals(List.of("score.k=7"), o.overrides);
+    assertEquals("/tmp/w", o.get("--work"));
     assertEquals("local[1]", o.get("--master"));
     assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.ui.enabled=false"), o.sparkConfs);
     com.typesafe.config.Config config = io.recsv.config.ConfigLoader.load(List.of(),
         List.of("spark.master=" + o.get("--master"), "spark.conf." + o.sparkConfs.get(0)));
     assertEquals("local[1]", config.getString("spark.master"));
     assertEquals("3", config.getConfig("spark.conf").getString("\"spark.sql.shuffle.partitions\""));
-    UserError bad = assertThrows(UserError.class, () -> Options.parse("run", List.of("--conf", "nokeyvalue"),
-        Set.of("--master"), Set.of()));
+    UserError bad = assertThrows(UserError.class, () -> Options.parse(Command.RUN, List.of("--conf", "nokeyvalue")));
     assertTrue(bad.getMessage().contains("key=value"), bad.getMessage());
   }
 }

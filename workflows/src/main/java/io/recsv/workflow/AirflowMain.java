@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code recsv airflow dag [--properties FILE] [--output FILE]}: writes the weekly pipeline as an Airflow DAG,
@@ -12,7 +16,7 @@ import java.util.List;
 public final class AirflowMain {
 
   static final String USAGE = String.join("\n",
-      "usage: recsv airflow dag [--properties FILE] [--output FILE]",
+      "usage: recsv airflow dag [--properties FILE] [--output FILE]   (recsv airflow dag --help: its options)",
       "  writes the Airflow DAG of the weekly pipeline, generated from workflows/recommendations/workflow.xml,",
       "  coordinator.xml and the job properties (default: workflows/recommendations/job.properties, the values",
       "  the DAG's schedule and params take); to standard output unless --output is given");
@@ -34,37 +38,46 @@ public final class AirflowMain {
     }
   }
 
-  static int run(List<String> args) throws IOException {
-    if (args.isEmpty() || args.contains("--help") || !args.get(0).equals("dag")) {
-      System.out.println(USAGE);
-      return args.contains("--help") ? 0 : 2;
-    }
-    Path repo = Path.of(System.getProperty("recsv.home", "."));
-    Path properties = repo.resolve("workflows/recommendations/job.properties");
-    Path output = null;
-    for (int i = 1; i < args.size(); i++) {
-      String value = i + 1 < args.size() ? args.get(i + 1) : null;
-      switch (args.get(i)) {
-        case "--properties" -> properties = Path.of(required(value, "--properties"));
-        case "--output" -> output = Path.of(required(value, "--output"));
-        default -> throw new IllegalArgumentException("unexpected argument '" + args.get(i) + "'\n" + USAGE);
-      }
-      i++;
-    }
-    String dag = AirflowDag.generate(repo.resolve("workflows/recommendations"), properties);
-    if (output == null) {
-      System.out.print(dag);
-    } else {
-      Files.writeString(output, dag);
-      System.err.println("wrote " + output);
-    }
-    return 0;
+  /** {@code dag}'s command line, parsed by picocli (help generated). */
+  @Command(name = "recsv airflow dag", mixinStandardHelpOptions = false, sortOptions = false,
+      description = "Writes the Airflow DAG of the weekly pipeline, generated from workflows/recommendations"
+          + " (workflow.xml, coordinator.xml) and the job properties; to standard output unless --output is given.")
+  static final class Dag {
+    @Option(names = "--properties", paramLabel = "FILE", description = "the job properties (default:"
+        + " workflows/recommendations/job.properties): the values the DAG's schedule and params take")
+    Path properties;
+    @Option(names = "--output", paramLabel = "FILE", description = "where to write the DAG")
+    Path output;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
   }
 
-  private static String required(String value, String option) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
+  static int run(List<String> args) throws IOException {
+    if (args.isEmpty() || !args.get(0).equals("dag")) {
+      System.out.println(USAGE);
+      return args.equals(List.of("--help")) ? 0 : 2;
     }
-    return value;
+    Dag dag = new Dag();
+    CommandLine cl = new CommandLine(dag);
+    try {
+      cl.parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException("dag: " + e.getMessage() + " (see recsv airflow dag --help)");
+    }
+    if (dag.help) {
+      System.out.print(cl.getUsageMessage());
+      return 0;
+    }
+    Path repo = Path.of(System.getProperty("recsv.home", "."));
+    Path properties = dag.properties != null ? dag.properties
+        : repo.resolve("workflows/recommendations/job.properties");
+    String text = AirflowDag.generate(repo.resolve("workflows/recommendations"), properties);
+    if (dag.output == null) {
+      System.out.print(text);
+    } else {
+      Files.writeString(dag.output, text);
+      System.err.println("wrote " + dag.output);
+    }
+    return 0;
   }
 }

@@ -18,6 +18,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.oozie.client.AuthOozieClient;
 import org.apache.oozie.client.OozieClient;
 import org.apache.oozie.client.OozieClientException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code recsv oozie ...}: validate, deploy, submit and rerun the Oozie application. Runs without Spark.
@@ -25,7 +31,7 @@ import org.apache.oozie.client.OozieClientException;
 public final class OozieMain {
 
   private static final String USAGE = String.join("\n",
-      "usage: recsv oozie COMMAND [options]",
+      "usage: recsv oozie COMMAND [options]        (recsv oozie COMMAND --help: the command's options)",
       "  validate                                   check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly app needs",
       "  deploy --app-path URI [--version V] [--keep N]",
       "                                             upload a new immutable release: URI/releases/V (V: version-time);",
@@ -62,10 +68,14 @@ public final class OozieMain {
   }
 
   static int run(String[] argv) throws IOException, OozieClientException {
-    Args args = new Args(argv);
-    if (args.command == null || args.has("--help")) {
+    if (argv.length == 0 || List.of(argv).equals(List.of("--help")) || List.of(argv).equals(List.of("-h"))) {
       System.out.println(USAGE);
-      return args.command == null && !args.has("--help") ? 2 : 0;
+      return argv.length == 0 ? 2 : 0;
+    }
+    Args args = new Args(argv);
+    if (args.help() != null) {
+      System.out.print(args.help());
+      return 0;
     }
     Path repo = Path.of(System.getProperty("recsv.home", "."));
     switch (args.command) {
@@ -162,10 +172,10 @@ public final class OozieMain {
               ? ", its input checked again" : ""));
           return 0;
         }
-        if (args.has("--failed") == args.words.contains("--from")) {
+        if (args.has("--failed") == args.has("--from")) {
           throw new IllegalArgumentException("rerun takes one of --failed or --from STAGE");
         }
-        if (args.words.contains("--properties")) {
+        if (args.has("--properties")) {
           throw new IllegalArgumentException("rerun takes no --properties: it reruns the run as it was submitted"
               + " (same week, roots and input); give a per-run override with -D key=value");
         }
@@ -257,63 +267,139 @@ public final class OozieMain {
    * A small argument parser: a command, options with a value ({@code --oozie URL}, {@code -auth KERBEROS}),
    * the flags {@code --failed} and {@code --help}, {@code -D k=v}, and positionals.
    */
+  /** Each command's options (beside the common --oozie, -auth and -D) and its positional parameter. */
+  private record Sub(String positional, String description, String[][] options) {}
+
+  private static final Map<String, Sub> COMMANDS = Map.ofEntries(
+      Map.entry("validate", new Sub(null, "check workflow.xml and coordinator.xml: Oozie XSDs, then the rules a weekly"
+          + " app needs", new String[][] {})),
+      Map.entry("deploy", new Sub(null, "upload a new immutable release: URI/releases/V", new String[][] {
+          {"--app-path", "URI", "the application's directory on HDFS"},
+          {"--version", "V", "the release's name (default: the version and the time)"},
+          {"--keep", "N", "remove older releases but the last N, never one a live coordinator uses"}})),
+      Map.entry("submit", new Sub(null, "start the coordinator (or workflow)", new String[][] {
+          {"--properties", "FILE", "the job's properties"},
+          {"--release", "V", "pin it to release V"}})),
+      Map.entry("rollback", new Sub("COORD_ID", "the live coordinator starts its next weeks on release V",
+          new String[][] {{"--to", "V", "the release"}})),
+      Map.entry("rerun", new Sub("JOB_ID", "rerun a workflow run's failed stages or from a stage on (...-W), or one"
+          + " week of a coordinator (...-C); the same week, roots and input", new String[][] {
+              {"--failed", null, "rerun the failed stages"},
+              {"--from", "STAGE", "rerun from STAGE on"},
+              {"--week", "YYYY-MM-DD", "(a coordinator) the week to rerun"},
+              {"--refresh", null, "(a coordinator's week) check its input again"},
+              {"--properties", "FILE", "refused: a rerun is the run as it was submitted"}})),
+      Map.entry("backfill", new Sub(null, "run past weeks the live coordinator does not cover", new String[][] {
+          {"--from-week", "D", "the first week"},
+          {"--to-week", "D", "the last week"},
+          {"--properties", "FILE", "the job's properties"},
+          {"--release", "V", "pin it to release V"}})),
+      Map.entry("dryrun", new Sub(null, "what the coordinator would materialize, without submitting",
+          new String[][] {
+              {"--properties", "FILE", "the job's properties"},
+              {"--release", "V", "pin it to release V"}})),
+      Map.entry("status", new Sub("JOB_ID", "a coordinator's weeks and each week's nodes, or one workflow's",
+          new String[][] {})),
+      Map.entry("logs", new Sub("JOB_ID", "Oozie's log of a coordinator or a workflow", new String[][] {})),
+      Map.entry("kill", new Sub("JOB_ID", "kill the coordinator (...-C) or a week's workflow (...-W)",
+          new String[][] {})),
+      Map.entry("retention", new Sub(null, "past weeks under runRoot and outputRoot: listed; deleted with --apply",
+          new String[][] {
+              {"--properties", "FILE", "the job's properties (runRoot, outputRoot)"},
+              {"--keep-weeks", "N", "weeks of intermediates to keep (default 4)"},
+              {"--keep-csvs", "N", "published CSVs to keep (default 8)"},
+              {"--apply", null, "delete (without it: list only)"}})));
+
+  /** The command line, parsed by picocli against the command's options; each command has generated help. */
   static final class Args {
-    private static final Set<String> FLAGS = Set.of("--failed", "--help", "--apply", "--refresh");
     final String command;
-    final List<String> words = new ArrayList<>();
     final Properties overrides = new Properties();
+    private final ParseResult parsed;
+    private final CommandLine commandLine;
 
     Args(String[] argv) {
+      List<String> rest = new ArrayList<>(List.of(argv));
       String cmd = null;
-      for (int i = 0; i < argv.length; i++) {
-        if ("-D".equals(argv[i]) && i + 1 < argv.length) {
-          String kv = argv[++i];
-          int eq = kv.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("-D takes key=value, got '" + kv + "'");
-          }
-          overrides.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
-        } else if (cmd == null && !argv[i].startsWith("-")) {
-          cmd = argv[i];
-        } else {
-          words.add(argv[i]);
+      for (int i = 0; i < rest.size(); i++) {
+        if (rest.get(i).equals("-D")) {
+          i++;
+        } else if (!rest.get(i).startsWith("-")) {
+          cmd = rest.remove(i);
+          break;
         }
       }
       command = cmd;
+      Sub sub = COMMANDS.get(cmd);
+      if (sub == null) {
+        parsed = null;
+        commandLine = null;
+        return;
+      }
+      commandLine = new CommandLine(spec(cmd, sub));
+      try {
+        parsed = commandLine.parseArgs(rest.toArray(String[]::new));
+      } catch (ParameterException e) {
+        throw new IllegalArgumentException(cmd + ": " + e.getMessage() + " (see recsv oozie " + cmd + " --help)");
+      }
+      for (String kv : parsed.matchedOptionValue("-D", List.<String>of())) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("-D takes key=value, got '" + kv + "'");
+        }
+        overrides.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+
+    private static CommandSpec spec(String name, Sub sub) {
+      CommandSpec spec = CommandSpec.create().name("recsv oozie " + name);
+      spec.usageMessage().description(sub.description()).sortOptions(false).width(100);
+      for (String[] o : sub.options()) {
+        OptionSpec.Builder b = OptionSpec.builder(o[0]).description(o[2]);
+        spec.addOption(o[1] == null ? b.arity("0").type(boolean.class).build()
+            : b.paramLabel(o[1]).type(String.class).build());
+      }
+      if (!name.equals("validate")) {
+        spec.addOption(OptionSpec.builder("--oozie").paramLabel("URL").type(String.class)
+            .description("the Oozie server (default: $OOZIE_URL)").build());
+        spec.addOption(OptionSpec.builder("-auth").paramLabel("KERBEROS|SIMPLE|BASIC").type(String.class)
+            .description("as Oozie's CLI (default: Kerberos SPNEGO, simple if the server allows)").build());
+        spec.addOption(OptionSpec.builder("-D").paramLabel("key=value").type(List.class)
+            .auxiliaryTypes(String.class).description("add or override a job property; may repeat").build());
+      }
+      spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this help").build());
+      if (sub.positional() != null) {
+        spec.addPositional(PositionalParamSpec.builder().paramLabel(sub.positional()).arity("0..1")
+            .type(String.class).description("the job").build());
+      }
+      return spec;
+    }
+
+    /** --help after a command: its generated help; null when none was asked for. */
+    String help() {
+      return parsed != null && parsed.isUsageHelpRequested() ? commandLine.getUsageMessage() : null;
     }
 
     String optional(String option) {
-      int at = words.indexOf(option);
-      return at < 0 || at + 1 >= words.size() ? null : words.get(at + 1);
+      return parsed == null ? null : parsed.matchedOptionValue(option, null);
     }
 
-    boolean has(String flag) {
-      return words.contains(flag);
+    boolean has(String option) {
+      return parsed != null && parsed.hasMatchedOption(option);
     }
 
-    String required(String flag) {
-      int at = words.indexOf(flag);
-      if (at < 0 || at + 1 >= words.size()) {
-        throw new IllegalArgumentException(command + " needs " + flag);
+    String required(String option) {
+      String value = optional(option);
+      if (value == null) {
+        throw new IllegalArgumentException(command + " needs " + option);
       }
-      return words.get(at + 1);
+      return value;
     }
 
     String positional(int n, String what) {
-      List<String> plain = new ArrayList<>();
-      for (int i = 0; i < words.size(); i++) {
-        if (words.get(i).startsWith("-")) {
-          if (!FLAGS.contains(words.get(i))) {
-            i++;  // its value
-          }
-        } else {
-          plain.add(words.get(i));
-        }
-      }
-      if (plain.size() <= n) {
+      if (parsed == null || !parsed.hasMatchedPositional(n)) {
         throw new IllegalArgumentException(command + " needs " + what);
       }
-      return plain.get(n);
+      return parsed.matchedPositional(n).getValue();
     }
 
     Properties properties() throws IOException {
