@@ -86,7 +86,7 @@ public final class BroadcastAls {
         // Spark's own rows, read in place (not converted to external Rows one by one), shuffled as chunks.
         .queryExecution().toRdd().toJavaRDD()
         .mapPartitionsToPair(rows -> RatingChunk.split(rows, blocks))
-        .partitionBy(new BlockPartitioner(blocks))
+        .partitionBy(new KeyPartitioner(blocks, 1))
         .values()
         .mapPartitionsWithIndex((i, chunks) -> Collections.singletonList(UserBlock.of(i, chunks, rank)).iterator(),
             true)
@@ -103,7 +103,7 @@ public final class BroadcastAls {
     // Reduce partitions for the products' partial sums: about 128 MiB of them each, at least one per block.
     int productParts = (int) Math.max(blocks,
         Math.min(products, partials * NormalEquation.length(rank) * 8 / (128L << 20) + 1));
-    Partitioner byProduct = new ProductPartitioner(productParts, blocks);
+    Partitioner byProduct = new KeyPartitioner(productParts, blocks);
 
     long seed = p.seed();
     JavaRDD<BlockFactors> users = userBlocks.map(b -> initial(b, rank, seed)).persist(StorageLevel.MEMORY_AND_DISK());
@@ -350,43 +350,18 @@ public final class BroadcastAls {
     return spark.createDataFrame(rows, FACTORS);
   }
 
-  /** Key b goes to partition b: a chunk to its user block. */
-  private static final class BlockPartitioner extends Partitioner {
-    private final int blocks;
-
-    BlockPartitioner(int blocks) {
-      this.blocks = blocks;
-    }
-
-    @Override
-    public int numPartitions() {
-      return blocks;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof BlockPartitioner other && other.blocks == blocks;
-    }
-
-    @Override
-    public int hashCode() {
-      return blocks;
-    }
-  }
-
-  /** Keys product x blocks + block go to the product's partition; sorted, a product's parts come in block order. */
-  private static final class ProductPartitioner extends Partitioner {
+  /**
+   * Long key k goes to partition (k / divisor) mod partitions: a ratings chunk (key: its block, divisor 1) to its
+   * user block; a partial sum (key: product x blocks + block, divisor blocks) to its product's partition, where,
+   * sorted by key, a product's parts come in block order.
+   */
+  private static final class KeyPartitioner extends Partitioner {
     private final int partitions;
-    private final int blocks;
+    private final int divisor;
 
-    ProductPartitioner(int partitions, int blocks) {
+    KeyPartitioner(int partitions, int divisor) {
       this.partitions = partitions;
-      this.blocks = blocks;
+      this.divisor = divisor;
     }
 
     @Override
@@ -396,17 +371,17 @@ public final class BroadcastAls {
 
     @Override
     public int getPartition(Object key) {
-      return (int) (((Long) key / blocks) % partitions);
+      return (int) (((Long) key / divisor) % partitions);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof ProductPartitioner other && other.partitions == partitions && other.blocks == blocks;
+      return o instanceof KeyPartitioner other && other.partitions == partitions && other.divisor == divisor;
     }
 
     @Override
     public int hashCode() {
-      return partitions * 31 + blocks;
+      return partitions * 31 + divisor;
     }
   }
 }

@@ -40,11 +40,11 @@ final class RatingChunk implements Serializable {
   }
 
   /**
-   * A task's rows (user, product, rating), split by block and cut into chunks of at most 4M ratings (48 MiB), so
+   * A task's rows (user, product, rating), keyed by their block, and cut into chunks of at most 4M ratings (48 MiB), so
    * that no record outgrows what a shuffle handles comfortably.
    */
-  static Iterator<Tuple2<Integer, RatingChunk>> split(Iterator<InternalRow> rows, int blocks) {
-    List<Tuple2<Integer, RatingChunk>> out = new ArrayList<>();
+  static Iterator<Tuple2<Long, RatingChunk>> split(Iterator<InternalRow> rows, int blocks) {
+    List<Tuple2<Long, RatingChunk>> out = new ArrayList<>();
     RatingChunk[] open = new RatingChunk[blocks];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
@@ -55,13 +55,13 @@ final class RatingChunk implements Serializable {
       }
       open[b].add(user, r.getInt(1), r.getFloat(2));
       if (open[b].size == 4 << 20) {
-        out.add(new Tuple2<>(b, open[b].trimmed()));
+        out.add(new Tuple2<>((long) b, open[b].trimmed()));
         open[b] = null;
       }
     }
     for (int b = 0; b < blocks; b++) {
       if (open[b] != null) {
-        out.add(new Tuple2<>(b, open[b].trimmed()));
+        out.add(new Tuple2<>((long) b, open[b].trimmed()));
       }
     }
     return out.iterator();
