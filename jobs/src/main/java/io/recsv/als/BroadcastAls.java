@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -19,10 +18,7 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -51,7 +47,19 @@ public final class BroadcastAls {
 
   /** The settings that shape the solution (the same as MLlib's) and the number of user blocks. */
   public record Params(int rank, int maxIter, double regParam, double alpha, boolean implicit, long seed,
-      int blocks) implements java.io.Serializable {}
+      int blocks) implements java.io.Serializable {
+
+    /** MLlib's ALS.computeFactors, for one rating of the factor at {@code offset}, into the equation at base. */
+    void observe(double[] equations, int base, float[] factors, int offset, float rating,
+        NormalEquation.Batch batch) {
+      if (implicit) {
+        double c1 = alpha * Math.abs(rating);
+        batch.add(equations, base, factors, offset, c1, rating > 0 ? 1 + c1 : 0, rating > 0);
+      } else {
+        batch.add(equations, base, factors, offset, 1, rating, true);
+      }
+    }
+  }
 
   /** A block's user factors (user-major, rank floats each) and their packed Gram matrix X^T X. */
   record BlockFactors(float[] factors, double[] gram) implements java.io.Serializable {}
@@ -125,8 +133,8 @@ public final class BroadcastAls {
       users = userBlocks.map(b -> solveUsers(b, y.value(), productGram, params))
           .persist(StorageLevel.MEMORY_AND_DISK());
     }
-    Dataset<Row> userFactors = userFactors(spark, userBlocks, users, rank);
-    Dataset<Row> itemFactors = itemFactors(spark, userBlocks, productFactors.value(), rank);
+    Dataset<Row> userFactors = FactorFrames.users(spark, userBlocks, users, rank);
+    Dataset<Row> itemFactors = FactorFrames.products(spark, userBlocks, productFactors.value(), rank);
     users.unpersist(false);
     userBlocks.unpersist(false);
     // Not destroyed: the user factors' lineage names it (Spark would recompute them from it after a lost block).
@@ -159,7 +167,7 @@ public final class BroadcastAls {
     Params params = p;
     int blocks = params.blocks();
     JavaPairRDD<Long, double[]> parts = userBlocks.zipPartitions(users,
-        (b, x) -> new PartialSums(b.next(), x.next().factors(), params)).mapToPair(t -> t);
+        (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t);
     List<Tuple2<Integer, float[]>> solved = parts.repartitionAndSortWithinPartitions(byProduct)
         .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
         .collect();
@@ -168,84 +176,6 @@ public final class BroadcastAls {
       System.arraycopy(t._2(), 0, factors, t._1() * params.rank(), params.rank());
     }
     return factors;
-  }
-
-  /**
-   * One block's partial sums, keyed product x blocks + block, a range of products at a time (at most 64 MiB of
-   * sums in memory), each range read chunk by chunk of users so that the chunk's factors stay in the CPU cache.
-   */
-  private static final class PartialSums implements Iterator<Tuple2<Long, double[]>> {
-    private static final long RANGE_BYTES = 64L << 20;
-    private final UserBlock b;
-    private final float[] x;
-    private final Params p;
-    private final int len;
-    private final int perRange;
-    private final double[] sums;
-    private final NormalEquation.Batch batch;
-    private final int[] cursor;
-    private int rangeStart;
-    private int rangeEnd;
-    private int next;
-
-    PartialSums(UserBlock b, float[] x, Params p) {
-      this.b = b;
-      this.x = x;
-      this.p = p;
-      this.len = NormalEquation.length(p.rank());
-      this.perRange = (int) Math.max(1, Math.min(b.products.length, RANGE_BYTES / (8L * len)));
-      this.sums = new double[perRange * len];
-      this.batch = new NormalEquation.Batch(p.rank());
-      this.cursor = java.util.Arrays.copyOf(b.chunkSegment, b.chunkSegment.length - 1);
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next < b.products.length;
-    }
-
-    @Override
-    public Tuple2<Long, double[]> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      if (next == rangeEnd) {
-        sumRange();
-      }
-      int at = next++;
-      int from = (at - rangeStart) * len;
-      return new Tuple2<>((long) b.products[at] * p.blocks() + b.index,
-          java.util.Arrays.copyOfRange(sums, from, from + len));
-    }
-
-    private void sumRange() {
-      rangeStart = rangeEnd;
-      rangeEnd = Math.min(b.products.length, rangeStart + perRange);
-      java.util.Arrays.fill(sums, 0);
-      int rank = p.rank();
-      for (int c = 0; c < cursor.length; c++) {
-        int s = cursor[c];
-        for (; s < b.chunkSegment[c + 1] && b.segmentProduct[s] < rangeEnd; s++) {
-          int base = (b.segmentProduct[s] - rangeStart) * len;
-          for (int r = b.segmentStart[s]; r < b.segmentStart[s + 1]; r++) {
-            observe(sums, base, x, b.userPosOfRow[r] * rank, b.ratingByProduct[r], p, batch);
-          }
-          batch.flush(sums, base);
-        }
-        cursor[c] = s;
-      }
-    }
-  }
-
-  /** MLlib's ALS.computeFactors, for one rating of the factor at {@code offset}, into the equation at base. */
-  private static void observe(double[] equations, int base, float[] factors, int offset, float rating, Params p,
-      NormalEquation.Batch batch) {
-    if (p.implicit()) {
-      double c1 = p.alpha() * Math.abs(rating);
-      batch.add(equations, base, factors, offset, c1, rating > 0 ? 1 + c1 : 0, rating > 0);
-    } else {
-      batch.add(equations, base, factors, offset, 1, rating, true);
-    }
   }
 
   private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, double[]>> sorted, int blocks,
@@ -285,7 +215,7 @@ public final class BroadcastAls {
     NormalEquation.Batch batch = new NormalEquation.Batch(rank);
     for (int u = 0; u < b.users.length; u++) {
       for (int r = b.userStart[u]; r < b.userStart[u + 1]; r++) {
-        observe(ne.values, 0, y, b.productOfRow[r] * rank, b.ratingOfRow[r], p, batch);
+        p.observe(ne.values, 0, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
       }
       batch.flush(ne.values, 0);
       if (productGram != null) {
@@ -311,77 +241,5 @@ public final class BroadcastAls {
       s[i] += b[i];
     }
     return s;
-  }
-
-  private static final StructType FACTORS = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
-
-  /** As MLlib's model has them: (id, features), cached (as MLlib keeps its final factors). */
-  private static Dataset<Row> userFactors(SparkSession spark, JavaRDD<UserBlock> userBlocks,
-      JavaRDD<BlockFactors> users, int rank) {
-    JavaRDD<Row> rows = userBlocks.zip(users).flatMap(t -> {
-      List<Row> out = new ArrayList<>(t._1().users.length);
-      for (int u = 0; u < t._1().users.length; u++) {
-        out.add(RowFactory.create(t._1().users[u],
-            java.util.Arrays.copyOfRange(t._2().factors(), u * rank, (u + 1) * rank)));
-      }
-      return out.iterator();
-    });
-    // Cached as rows (not as a DataFrame's columnar cache, which takes longer to build than the rows themselves).
-    rows.persist(StorageLevel.MEMORY_AND_DISK()).count();
-    return spark.createDataFrame(rows, FACTORS);
-  }
-
-  /** The products that have interactions (as MLlib's model: a product without any has no factors). */
-  private static Dataset<Row> itemFactors(SparkSession spark, JavaRDD<UserBlock> userBlocks, float[] y, int rank) {
-    boolean[] present = new boolean[y.length / rank];
-    for (int[] products : userBlocks.map(b -> b.products).collect()) {
-      for (int product : products) {
-        present[product] = true;
-      }
-    }
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < present.length; i++) {
-      if (present[i]) {
-        rows.add(RowFactory.create(i, java.util.Arrays.copyOfRange(y, i * rank, (i + 1) * rank)));
-      }
-    }
-    return spark.createDataFrame(rows, FACTORS);
-  }
-
-  /**
-   * Long key k goes to partition (k / divisor) mod partitions: a ratings chunk (key: its block, divisor 1) to its
-   * user block; a partial sum (key: product x blocks + block, divisor blocks) to its product's partition, where,
-   * sorted by key, a product's parts come in block order.
-   */
-  private static final class KeyPartitioner extends Partitioner {
-    private final int partitions;
-    private final int divisor;
-
-    KeyPartitioner(int partitions, int divisor) {
-      this.partitions = partitions;
-      this.divisor = divisor;
-    }
-
-    @Override
-    public int numPartitions() {
-      return partitions;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (int) (((Long) key / divisor) % partitions);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof KeyPartitioner other && other.partitions == partitions && other.divisor == divisor;
-    }
-
-    @Override
-    public int hashCode() {
-      return partitions * 31 + divisor;
-    }
   }
 }

@@ -1,0 +1,56 @@
+package io.recsv.als;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/** The fitted factors as MLlib's ALSModel holds them: (id int, features array of floats) per user and product. */
+final class FactorFrames {
+
+  private static final StructType FACTORS = new StructType()
+      .add("id", DataTypes.IntegerType, false)
+      .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
+
+  private FactorFrames() {}
+
+  /** As MLlib's model has them: (id, features), cached (as MLlib keeps its final factors). */
+  static Dataset<Row> users(SparkSession spark, JavaRDD<UserBlock> userBlocks,
+      JavaRDD<BroadcastAls.BlockFactors> users, int rank) {
+    JavaRDD<Row> rows = userBlocks.zip(users).flatMap(t -> {
+      List<Row> out = new ArrayList<>(t._1().users.length);
+      for (int u = 0; u < t._1().users.length; u++) {
+        out.add(RowFactory.create(t._1().users[u],
+            Arrays.copyOfRange(t._2().factors(), u * rank, (u + 1) * rank)));
+      }
+      return out.iterator();
+    });
+    // Cached as rows (not as a DataFrame's columnar cache, which takes longer to build than the rows themselves).
+    rows.persist(StorageLevel.MEMORY_AND_DISK()).count();
+    return spark.createDataFrame(rows, FACTORS);
+  }
+
+  /** The products that have interactions (as MLlib's model: a product without any has no factors). */
+  static Dataset<Row> products(SparkSession spark, JavaRDD<UserBlock> userBlocks, float[] y, int rank) {
+    boolean[] present = new boolean[y.length / rank];
+    for (int[] products : userBlocks.map(b -> b.products).collect()) {
+      for (int product : products) {
+        present[product] = true;
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < present.length; i++) {
+      if (present[i]) {
+        rows.add(RowFactory.create(i, Arrays.copyOfRange(y, i * rank, (i + 1) * rank)));
+      }
+    }
+    return spark.createDataFrame(rows, FACTORS);
+  }
+}
