@@ -44,7 +44,7 @@ final class ConcatMerge implements MergeMethod {
       throw cannotResume(run, "neither " + run.exportParts() + " nor " + stagedParts + " exists");
     }
     List<PlannedPart> parts = run.journal.parts();
-    if (parts.isEmpty() || fs.exists(new Path(stagedParts, parts.get(0).name()))) {
+    if (!parts.isEmpty() && fs.exists(new Path(stagedParts, parts.get(0).name()))) {
       Set<String> present = new HashSet<>();  // one listing, not an RPC per part
       for (FileStatus status : fs.listStatus(stagedParts)) {
         present.add(status.getPath().getName());
@@ -62,6 +62,9 @@ final class ConcatMerge implements MergeMethod {
     }
     if (fs.exists(run.target)) {
       return published(run);
+    }
+    if (parts.isEmpty()) {
+      return MergeStep.PARTS_STAGED;  // every part was empty: only the header to write
     }
     throw cannotResume(run, "its parts, its merged file and " + run.target + " are all missing");
   }
