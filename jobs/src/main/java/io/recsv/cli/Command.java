@@ -41,7 +41,9 @@ record Command(String name, String summary, List<String> description, List<Opt> 
 
   static final Command SHOW = new Command("show",
       "the recommendations of some users, from the published CSV or a run's score output",
-      List.of("Prints rows in the CSV's order, with the scores as the CSV prints them."),
+      List.of("Prints rows in the CSV's order, with the scores as the CSV prints them. With --csv: read from the",
+          "file's start until the users are found (each user's rows are together); without it: the run's score",
+          "output (--work; --run-id, default the only run there), which also has the raw ALS scores."),
       join(List.of(
           new Opt("--user", "IDS", "these users (original ids, comma-separated)"),
           new Opt("--first", "N", "else the first N users (default 3): of the file with --csv, of the smallest ids"
@@ -54,7 +56,7 @@ record Command(String name, String summary, List<String> description, List<Opt> 
   static final Command REPORT = new Command("report",
       "print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
       List.of("Prints the summary of the report beside the published CSV (FILE.report.json; FILE.report.html is the",
-          "page with the charts)."),
+          "page with the charts); without --csv, of the run's (--work; --run-id, default the only run there)."),
       join(List.of(
           new Opt("--csv", "FILE", "the published CSV"),
           new Opt("--regenerate", null, "write both again from the run's outputs (--work, --run-id, the run's"
