@@ -72,10 +72,6 @@ public final class AlsTrainer {
     return als.getMaxIter();
   }
 
-  public int rank() {
-    return als.getRank();
-  }
-
   /**
    * Fits the model. MLlib's lineage grows with every iteration; without checkpoints (into {@code checkpointDir})
    * long runs overflow the stack. recsv's does not grow (see {@link BroadcastAls}).

@@ -116,25 +116,26 @@ public final class BroadcastAls {
     long seed = p.seed();
     JavaRDD<BlockFactors> users = userBlocks.map(b -> initial(b, rank, seed)).persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<float[]> productFactors = null;
+    Solved solved = null;
     for (int iteration = 1; iteration <= p.maxIter(); iteration++) {
       long started = System.nanoTime();
       double[] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
-      float[] solved = solveProducts(userBlocks, users, userGram, byProduct, products);
+      solved = solveProducts(userBlocks, users, userGram, byProduct, products);
       LOG.debug(String.format("train: iteration %d of %d: users then products solved in %.2f s", iteration,
           p.maxIter(), (System.nanoTime() - started) / 1e9));
       users.unpersist(false);
       if (productFactors != null) {
         productFactors.destroy();
       }
-      productFactors = spark.sparkContext().broadcast(solved, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      productFactors = spark.sparkContext().broadcast(solved.factors(), scala.reflect.ClassTag$.MODULE$.apply(float[].class));
       Broadcast<float[]> y = productFactors;
-      double[] productGram = p.implicit() ? gram(solved, products, rank) : null;
+      double[] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
       Params params = p;
       users = userBlocks.map(b -> solveUsers(b, y.value(), productGram, params))
           .persist(StorageLevel.MEMORY_AND_DISK());
     }
     Dataset<Row> userFactors = FactorFrames.users(spark, userBlocks, users, rank);
-    Dataset<Row> itemFactors = FactorFrames.products(spark, userBlocks, productFactors.value(), rank);
+    Dataset<Row> itemFactors = FactorFrames.products(spark, solved.present(), solved.factors(), rank);
     users.unpersist(false);
     userBlocks.unpersist(false);
     // Not destroyed: the user factors' lineage names it (Spark would recompute them from it after a lost block).
@@ -162,7 +163,10 @@ public final class BroadcastAls {
   }
 
   /** Products from users: partial normal equations per (product, block), summed per product in block order. */
-  private float[] solveProducts(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[] userGram,
+  /** The product factors (products x rank, zero where a product has none) and which products have them. */
+  private record Solved(float[] factors, boolean[] present) {}
+
+  private Solved solveProducts(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[] userGram,
       Partitioner byProduct, int products) {
     Params params = p;
     int blocks = params.blocks();
@@ -172,10 +176,12 @@ public final class BroadcastAls {
         .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
         .collect();
     float[] factors = new float[products * params.rank()];
+    boolean[] present = new boolean[products];
     for (Tuple2<Integer, float[]> t : solved) {
       System.arraycopy(t._2(), 0, factors, t._1() * params.rank(), params.rank());
+      present[t._1()] = true;
     }
-    return factors;
+    return new Solved(factors, present);
   }
 
   private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, double[]>> sorted, int blocks,

@@ -38,13 +38,7 @@ final class FactorFrames {
   }
 
   /** The products that have interactions (as MLlib's model: a product without any has no factors). */
-  static Dataset<Row> products(SparkSession spark, JavaRDD<UserBlock> userBlocks, float[] y, int rank) {
-    boolean[] present = new boolean[y.length / rank];
-    for (int[] products : userBlocks.map(b -> b.products).collect()) {
-      for (int product : products) {
-        present[product] = true;
-      }
-    }
+  static Dataset<Row> products(SparkSession spark, boolean[] present, float[] y, int rank) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < present.length; i++) {
       if (present[i]) {

@@ -42,20 +42,12 @@ final class NormalEquation {
    * it for regularization when {@code counted} (MLlib scales lambda by the observations with a positive rating).
    */
   void add(float[] f, int offset, double c, double y, boolean counted) {
-    accumulate(values, 0, rank, f, offset, c, y, counted, x);
-  }
-
-  /**
-   * {@link #add} into the equation stored at {@code v[base ..]} (the layout of {@link #values}), for sums kept
-   * side by side in one array; {@code scratch} holds rank doubles.
-   */
-  static void accumulate(double[] v, int base, int k, float[] f, int offset, double c, double y, boolean counted,
-      double[] scratch) {
-    double[] x = scratch;
+    int k = rank;
+    double[] v = values;
     for (int i = 0; i < k; i++) {
       x[i] = f[offset + i];
     }
-    int at = base;
+    int at = 0;
     for (int j = 0; j < k; j++) {
       double cx = c * x[j];
       for (int i = 0; i <= j; i++) {
@@ -65,11 +57,11 @@ final class NormalEquation {
     }
     if (y != 0) {
       for (int i = 0; i < k; i++) {
-        v[at + i] += y * x[i];
+        v[triangle + i] += y * x[i];
       }
     }
     if (counted) {
-      v[at + k] += 1;
+      v[triangle + k] += 1;
     }
   }
 
@@ -89,7 +81,7 @@ final class NormalEquation {
       this.xs = new double[4 * rank];
     }
 
-    /** As {@link NormalEquation#accumulate}, into the equation at {@code v[base ..]}. */
+    /** As {@link NormalEquation#add}, into the equation at {@code v[base ..]}. */
     void add(double[] v, int base, float[] f, int offset, double c, double y, boolean counted) {
       int tri = k * (k + 1) / 2;
       int row = n * k;
