@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Where a run's datasets live, built once from the validated config: the run's directory
@@ -48,6 +50,24 @@ public final class RunLayout {
   public static final String MODEL = "model";
   public static final String TOP = "top";
   public static final String METRICS = "metrics.json";
+
+  /** prepare's interactions: one row per (user, product) pair; last_time only when the input has times. */
+  public static StructType interactionsSchema(boolean withTime) {
+    StructType schema = new StructType().add(USER_INDEX, DataTypes.IntegerType, false)
+        .add(PRODUCT_INDEX, DataTypes.IntegerType, false).add(WEIGHT, DataTypes.FloatType, false);
+    return withTime ? schema.add(TIME, DataTypes.LongType, false) : schema;
+  }
+
+  /** prepare's users: the dictionary from the input's user ids to the dense indices the other datasets use. */
+  public static StructType usersSchema() {
+    return new StructType().add(USER_ID, DataTypes.LongType, false).add(USER_INDEX, DataTypes.IntegerType, false);
+  }
+
+  /** prepare's products: as users; a product's index is its rank among the product ids, ascending. */
+  public static StructType productsSchema() {
+    return new StructType().add(PRODUCT_ID, DataTypes.LongType, false)
+        .add(PRODUCT_INDEX, DataTypes.IntegerType, false);
+  }
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final String LOCK_FILE = "_recsv.lock";

@@ -2,7 +2,6 @@ package io.recsv.prepare;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
@@ -76,16 +75,13 @@ final class InteractionValidator {
   }
 
   /**
-   * {@code combined} (a pair's aggregated weight) as the float ALS stores, failing the task that finds a pair
-   * whose sum overflows it, with the pair's ids.
+   * What a task fails with when a pair's combined weight overflows the 32-bit float ALS stores; {@link #explain}
+   * turns it into the user's error, with the pair's ids.
    */
-  static Column asFloatWeight(Column combined) {
-    Column f = combined.cast(DataTypes.FloatType);
-    Column overflow = f.equalTo(Float.POSITIVE_INFINITY).or(f.equalTo(Float.NEGATIVE_INFINITY));
-    return when(overflow, raise_error(concat(lit(OVERFLOW + "user_id "), col(USER_ID).cast(DataTypes.StringType),
-        lit(", product_id "), col(PRODUCT_ID).cast(DataTypes.StringType),
-        lit(": the weights of this pair add up to "), combined.cast(DataTypes.StringType),
-        lit(", beyond the range of the 32-bit float ALS stores weights as (about 3.4e38)")))).otherwise(f);
+  static IllegalArgumentException overflow(long user, long product, double combined) {
+    return new IllegalArgumentException(OVERFLOW + "user_id " + user + ", product_id " + product
+        + ": the weights of this pair add up to " + combined + ", beyond the range of the 32-bit float ALS stores"
+        + " weights as (about 3.4e38)");
   }
 
   /** True if {@code failure} is {@link #parse}'s verdict on a bad row (it arrives wrapped by Spark). */

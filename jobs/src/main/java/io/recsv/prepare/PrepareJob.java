@@ -1,10 +1,5 @@
 package io.recsv.prepare;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
-
 import com.typesafe.config.Config;
 import io.recsv.common.InputListing;
 import io.recsv.common.Lineage;
@@ -20,9 +15,12 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
@@ -73,72 +71,78 @@ public final class PrepareJob implements Stage {
     String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
     spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
     try {
-      InteractionValidator validator = new InteractionValidator(source);
-      Dataset<Row> raw = source.read(spark);
-      StageOutput out = StageOutput.begin(conf, layout, "prepare");
+      return prepare(spark, files);
+    } finally {
+      spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
+    }
+  }
+
+  private String prepare(SparkSession spark, Lineage.InputFiles files) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    InteractionValidator validator = new InteractionValidator(source);
+    Dataset<Row> raw = source.read(spark);
+    StageOutput out = StageOutput.begin(conf, layout, "prepare");
+    JavaRDD<PairBlock> blocks = null;
+    try {
+      // The one pass over the input: read, validate, shuffle by user, combine each pair's rows (cached); the
+      // products' dictionary on the way. (Spark runs the shuffle as soon as the blocks' RDD is asked for.)
+      ProductIndex products;
       try {
-        write(validator.parse(raw), out.path());
-      } catch (Exception e) {
-        out.abandon();
+        blocks = PairBlock.byUser(validator.parse(raw), partitions, aggregate, source.hasTime())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        products = ProductIndex.of(blocks);
+      } catch (Exception e) {  // Spark's SparkException is checked, though nothing declares it
         UserError explained = validator.explain(e, raw);
         if (explained != null) {
           throw explained;
         }
         throw e;
       }
-      Dataset<Row> written = spark.read().parquet(new Path(out.path(), RunLayout.INTERACTIONS).toString());
-      long pairCount = written.count();
-      if (pairCount == 0) {
-        out.abandon();
+      UserIndex users = UserIndex.of(blocks);
+      if (users.pairs() == 0) {
         throw new UserError("prepare.input " + source.input + " has no interactions (" + files.files() + " file"
             + (files.files() == 1 ? "" : "s") + ", " + files.bytes() + " bytes: only a header?); nothing was written");
       }
-      long userCount = spark.read().parquet(new Path(out.path(), RunLayout.USERS).toString()).count();
-      long productCount = spark.read().parquet(new Path(out.path(), RunLayout.PRODUCTS).toString()).count();
-      InputStats stats = InputStats.of(written, userCount, productCount, pairCount);
+      write(spark, blocks, users, products, out.path());
+      InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
+          products.pairsPerProduct());
       Lineage lineage = Lineage.of("prepare", layout, config, List.of(), files);
       StatsFile.write(conf, out.path(), "prepare", lineage.id(), stats);
       out.publish(lineage);
       return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
-          userCount, productCount, pairCount, layout.stageDir("prepare"));
+          users.count(), products.count(), users.pairs(), layout.stageDir("prepare"));
+    } catch (Exception e) {
+      out.abandon();
+      throw e;
     } finally {
-      spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
-    }
-  }
-
-  private void write(Dataset<Row> interactions, Path out) {
-    Dataset<Row> pairs = interactions.groupBy(RunLayout.USER_ID, RunLayout.PRODUCT_ID)
-        .agg(InteractionValidator.asFloatWeight(combined()).as(RunLayout.WEIGHT), max(col(RunLayout.TIME))
-            .as(RunLayout.TIME))
-        // Read by the two dictionaries and the join: compute once, not three times from the raw input.
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    SparkSession spark = interactions.sparkSession();
-    try {
-      // Each dictionary is written, then read back for the join: computed once (distinct, sort, index), not
-      // again by the join.
-      String users = new Path(out, RunLayout.USERS).toString();
-      String products = new Path(out, RunLayout.PRODUCTS).toString();
-      DenseIndex.of(pairs.select(RunLayout.USER_ID), RunLayout.USER_ID, RunLayout.USER_INDEX, "users")
-          .write().parquet(users);
-      DenseIndex.of(pairs.select(RunLayout.PRODUCT_ID), RunLayout.PRODUCT_ID, RunLayout.PRODUCT_INDEX, "products")
-          .write().parquet(products);
-      Dataset<Row> indexed = pairs.join(spark.read().parquet(users), RunLayout.USER_ID)
-          .join(spark.read().parquet(products), RunLayout.PRODUCT_ID)
-          .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.WEIGHT, RunLayout.TIME);
-      if (!source.hasTime()) {
-        indexed = indexed.drop(RunLayout.TIME);
+      if (blocks != null) {
+        blocks.unpersist(false);
       }
-      indexed.write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
-    } finally {
-      pairs.unpersist();
     }
   }
 
-  private Column combined() {
-    return switch (aggregate) {
-      case MAX -> max(col(RunLayout.WEIGHT));
-      case COUNT -> count(col(RunLayout.WEIGHT));
-      case SUM -> sum(col(RunLayout.WEIGHT));
-    };
+  /** The three datasets, from the cached blocks: no pass over the input, no shuffle. */
+  private void write(SparkSession spark, JavaRDD<PairBlock> blocks, UserIndex users, ProductIndex products,
+      Path out) {
+    long[] firstIndex = users.firstIndex();
+    Broadcast<long[]> productIds = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(products.ids());
+    try {
+      JavaRDD<Row> interactions = blocks.mapPartitionsWithIndex((block, it) ->
+          it.next().interactionRows(firstIndex[block], productIds.value()), true);
+      spark.createDataFrame(interactions, RunLayout.interactionsSchema(source.hasTime()))
+          .write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
+      JavaRDD<Row> userRows = blocks.mapPartitionsWithIndex((block, it) -> it.next().userRows(firstIndex[block]),
+          true);
+      spark.createDataFrame(userRows, RunLayout.usersSchema()).write().parquet(new Path(out, RunLayout.USERS)
+          .toString());
+      JavaRDD<Row> productRows = spark.range(0, products.count(), 1, Math.max(1, blocks.getNumPartitions()))
+          .javaRDD().map(index -> RowFactory.create(productIds.value()[(int) (long) index], (int) (long) index));
+      spark.createDataFrame(productRows, RunLayout.productsSchema()).write()
+          .parquet(new Path(out, RunLayout.PRODUCTS).toString());
+    } finally {
+      productIds.destroy();
+    }
   }
 }

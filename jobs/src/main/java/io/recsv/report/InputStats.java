@@ -1,8 +1,6 @@
 package io.recsv.report;
 
-import io.recsv.common.RunLayout;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.SortedMap;
 
 /**
  * What prepare made of the input: how many users, products and (user, product) pairs, and how the interactions
@@ -11,10 +9,10 @@ import org.apache.spark.sql.Row;
 public record InputStats(long users, long products, long pairs, Histogram interactionsPerUser,
     Histogram interactionsPerProduct) {
 
-  /** From prepare's interactions (user_index, product_index, weight): one pass per histogram, in Spark. */
-  public static InputStats of(Dataset<Row> interactions, long users, long products, long pairs) {
-    return new InputStats(users, products, pairs,
-        Histogram.powersOfTwo(interactions.groupBy(RunLayout.USER_INDEX).count(), "count"),
-        Histogram.powersOfTwo(interactions.groupBy(RunLayout.PRODUCT_INDEX).count(), "count"));
+  /** From how many users (products) have 1, 2, ... pairs, as prepare counts them. */
+  public static InputStats of(long users, long products, long pairs, SortedMap<Long, Long> pairsPerUser,
+      SortedMap<Long, Long> pairsPerProduct) {
+    return new InputStats(users, products, pairs, Histogram.powersOfTwo(pairsPerUser),
+        Histogram.powersOfTwo(pairsPerProduct));
   }
 }

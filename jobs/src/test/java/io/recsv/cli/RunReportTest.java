@@ -57,7 +57,11 @@ class RunReportTest {
     new Generator(300, 60, 8, 3).write(new Configuration(), input.toString());
     csv = work.resolve("out/recommendations.csv");
     String printed = launch("run", "--input", input.toString(), "--output", csv.toString(), "--work",
-        work.resolve("w").toString(), "--run-id", "r1", "-D", "score.k=10", "-D", "score.exclude-seen=false", "-D", "spark.master=local[2]");
+        work.resolve("w").toString(), "--run-id", "r1", "-D", "score.k=10", "-D", "score.exclude-seen=false", "-D",
+        "spark.master=local[2]",
+        // 300 users: the model is about as good as the popularity baseline, and which is ahead is a coin flip. The
+        // gate has tests of its own; here it must only be reported.
+        "-D", "evaluate.gate.min-ndcg-vs-popularity=0");
     assertTrue(printed.contains("report:   " + csv + ".report.html"), printed);
     assertTrue(printed.contains("coverage: "), printed);
     List<String> lines = Files.readAllLines(csv);
