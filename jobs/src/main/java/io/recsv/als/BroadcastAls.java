@@ -49,14 +49,13 @@ public final class BroadcastAls {
   public record Params(int rank, int maxIter, double regParam, double alpha, boolean implicit, long seed,
       int blocks) implements java.io.Serializable {
 
-    /** MLlib's ALS.computeFactors, for one rating of the factor at {@code offset}, into the equation at base. */
-    void observe(double[] equations, int base, float[] factors, int offset, float rating,
-        NormalEquation.Batch batch) {
+    /** MLlib's ALS.computeFactors, for one rating of the factor at {@code offset}, into the equation's sums. */
+    void observe(NormalEquation.Sums sums, float[] factors, int offset, float rating, NormalEquation.Batch batch) {
       if (implicit) {
         double c1 = alpha * Math.abs(rating);
-        batch.add(equations, base, factors, offset, c1, rating > 0 ? 1 + c1 : 0, rating > 0);
+        batch.add(sums, factors, offset, c1, rating > 0 ? 1 + c1 : 0, rating > 0);
       } else {
-        batch.add(equations, base, factors, offset, 1, rating, true);
+        batch.add(sums, factors, offset, 1, rating, true);
       }
     }
   }
@@ -218,12 +217,14 @@ public final class BroadcastAls {
     int rank = p.rank();
     float[] f = new float[b.users.length * rank];
     NormalEquation ne = new NormalEquation(rank);
+    NormalEquation.Sums sums = new NormalEquation.Sums(rank);
     NormalEquation.Batch batch = new NormalEquation.Batch(rank);
     for (int u = 0; u < b.users.length; u++) {
       for (int r = b.userStart[u]; r < b.userStart[u + 1]; r++) {
-        p.observe(ne.values, 0, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
+        p.observe(sums, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
       }
-      batch.flush(ne.values, 0);
+      batch.flush(sums);
+      ne.add(sums);
       if (productGram != null) {
         ne.addGram(productGram);
       }
@@ -234,11 +235,13 @@ public final class BroadcastAls {
 
   /** Packed upper X^T X of n factors (rows of {@code rank} floats). */
   static double[] gram(float[] f, int n, int rank) {
-    NormalEquation ne = new NormalEquation(rank);
+    NormalEquation.Sums sums = new NormalEquation.Sums(rank);
+    NormalEquation.Batch batch = new NormalEquation.Batch(rank);
     for (int i = 0; i < n; i++) {
-      ne.add(f, i * rank, 1, 0, false);
+      batch.add(sums, f, i * rank, 1, 0, false);
     }
-    return java.util.Arrays.copyOf(ne.values, rank * (rank + 1) / 2);
+    batch.flush(sums);
+    return java.util.Arrays.copyOf(sums.packed(), rank * (rank + 1) / 2);
   }
 
   private static double[] sum(double[] a, double[] b) {

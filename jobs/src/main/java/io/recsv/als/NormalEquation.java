@@ -15,7 +15,6 @@ final class NormalEquation {
   /** A, packed; then b, then the count of observations that regularization scales with. */
   final double[] values;
   private final int triangle;
-  private final double[] x;
   private final double[] a;
   private final double[] b;
 
@@ -23,7 +22,6 @@ final class NormalEquation {
     this.rank = rank;
     this.triangle = rank * (rank + 1) / 2;
     this.values = new double[triangle + rank + 1];
-    this.x = new double[rank];
     this.a = new double[triangle];
     this.b = new double[rank];
   }
@@ -37,96 +35,127 @@ final class NormalEquation {
     Arrays.fill(values, 0);
   }
 
+  /** Adds sums accumulated by a {@link Batch} (then flushed) and clears them. */
+  void add(Sums sums) {
+    sums.addTo(values, 0);
+    sums.clear();
+  }
+
   /**
-   * Adds {@code c * f f^T} to A and {@code y * f} to b for the factor at {@code f[offset .. offset + rank)}; counts
-   * it for regularization when {@code counted} (MLlib scales lambda by the observations with a positive rating).
+   * The sums of one equation as a {@link Batch} adds to them: A's upper triangle as one array per column (column j
+   * holds rows 0 to j), b, and the count of observations. The column and the factor are indexed by the same loop
+   * variable, which is what lets the JIT vectorize the loop; a packed array at a moving offset is not vectorized
+   * (measured alone, the same loop runs 2.6x faster this way at rank 64, 1.8x at rank 16).
    */
-  void add(float[] f, int offset, double c, double y, boolean counted) {
-    int k = rank;
-    double[] v = values;
-    for (int i = 0; i < k; i++) {
-      x[i] = f[offset + i];
-    }
-    int at = 0;
-    for (int j = 0; j < k; j++) {
-      double cx = c * x[j];
-      for (int i = 0; i <= j; i++) {
-        v[at + i] += cx * x[i];
+  static final class Sums {
+    private final double[][] columns;
+    private final double[] b;
+    private double count;
+
+    Sums(int rank) {
+      columns = new double[rank][];
+      for (int j = 0; j < rank; j++) {
+        columns[j] = new double[j + 1];
       }
-      at += j + 1;
+      b = new double[rank];
     }
-    if (y != 0) {
-      for (int i = 0; i < k; i++) {
-        v[triangle + i] += y * x[i];
+
+    void clear() {
+      for (double[] column : columns) {
+        Arrays.fill(column, 0);
       }
+      Arrays.fill(b, 0);
+      count = 0;
     }
-    if (counted) {
-      v[triangle + k] += 1;
+
+    /** Adds these sums to packed ones in the layout of {@link NormalEquation#values}, at {@code at}. */
+    void addTo(double[] values, int at) {
+      int k = columns.length;
+      int i = at;
+      for (double[] column : columns) {
+        for (double v : column) {
+          values[i++] += v;
+        }
+      }
+      for (int j = 0; j < k; j++) {
+        values[i++] += b[j];
+      }
+      values[i] += count;
+    }
+
+    /** In the layout of {@link NormalEquation#values}: what a partial sum is shuffled as. */
+    double[] packed() {
+      double[] out = new double[length(columns.length)];
+      addTo(out, 0);
+      return out;
     }
   }
 
   /**
    * Observations for one equation, added four at a time: each element of A is then loaded and stored once per
    * four rank-1 terms rather than once per term (the loop is bound by memory operations, not arithmetic), which
-   * halves the time of the half-steps. Call {@link #flush} before the equation is read.
+   * halves the time of the half-steps. Call {@link #flush} before the sums are read.
    */
   static final class Batch {
     private final int k;
-    private final double[] xs;
+    private final double[][] xs;
     private final double[] cs = new double[4];
     private int n;
 
     Batch(int rank) {
       this.k = rank;
-      this.xs = new double[4 * rank];
+      this.xs = new double[4][rank];
     }
 
-    /** As {@link NormalEquation#add}, into the equation at {@code v[base ..]}. */
-    void add(double[] v, int base, float[] f, int offset, double c, double y, boolean counted) {
-      int tri = k * (k + 1) / 2;
-      int row = n * k;
+    /**
+     * Adds {@code c * f f^T} to A and {@code y * f} to b for the factor at {@code f[offset .. offset + rank)}; counts
+     * it for regularization when {@code counted} (MLlib scales lambda by the observations with a positive rating).
+     */
+    void add(Sums s, float[] f, int offset, double c, double y, boolean counted) {
+      double[] x = xs[n];
       for (int i = 0; i < k; i++) {
-        xs[row + i] = f[offset + i];
+        x[i] = f[offset + i];
       }
       if (y != 0) {
         for (int i = 0; i < k; i++) {
-          v[base + tri + i] += y * xs[row + i];
+          s.b[i] += y * x[i];
         }
       }
       if (counted) {
-        v[base + tri + k] += 1;
+        s.count += 1;
       }
       cs[n++] = c;
       if (n == 4) {
-        flush(v, base);
+        flush(s);
       }
     }
 
-    void flush(double[] v, int base) {
-      double[] x = xs;
-      int k = this.k;
+    void flush(Sums s) {
+      double[][] columns = s.columns;
       if (n == 4) {
-        int at = base;
+        double[] x0 = xs[0];
+        double[] x1 = xs[1];
+        double[] x2 = xs[2];
+        double[] x3 = xs[3];
         for (int j = 0; j < k; j++) {
-          double a0 = cs[0] * x[j];
-          double a1 = cs[1] * x[k + j];
-          double a2 = cs[2] * x[2 * k + j];
-          double a3 = cs[3] * x[3 * k + j];
+          double a0 = cs[0] * x0[j];
+          double a1 = cs[1] * x1[j];
+          double a2 = cs[2] * x2[j];
+          double a3 = cs[3] * x3[j];
+          double[] column = columns[j];
           for (int i = 0; i <= j; i++) {
-            v[at + i] += a0 * x[i] + a1 * x[k + i] + a2 * x[2 * k + i] + a3 * x[3 * k + i];
+            column[i] += a0 * x0[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
           }
-          at += j + 1;
         }
       } else {
         for (int r = 0; r < n; r++) {
-          int at = base;
-          int row = r * k;
+          double[] x = xs[r];
           for (int j = 0; j < k; j++) {
-            double a = cs[r] * x[row + j];
+            double a = cs[r] * x[j];
+            double[] column = columns[j];
             for (int i = 0; i <= j; i++) {
-              v[at + i] += a * x[row + i];
+              column[i] += a * x[i];
             }
-            at += j + 1;
           }
         }
       }

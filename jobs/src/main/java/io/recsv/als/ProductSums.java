@@ -14,9 +14,8 @@ final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
   private final UserBlock b;
   private final float[] x;
   private final BroadcastAls.Params p;
-  private final int len;
   private final int perRange;
-  private final double[] sums;
+  private final NormalEquation.Sums[] sums;
   private final NormalEquation.Batch batch;
   private final int[] cursor;
   private int rangeStart;
@@ -27,9 +26,12 @@ final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
     this.b = b;
     this.x = x;
     this.p = p;
-    this.len = NormalEquation.length(p.rank());
-    this.perRange = (int) Math.max(1, Math.min(b.products.length, RANGE_BYTES / (8L * len)));
-    this.sums = new double[perRange * len];
+    this.perRange = (int) Math.max(1, Math.min(b.products.length,
+        RANGE_BYTES / (8L * NormalEquation.length(p.rank()))));
+    this.sums = new NormalEquation.Sums[perRange];
+    for (int i = 0; i < perRange; i++) {
+      sums[i] = new NormalEquation.Sums(p.rank());
+    }
     this.batch = new NormalEquation.Batch(p.rank());
     this.cursor = Arrays.copyOf(b.chunkSegment, b.chunkSegment.length - 1);
   }
@@ -48,24 +50,24 @@ final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
       sumRange();
     }
     int at = next++;
-    int from = (at - rangeStart) * len;
-    return new Tuple2<>((long) b.products[at] * p.blocks() + b.index,
-        Arrays.copyOfRange(sums, from, from + len));
+    return new Tuple2<>((long) b.products[at] * p.blocks() + b.index, sums[at - rangeStart].packed());
   }
 
   private void sumRange() {
     rangeStart = rangeEnd;
     rangeEnd = Math.min(b.products.length, rangeStart + perRange);
-    Arrays.fill(sums, 0);
+    for (int i = 0; i < rangeEnd - rangeStart; i++) {
+      sums[i].clear();
+    }
     int rank = p.rank();
     for (int c = 0; c < cursor.length; c++) {
       int s = cursor[c];
       for (; s < b.chunkSegment[c + 1] && b.segmentProduct[s] < rangeEnd; s++) {
-        int base = (b.segmentProduct[s] - rangeStart) * len;
+        NormalEquation.Sums product = sums[b.segmentProduct[s] - rangeStart];
         for (int r = b.segmentStart[s]; r < b.segmentStart[s + 1]; r++) {
-          p.observe(sums, base, x, b.userPosOfRow[r] * rank, b.ratingByProduct[r], batch);
+          p.observe(product, x, b.userPosOfRow[r] * rank, b.ratingByProduct[r], batch);
         }
-        batch.flush(sums, base);
+        batch.flush(product);
       }
       cursor[c] = s;
     }

@@ -164,19 +164,26 @@ class BroadcastAlsTest {
     // Observations (1, 0) -> 2, (0, 1) -> 3, (1, 1) -> 4 with weight 1; lambda 0:
     // A = [[2, 1], [1, 2]], b = [6, 7]: x = (5/3, 8/3).
     NormalEquation ne = new NormalEquation(2);
-    ne.add(new float[] {1, 0}, 0, 1, 2, true);
-    ne.add(new float[] {0, 1}, 0, 1, 3, true);
-    ne.add(new float[] {1, 1}, 0, 1, 4, true);
+    observe(ne);
     float[] x = new float[2];
     ne.solve(0, x, 0, "test", 0);
     assertArrayEquals(new float[] {5f / 3, 8f / 3}, x, 1e-6f);
     // lambda scales with the count (3): A + 0.3 I.
-    ne.add(new float[] {1, 0}, 0, 1, 2, true);
-    ne.add(new float[] {0, 1}, 0, 1, 3, true);
-    ne.add(new float[] {1, 1}, 0, 1, 4, true);
+    observe(ne);
     ne.solve(0.1, x, 0, "test", 0);
     double det = 2.3 * 2.3 - 1;
     assertArrayEquals(new float[] {(float) ((2.3 * 6 - 7) / det), (float) ((2.3 * 7 - 6) / det)}, x, 1e-6f);
+  }
+
+  /** The known system's observations, through a batch as the solver adds them. */
+  private static void observe(NormalEquation ne) {
+    NormalEquation.Sums sums = new NormalEquation.Sums(2);
+    NormalEquation.Batch batch = new NormalEquation.Batch(2);
+    batch.add(sums, new float[] {1, 0}, 0, 1, 2, true);
+    batch.add(sums, new float[] {0, 1}, 0, 1, 3, true);
+    batch.add(sums, new float[] {1, 1}, 0, 1, 4, true);
+    batch.flush(sums);
+    ne.add(sums);
   }
 
   @Test
