@@ -169,7 +169,7 @@ public final class BroadcastAls {
       Partitioner byProduct, int products) {
     Params params = p;
     int blocks = params.blocks();
-    JavaPairRDD<Long, double[]> parts = userBlocks.zipPartitions(users,
+    JavaPairRDD<Long, float[]> parts = userBlocks.zipPartitions(users,
         (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t);
     List<Tuple2<Integer, float[]>> solved = parts.repartitionAndSortWithinPartitions(byProduct)
         .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
@@ -183,13 +183,13 @@ public final class BroadcastAls {
     return new Solved(factors, present);
   }
 
-  private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, double[]>> sorted, int blocks,
+  private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, float[]>> sorted, int blocks,
       double[] userGram, Params p) {
     List<Tuple2<Integer, float[]>> out = new ArrayList<>();
     NormalEquation ne = new NormalEquation(p.rank());
     long current = -1;
     while (sorted.hasNext()) {
-      Tuple2<Long, double[]> t = sorted.next();
+      Tuple2<Long, float[]> t = sorted.next();
       long product = t._1() / blocks;
       if (product != current && current >= 0) {
         out.add(solve(ne, (int) current, userGram, p));

@@ -15,14 +15,20 @@ final class NormalEquation {
   /** A, packed; then b, then the count of observations that regularization scales with. */
   final double[] values;
   private final int triangle;
-  private final double[] a;
+  /** Scratch of {@link #solve}: A + lambda I by columns, factored in place; a row of the factor; b, then x. */
+  private final double[][] u;
+  private final double[] row;
   private final double[] b;
 
   NormalEquation(int rank) {
     this.rank = rank;
     this.triangle = rank * (rank + 1) / 2;
     this.values = new double[triangle + rank + 1];
-    this.a = new double[triangle];
+    this.u = new double[rank][];
+    for (int j = 0; j < rank; j++) {
+      u[j] = new double[j + 1];
+    }
+    this.row = new double[rank];
     this.b = new double[rank];
   }
 
@@ -83,10 +89,30 @@ final class NormalEquation {
       values[i] += count;
     }
 
-    /** In the layout of {@link NormalEquation#values}: what a partial sum is shuffled as. */
+    /** In the layout of {@link NormalEquation#values}. */
     double[] packed() {
       double[] out = new double[length(columns.length)];
       addTo(out, 0);
+      return out;
+    }
+
+    /**
+     * As {@link #packed}, rounded to floats: what a partial sum is shuffled as. Half the bytes of doubles (at rank
+     * 64 the partial sums are most of an iteration's shuffle), and no less accurate than the float factors solved
+     * from them: each partial sums one block's users in double, and the partials are summed in double.
+     */
+    float[] packedFloats() {
+      float[] out = new float[length(columns.length)];
+      int i = 0;
+      for (double[] column : columns) {
+        for (double v : column) {
+          out[i++] = (float) v;
+        }
+      }
+      for (double v : b) {
+        out[i++] = (float) v;
+      }
+      out[i] = (float) count;
       return out;
     }
   }
@@ -163,8 +189,8 @@ final class NormalEquation {
     }
   }
 
-  /** Adds another equation's sums (a partial from another block) or a packed matrix of length triangle. */
-  void merge(double[] other) {
+  /** Adds a partial sum from a block ({@link Sums#packedFloats}). */
+  void merge(float[] other) {
     for (int i = 0; i < other.length; i++) {
       values[i] += other[i];
     }
@@ -185,16 +211,16 @@ final class NormalEquation {
   void solve(double regParam, float[] out, int offset, String kind, int index) {
     int k = rank;
     double lambda = regParam * values[triangle + k];
-    System.arraycopy(values, 0, a, 0, triangle);
-    System.arraycopy(values, triangle, b, 0, k);
-    for (int j = 0, diag = 0; j < k; j++, diag += j + 1) {
-      a[diag] += lambda;
+    for (int j = 0, at = 0; j < k; at += ++j) {
+      System.arraycopy(values, at, u[j], 0, j + 1);
+      u[j][j] += lambda;
     }
-    if (!cholesky(a, k)) {
+    System.arraycopy(values, triangle, b, 0, k);
+    if (!cholesky(u, row)) {
       throw new ArithmeticException("ALS: the normal equation of " + kind + " " + index
           + " is not positive definite; raise train.reg-param");
     }
-    solveFactored(a, k, b);
+    solveFactored(u, b);
     for (int i = 0; i < k; i++) {
       out[offset + i] = (float) b[i];
     }
@@ -202,49 +228,54 @@ final class NormalEquation {
   }
 
   /**
-   * In place, packed A = U^T U (LAPACK's dpptrf with uplo U): both sums of each step run down two columns of the
-   * packed triangle, contiguous in memory. Measured 1.2x (rank 64) to 1.4x (rank 16) faster than the F2J
-   * translation of dppsv that Spark bundles (the native one is not on a cluster's classpath by default). False
-   * when A is not positive definite.
+   * In place, A = U^T U (LAPACK's dpptrf with uplo U) for A's upper triangle by columns ({@code a[j]} holds rows 0
+   * to j of column j); {@code row} is scratch of length k. Right-looking: once row i of U is known, it is
+   * subtracted from the columns to its right, each an update of a column by a copy of the row indexed alike,
+   * which the JIT vectorizes (the usual left-looking form is a dot product per element, which it cannot). The
+   * subtractions from each element run in the same order as in LAPACK's. False when A is not positive definite.
    */
-  static boolean cholesky(double[] a, int k) {
-    for (int j = 0, cj = 0; j < k; cj += ++j) {
-      for (int i = 0, ci = 0; i < j; ci += ++i) {
-        double s = a[cj + i];
-        for (int p = 0; p < i; p++) {
-          s -= a[ci + p] * a[cj + p];
-        }
-        a[cj + i] = s / a[ci + i];
-      }
-      double d = a[cj + j];
-      for (int p = 0; p < j; p++) {
-        d -= a[cj + p] * a[cj + p];
-      }
+  static boolean cholesky(double[][] a, double[] row) {
+    int k = a.length;
+    for (int i = 0; i < k; i++) {
+      double d = a[i][i];
       if (!(d > 0)) {
         return false;
       }
-      a[cj + j] = Math.sqrt(d);
+      double pivot = Math.sqrt(d);
+      a[i][i] = pivot;
+      for (int j = i + 1; j < k; j++) {
+        a[j][i] /= pivot;
+        row[j] = a[j][i];
+      }
+      for (int j = i + 1; j < k; j++) {
+        double[] column = a[j];
+        double uij = row[j];
+        for (int p = i + 1; p <= j; p++) {
+          column[p] -= row[p] * uij;
+        }
+      }
     }
     return true;
   }
 
-  /** x from U^T U x = b, into b (LAPACK's dpptrs): forward along columns, then backward along columns. */
-  static void solveFactored(double[] a, int k, double[] b) {
-    for (int i = 0, ci = 0; i < k; ci += ++i) {
+  /** x from U^T U x = b, into b (LAPACK's dpptrs), U by columns as {@link #cholesky} leaves it. */
+  static void solveFactored(double[][] u, double[] b) {
+    int k = u.length;
+    for (int i = 0; i < k; i++) {
+      double[] column = u[i];
       double s = b[i];
       for (int p = 0; p < i; p++) {
-        s -= a[ci + p] * b[p];
+        s -= column[p] * b[p];
       }
-      b[i] = s / a[ci + i];
+      b[i] = s / column[i];
     }
-    int cj = k * (k - 1) / 2;
     for (int j = k - 1; j >= 0; j--) {
-      b[j] /= a[cj + j];
+      double[] column = u[j];
+      b[j] /= column[j];
       double x = b[j];
       for (int i = 0; i < j; i++) {
-        b[i] -= a[cj + i] * x;
+        b[i] -= column[i] * x;
       }
-      cj -= j;
     }
   }
 }

@@ -9,7 +9,7 @@ import scala.Tuple2;
  * One block's partial sums, keyed product x blocks + block, a range of products at a time (at most 64 MiB of
  * sums in memory), each range read chunk by chunk of users so that the chunk's factors stay in the CPU cache.
  */
-final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
+final class ProductSums implements Iterator<Tuple2<Long, float[]>> {
   private static final long RANGE_BYTES = 64L << 20;
   private final UserBlock b;
   private final float[] x;
@@ -42,7 +42,7 @@ final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
   }
 
   @Override
-  public Tuple2<Long, double[]> next() {
+  public Tuple2<Long, float[]> next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
@@ -50,7 +50,7 @@ final class ProductSums implements Iterator<Tuple2<Long, double[]>> {
       sumRange();
     }
     int at = next++;
-    return new Tuple2<>((long) b.products[at] * p.blocks() + b.index, sums[at - rangeStart].packed());
+    return new Tuple2<>((long) b.products[at] * p.blocks() + b.index, sums[at - rangeStart].packedFloats());
   }
 
   private void sumRange() {

@@ -212,12 +212,27 @@ class BroadcastAlsTest {
       org.netlib.util.intW info = new org.netlib.util.intW(0);
       dev.ludovic.netlib.lapack.LAPACK.getInstance().dppsv("U", k, 1, lapackA, lapackB, k, info);
       assertEquals(0, info.val);
-      assertTrue(NormalEquation.cholesky(packed, k));
-      NormalEquation.solveFactored(packed, k, b);
-      assertArrayEquals(lapackA, packed, 1e-9, "factor, rank " + k);
+      double[][] columns = columns(packed, k);
+      assertTrue(NormalEquation.cholesky(columns, new double[k]));
+      NormalEquation.solveFactored(columns, b);
+      assertArrayEquals(lapackA, packed(columns), 1e-9, "factor, rank " + k);
       assertArrayEquals(lapackB, b, 1e-9, "solution, rank " + k);
     }
-    assertTrue(!NormalEquation.cholesky(new double[] {1, 2, 1}, 2), "[[1, 2], [2, 1]] is not positive definite");
+    assertTrue(!NormalEquation.cholesky(columns(new double[] {1, 2, 1}, 2), new double[2]),
+        "[[1, 2], [2, 1]] is not positive definite");
+  }
+
+  /** A packed upper triangle (LAPACK's layout) as one array per column. */
+  private static double[][] columns(double[] packed, int k) {
+    double[][] columns = new double[k][];
+    for (int j = 0, at = 0; j < k; at += ++j) {
+      columns[j] = java.util.Arrays.copyOfRange(packed, at, at + j + 1);
+    }
+    return columns;
+  }
+
+  private static double[] packed(double[][] columns) {
+    return java.util.Arrays.stream(columns).flatMapToDouble(java.util.Arrays::stream).toArray();
   }
 
   /** Mean share of each user's top k (by x.y over every product) that both models recommend. */
