@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The best k (item, score) pairs offered, with primitive arrays and no boxing. "Better" is the higher score,
- * and for equal scores the lower item index (= lower product id, see DenseIndex); -0.0 and 0.0 are equal.
+ * and for equal scores the lower item index (= lower product id, see prepare's ProductIndex); -0.0 and 0.0 are equal.
  * <p>Each pair is packed into one long whose ascending order is that "better" order, and appended to a buffer
  * of a few times k; when the buffer fills, a quickselect keeps the best k and raises the threshold. Offering
  * is an append, not a heap operation: the scorer offers hundreds of candidates per user. When items arrive in

@@ -40,6 +40,11 @@ final class InteractionSource {
    * notice a row with more or fewer fields than the header. The cost is that of converting the extra fields.
    */
   static final String COLUMN_PRUNING = "spark.sql.csv.parser.columnPruning.enabled";
+  /**
+   * Off while prepare reads: validation casts every raw value and takes a null for "not a number" (ANSI mode would
+   * fail the task with Spark's message instead of recsv's, which names the file and line).
+   */
+  static final String ANSI = "spark.sql.ansi.enabled";
 
   final String input;
   final Format format;

@@ -49,8 +49,6 @@ final class InteractionValidator {
   static final String WEIGHT = RunLayout.WEIGHT;
   static final String TIME = RunLayout.TIME;
 
-  /** Plain decimal, at most 19 digits; the cast then catches values beyond Long's range. */
-  private static final String LONG_PATTERN = "^-?[0-9]{1,19}$";
   /** The message a task fails with on a bad row; the driver recognises it and explains. */
   private static final String INVALID_ROW = "recsv: invalid interaction row";
   /** The start of the message a task fails with when a pair's combined weight overflows a float. */
@@ -155,12 +153,23 @@ final class InteractionValidator {
     Column weight = trim(col(InteractionSource.WEIGHT));
     Column time = trim(col(InteractionSource.TIME));
     return raw.select(
-        when(user.rlike(LONG_PATTERN), user.cast(DataTypes.LongType)).as(USER_ID),
-        when(product.rlike(LONG_PATTERN), product.cast(DataTypes.LongType)).as(PRODUCT_ID),
+        plainLong(user).as(USER_ID),
+        plainLong(product).as(PRODUCT_ID),
         weight.cast(DataTypes.DoubleType).as(WEIGHT),
-        when(time.rlike(LONG_PATTERN), time.cast(DataTypes.LongType)).as(TIME),
+        plainLong(time).as(TIME),
         col(InteractionSource.USER), col(InteractionSource.PRODUCT), col(InteractionSource.WEIGHT),
         col(InteractionSource.TIME), col(InteractionSource.FILE), col(InteractionSource.MALFORMED));
+  }
+
+  /**
+   * The value as a long, or null unless it is a decimal integer in Long's range, with an optional '-'. Spark's cast
+   * returns null for anything else and beyond Long's range, but it also takes a '+' and truncates a fraction ("12.5"
+   * is 12): those two are refused before it. A regular expression per field did the same at a third of the cost
+   * of reading the CSV (5 s of 16 s for 30M rows, measured side by side).
+   */
+  private static Column plainLong(Column trimmed) {
+    return when(trimmed.contains(".").or(trimmed.startsWith("+")), lit(null).cast(DataTypes.LongType))
+        .otherwise(trimmed.cast(DataTypes.LongType));
   }
 
   private String describe(Row bad, long badRows, Configuration conf) {

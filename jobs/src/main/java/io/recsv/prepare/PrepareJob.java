@@ -69,11 +69,14 @@ public final class PrepareJob implements Stage {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Lineage.InputFiles files = InputListing.list(conf, "prepare.input", source.input);
     String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
+    String ansi = spark.conf().get(InteractionSource.ANSI, "false");
     spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
+    spark.conf().set(InteractionSource.ANSI, "false");
     try {
       return prepare(spark, files);
     } finally {
       spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
+      spark.conf().set(InteractionSource.ANSI, ansi);
     }
   }
 

@@ -157,9 +157,21 @@ class PrepareJobTest {
     Path in = input("user_id,product_id,weight\n1,99999999999999999999,1\n");
     UserError e = refused(in);
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    // What Spark's cast alone would take: a '+', a fraction (it truncates "7.0" to 7), an exponent, a hex id.
+    for (String id : List.of("+5", "7.0", "7.", "1e3", "0x10", "--5", "-")) {
+      UserError bad = refused(input("user_id,product_id,weight\n1,2,1\n" + id + ",3,1\n"));
+      assertTrue(bad.getMessage().contains("line 3: user_id '" + id + "' is not a 64-bit integer"), bad.getMessage());
+    }
+    assertEquals(List.of(-5L, 5L), userIds("user_id,product_id,weight\n 5 ,3,1\n-5,3,1\n"), "spaces around an id");
     Path in2 = input("user_id,product_id,weight\n1,2,NaN\n1,3,\n");
     UserError e2 = refused(in2);
     assertTrue(e2.getMessage().contains("weight") && e2.getMessage().contains("line 2"), e2.getMessage());
+  }
+
+  /** The user ids of prepare's dictionary from {@code text} (which must pass), ascending. */
+  private List<Long> userIds(String text) throws Exception {
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + input(text))).run(spark);
+    return dictionary("users", "user_id", "user_index").keySet().stream().sorted().toList();
   }
 
   @Test
