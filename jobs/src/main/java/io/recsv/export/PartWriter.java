@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -41,7 +41,7 @@ final class PartWriter implements java.io.Serializable {
     this.format = new ScoreFormat(scoreDecimals);
   }
 
-  ExportManifest.Part write(int index, Iterator<Row> rows) throws IOException {
+  ExportManifest.Part write(int index, Iterator<InternalRow> rows) throws IOException {
     Path dir = new Path(partsDir);
     FileSystem fs = HadoopConf.forWriting(dir, conf.value());
     String name = ExportManifest.partName(index);
@@ -55,7 +55,7 @@ final class PartWriter implements java.io.Serializable {
       sink = new Sink(out);
       UserRows user = new UserRows();
       while (rows.hasNext()) {
-        Row row = rows.next();
+        InternalRow row = rows.next();
         int userIndex = row.getInt(0);
         if (user.count > 0 && userIndex != user.index) {
           user.writeTo(sink, format);
