@@ -97,6 +97,39 @@ class PrepareJobTest {
   }
 
   @Test
+  void eachAggregateCombinesAPairsRowsWhereverTheyAreInTheInput() throws Exception {
+    // (1, 10) three times, apart; (2, 10) twice; (1, 11) once.
+    Path in = input("user_id,product_id,weight,timestamp\n1,10,1,100\n2,10,2,50\n1,11,5,70\n1,10,3,300\n"
+        + "2,10,2,60\n1,10,2,200\n");
+    Map<String, Map<String, Float>> expected = Map.of(
+        "sum", Map.of("1/10", 6f, "1/11", 5f, "2/10", 4f),
+        "max", Map.of("1/10", 3f, "1/11", 5f, "2/10", 2f),
+        "count", Map.of("1/10", 3f, "1/11", 1f, "2/10", 2f));
+    for (Map.Entry<String, Map<String, Float>> e : expected.entrySet()) {
+      new PrepareJob(TestSpark.config(work, "prepare.input=" + in, "prepare.columns.timestamp=timestamp",
+          "prepare.aggregate=" + e.getKey())).run(spark);
+      Map<Integer, Long> users = invert(dictionary("users", "user_id", "user_index"));
+      Map<Integer, Long> products = invert(dictionary("products", "product_id", "product_index"));
+      Map<String, Float> weights = new HashMap<>();
+      Map<String, Long> times = new HashMap<>();
+      for (Row r : spark.read().parquet(work.resolve("test/prepare/interactions").toString()).collectAsList()) {
+        String pair = users.get(r.<Integer>getAs("user_index")) + "/" + products.get(r.<Integer>getAs("product_index"));
+        weights.put(pair, r.getAs("weight"));
+        times.put(pair, r.getAs("last_time"));
+      }
+      assertEquals(e.getValue(), weights, "prepare.aggregate=" + e.getKey());
+      assertEquals(Map.of("1/10", 300L, "1/11", 70L, "2/10", 60L), times, "each pair's latest time");
+    }
+  }
+
+  private static Map<Integer, Long> invert(Map<Long, Integer> dictionary) {
+    Map<Integer, Long> inverted = new HashMap<>();
+    dictionary.forEach((id, index) -> inverted.put(index, id));
+    assertEquals(dictionary.size(), inverted.size(), "one id per index");
+    return inverted;
+  }
+
+  @Test
   void indicesAreDeterministicAcrossRuns() throws Exception {
     StringBuilder text = new StringBuilder("user_id,product_id,weight\n");
     for (int i = 0; i < 500; i++) {
