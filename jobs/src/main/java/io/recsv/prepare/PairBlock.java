@@ -130,21 +130,23 @@ final class PairBlock implements Serializable {
     return out.iterator();
   }
 
-  /** (user_id, user_index): the block's users numbered from {@code firstIndex}, in id order. */
-  Iterator<Row> userRows(long firstIndex) {
+  /** (user_id, user_index): the block's users numbered {@code from} to {@code to - 1}, in id order. */
+  Iterator<Row> userRows(long from, long to) {
+    requireUsers(to - from);
     return new Rows(users.length) {
       @Override
       Row row(int i) {
-        return RowFactory.create(users[i], (int) (firstIndex + i));
+        return RowFactory.create(users[i], (int) (from + i));
       }
     };
   }
 
   /**
-   * (user_index, product_index, weight[, last_time]) of every pair: users numbered from {@code firstIndex}, a
-   * product's index its rank among {@code productIds} (all products, ascending).
+   * (user_index, product_index, weight[, last_time]) of every pair: users numbered {@code from} to {@code to - 1},
+   * a product's index its rank among {@code productIds} (all products, ascending).
    */
-  Iterator<Row> interactionRows(long firstIndex, long[] productIds) {
+  Iterator<Row> interactionRows(long from, long to, long[] productIds) {
+    requireUsers(to - from);
     return new Rows(products.length) {
       private int user = -1;
 
@@ -154,10 +156,28 @@ final class PairBlock implements Serializable {
           user++;
         }
         int product = Arrays.binarySearch(productIds, products[i]);
-        return times == null ? RowFactory.create((int) (firstIndex + user), product, weights[i])
-            : RowFactory.create((int) (firstIndex + user), product, weights[i], times[i]);
+        if (product < 0) {
+          throw changedInput("product_id " + products[i] + " is not among the products counted");
+        }
+        return times == null ? RowFactory.create((int) (from + user), product, weights[i])
+            : RowFactory.create((int) (from + user), product, weights[i], times[i]);
       }
     };
+  }
+
+  /**
+   * The block is what was counted. It is cached, but Spark recomputes a lost block from the input: had the input
+   * changed meanwhile, indices would overlap or be missing, and prepare must fail rather than publish them.
+   */
+  private void requireUsers(long counted) {
+    if (users.length != counted) {
+      throw changedInput(users.length + " users in a partition that had " + counted + " when they were counted");
+    }
+  }
+
+  private static IllegalStateException changedInput(String what) {
+    return new IllegalStateException("prepare: " + what + ": the input changed while prepare read it (a lost"
+        + " partition is read again); nothing was published, run prepare again");
   }
 
   /** Rows made one at a time, as the writer asks for them. */

@@ -133,11 +133,11 @@ public final class PrepareJob implements Stage {
         .broadcast(products.ids());
     try {
       JavaRDD<Row> interactions = blocks.mapPartitionsWithIndex((block, it) ->
-          it.next().interactionRows(firstIndex[block], productIds.value()), true);
+          it.next().interactionRows(firstIndex[block], firstIndex[block + 1], productIds.value()), true);
       spark.createDataFrame(interactions, RunLayout.interactionsSchema(source.hasTime()))
           .write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
-      JavaRDD<Row> userRows = blocks.mapPartitionsWithIndex((block, it) -> it.next().userRows(firstIndex[block]),
-          true);
+      JavaRDD<Row> userRows = blocks.mapPartitionsWithIndex((block, it) -> it.next().userRows(firstIndex[block],
+          firstIndex[block + 1]), true);
       spark.createDataFrame(userRows, RunLayout.usersSchema()).write().parquet(new Path(out, RunLayout.USERS)
           .toString());
       JavaRDD<Row> productRows = spark.range(0, products.count(), 1, Math.max(1, blocks.getNumPartitions()))
