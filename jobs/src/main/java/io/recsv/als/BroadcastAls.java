@@ -60,8 +60,8 @@ public final class BroadcastAls {
     }
   }
 
-  /** A block's user factors (user-major, rank floats each) and their packed Gram matrix X^T X. */
-  record BlockFactors(float[] factors, double[] gram) implements java.io.Serializable {}
+  /** A block's user factors (user-major, rank floats each) and their Gram matrix X^T X (upper, by columns). */
+  record BlockFactors(float[] factors, double[][] gram) implements java.io.Serializable {}
 
   private final Params p;
   private int products;
@@ -118,7 +118,7 @@ public final class BroadcastAls {
     Solved solved = null;
     for (int iteration = 1; iteration <= p.maxIter(); iteration++) {
       long started = System.nanoTime();
-      double[] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
+      double[][] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
       solved = solveProducts(userBlocks, users, userGram, byProduct, products);
       LOG.debug(String.format("train: iteration %d of %d: users then products solved in %.2f s", iteration,
           p.maxIter(), (System.nanoTime() - started) / 1e9));
@@ -128,7 +128,7 @@ public final class BroadcastAls {
       }
       productFactors = spark.sparkContext().broadcast(solved.factors(), scala.reflect.ClassTag$.MODULE$.apply(float[].class));
       Broadcast<float[]> y = productFactors;
-      double[] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
+      double[][] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
       Params params = p;
       users = userBlocks.map(b -> solveUsers(b, y.value(), productGram, params))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -165,7 +165,7 @@ public final class BroadcastAls {
   /** The product factors (products x rank, zero where a product has none) and which products have them. */
   private record Solved(float[] factors, boolean[] present) {}
 
-  private Solved solveProducts(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[] userGram,
+  private Solved solveProducts(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[][] userGram,
       Partitioner byProduct, int products) {
     Params params = p;
     int blocks = params.blocks();
@@ -184,7 +184,7 @@ public final class BroadcastAls {
   }
 
   private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, float[]>> sorted, int blocks,
-      double[] userGram, Params p) {
+      double[][] userGram, Params p) {
     List<Tuple2<Integer, float[]>> out = new ArrayList<>();
     NormalEquation ne = new NormalEquation(p.rank());
     long current = -1;
@@ -203,7 +203,7 @@ public final class BroadcastAls {
     return out.iterator();
   }
 
-  private static Tuple2<Integer, float[]> solve(NormalEquation ne, int product, double[] userGram, Params p) {
+  private static Tuple2<Integer, float[]> solve(NormalEquation ne, int product, double[][] userGram, Params p) {
     if (userGram != null) {
       ne.addGram(userGram);
     }
@@ -213,18 +213,16 @@ public final class BroadcastAls {
   }
 
   /** Users from the broadcast product factors, where the block is: no shuffle. */
-  private static BlockFactors solveUsers(UserBlock b, float[] y, double[] productGram, Params p) {
+  private static BlockFactors solveUsers(UserBlock b, float[] y, double[][] productGram, Params p) {
     int rank = p.rank();
     float[] f = new float[b.users.length * rank];
     NormalEquation ne = new NormalEquation(rank);
-    NormalEquation.Sums sums = new NormalEquation.Sums(rank);
     NormalEquation.Batch batch = new NormalEquation.Batch(rank);
     for (int u = 0; u < b.users.length; u++) {
       for (int r = b.userStart[u]; r < b.userStart[u + 1]; r++) {
-        p.observe(sums, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
+        p.observe(ne.sums, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
       }
-      batch.flush(sums);
-      ne.add(sums);
+      batch.flush(ne.sums);
       if (productGram != null) {
         ne.addGram(productGram);
       }
@@ -233,21 +231,24 @@ public final class BroadcastAls {
     return new BlockFactors(f, gram(f, b.users.length, rank));
   }
 
-  /** Packed upper X^T X of n factors (rows of {@code rank} floats). */
-  static double[] gram(float[] f, int n, int rank) {
+  /** X^T X of n factors (rows of {@code rank} floats), upper triangle by columns. */
+  static double[][] gram(float[] f, int n, int rank) {
     NormalEquation.Sums sums = new NormalEquation.Sums(rank);
     NormalEquation.Batch batch = new NormalEquation.Batch(rank);
     for (int i = 0; i < n; i++) {
       batch.add(sums, f, i * rank, 1, 0, false);
     }
     batch.flush(sums);
-    return java.util.Arrays.copyOf(sums.packed(), rank * (rank + 1) / 2);
+    return sums.triangle();
   }
 
-  private static double[] sum(double[] a, double[] b) {
-    double[] s = a.clone();
-    for (int i = 0; i < s.length; i++) {
-      s[i] += b[i];
+  private static double[][] sum(double[][] a, double[][] b) {
+    double[][] s = new double[a.length][];
+    for (int j = 0; j < a.length; j++) {
+      s[j] = a[j].clone();
+      for (int i = 0; i < s[j].length; i++) {
+        s[j][i] += b[j][i];
+      }
     }
     return s;
   }

@@ -4,47 +4,28 @@ import java.util.Arrays;
 
 /**
  * One least-squares problem of ALS, {@code (A + lambda * I) x = b} with A symmetric positive semi-definite,
- * accumulated one observation at a time and solved by Cholesky (as LAPACK's dppsv, which MLlib's CholeskySolver
- * calls).
- * A is kept packed (upper triangle, column by column: {@code a[i + j * (j + 1) / 2]}, i &lt;= j), in doubles: the
- * sums run over up to millions of observations.
+ * accumulated one observation at a time (a {@link Batch} into its {@link Sums}, in doubles: the sums run over up to
+ * millions of observations) and solved by Cholesky, as LAPACK's dppsv (which MLlib's CholeskySolver calls).
+ * Packed, as a partial sum is shuffled, an equation is A's upper triangle column by column
+ * ({@code a[i + j * (j + 1) / 2]}, i &lt;= j), then b, then the count of observations.
  */
 final class NormalEquation {
 
   final int rank;
-  /** A, packed; then b, then the count of observations that regularization scales with. */
-  final double[] values;
-  private final int triangle;
-  /** Scratch of {@link #solve}: A + lambda I by columns, factored in place; a row of the factor; b, then x. */
-  private final double[][] u;
+  /** The equation; {@link #solve} factors A in place and then clears it. */
+  final Sums sums;
+  /** Scratch of the Cholesky: a row of the factor. */
   private final double[] row;
-  private final double[] b;
 
   NormalEquation(int rank) {
     this.rank = rank;
-    this.triangle = rank * (rank + 1) / 2;
-    this.values = new double[triangle + rank + 1];
-    this.u = new double[rank][];
-    for (int j = 0; j < rank; j++) {
-      u[j] = new double[j + 1];
-    }
+    this.sums = new Sums(rank);
     this.row = new double[rank];
-    this.b = new double[rank];
   }
 
-  /** Length of {@link #values} for a rank: what one partial sum costs in a shuffle. */
+  /** Length of a packed equation for a rank: what one partial sum costs in a shuffle. */
   static int length(int rank) {
     return rank * (rank + 1) / 2 + rank + 1;
-  }
-
-  void clear() {
-    Arrays.fill(values, 0);
-  }
-
-  /** Adds sums accumulated by a {@link Batch} (then flushed) and clears them. */
-  void add(Sums sums) {
-    sums.addTo(values, 0);
-    sums.clear();
   }
 
   /**
@@ -74,30 +55,27 @@ final class NormalEquation {
       count = 0;
     }
 
-    /** Adds these sums to packed ones in the layout of {@link NormalEquation#values}, at {@code at}. */
-    void addTo(double[] values, int at) {
-      int k = columns.length;
-      int i = at;
+    /** Adds a packed equation ({@link #packedFloats}: a partial sum from another block). */
+    void add(float[] packed) {
+      int i = 0;
       for (double[] column : columns) {
-        for (double v : column) {
-          values[i++] += v;
+        for (int r = 0; r < column.length; r++) {
+          column[r] += packed[i++];
         }
       }
-      for (int j = 0; j < k; j++) {
-        values[i++] += b[j];
+      for (int j = 0; j < b.length; j++) {
+        b[j] += packed[i++];
       }
-      values[i] += count;
+      count += packed[i];
     }
 
-    /** In the layout of {@link NormalEquation#values}. */
-    double[] packed() {
-      double[] out = new double[length(columns.length)];
-      addTo(out, 0);
-      return out;
+    /** A's upper triangle by columns, these sums' own arrays: a Gram matrix once the batch is flushed. */
+    double[][] triangle() {
+      return columns;
     }
 
     /**
-     * As {@link #packed}, rounded to floats: what a partial sum is shuffled as. Half the bytes of doubles (at rank
+     * Packed ({@link NormalEquation}), rounded to floats: what a partial sum is shuffled as. Half the bytes of doubles (at rank
      * 64 the partial sums are most of an iteration's shuffle), and no less accurate than the float factors solved
      * from them: each partial sums one block's users in double, and the partials are summed in double.
      */
@@ -190,16 +168,22 @@ final class NormalEquation {
   }
 
   /** Adds a partial sum from a block ({@link Sums#packedFloats}). */
-  void merge(float[] other) {
-    for (int i = 0; i < other.length; i++) {
-      values[i] += other[i];
-    }
+  void merge(float[] partial) {
+    sums.add(partial);
   }
 
-  /** Adds the packed Gram matrix {@code gram} (length triangle) to A: implicit ALS's {@code Y^T Y} term. */
-  void addGram(double[] gram) {
-    for (int i = 0; i < triangle; i++) {
-      values[i] += gram[i];
+  /**
+   * Adds a Gram matrix ({@link Sums#triangle}) to A: implicit ALS's {@code Y^T Y} term. Column by column, indexed
+   * alike, so the JIT vectorizes it.
+   */
+  void addGram(double[][] gram) {
+    double[][] columns = sums.columns;
+    for (int j = 0; j < rank; j++) {
+      double[] column = columns[j];
+      double[] g = gram[j];
+      for (int r = 0; r <= j; r++) {
+        column[r] += g[r];
+      }
     }
   }
 
@@ -209,22 +193,20 @@ final class NormalEquation {
    * naming its kind and index.
    */
   void solve(double regParam, float[] out, int offset, String kind, int index) {
-    int k = rank;
-    double lambda = regParam * values[triangle + k];
-    for (int j = 0, at = 0; j < k; at += ++j) {
-      System.arraycopy(values, at, u[j], 0, j + 1);
-      u[j][j] += lambda;
+    double[][] a = sums.columns;
+    double lambda = regParam * sums.count;
+    for (int j = 0; j < rank; j++) {
+      a[j][j] += lambda;
     }
-    System.arraycopy(values, triangle, b, 0, k);
-    if (!cholesky(u, row)) {
+    if (!cholesky(a, row)) {
       throw new ArithmeticException("ALS: the normal equation of " + kind + " " + index
           + " is not positive definite; raise train.reg-param");
     }
-    solveFactored(u, b);
-    for (int i = 0; i < k; i++) {
-      out[offset + i] = (float) b[i];
+    solveFactored(a, sums.b);
+    for (int i = 0; i < rank; i++) {
+      out[offset + i] = (float) sums.b[i];
     }
-    clear();
+    sums.clear();
   }
 
   /**

@@ -177,13 +177,11 @@ class BroadcastAlsTest {
 
   /** The known system's observations, through a batch as the solver adds them. */
   private static void observe(NormalEquation ne) {
-    NormalEquation.Sums sums = new NormalEquation.Sums(2);
     NormalEquation.Batch batch = new NormalEquation.Batch(2);
-    batch.add(sums, new float[] {1, 0}, 0, 1, 2, true);
-    batch.add(sums, new float[] {0, 1}, 0, 1, 3, true);
-    batch.add(sums, new float[] {1, 1}, 0, 1, 4, true);
-    batch.flush(sums);
-    ne.add(sums);
+    batch.add(ne.sums, new float[] {1, 0}, 0, 1, 2, true);
+    batch.add(ne.sums, new float[] {0, 1}, 0, 1, 3, true);
+    batch.add(ne.sums, new float[] {1, 1}, 0, 1, 4, true);
+    batch.flush(ne.sums);
   }
 
   @Test

@@ -214,7 +214,7 @@ public final class MergeBench implements Callable<Integer> {
         new FsPermission((short) 0644), 0);
   }
 
-  private static double shell(String command) throws IOException, InterruptedException {
+  static double shell(String command) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
     if (p.waitFor() != 0) {
