@@ -126,7 +126,8 @@ public final class BroadcastAls {
       if (productFactors != null) {
         productFactors.destroy();
       }
-      productFactors = spark.sparkContext().broadcast(solved.factors(), scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      productFactors = spark.sparkContext().broadcast(solved.factors(),
+          scala.reflect.ClassTag$.MODULE$.apply(float[].class));
       Broadcast<float[]> y = productFactors;
       double[][] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
       Params params = p;

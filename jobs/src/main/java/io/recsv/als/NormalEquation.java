@@ -75,9 +75,10 @@ final class NormalEquation {
     }
 
     /**
-     * Packed ({@link NormalEquation}), rounded to floats: what a partial sum is shuffled as. Half the bytes of doubles (at rank
-     * 64 the partial sums are most of an iteration's shuffle), and no less accurate than the float factors solved
-     * from them: each partial sums one block's users in double, and the partials are summed in double.
+     * Packed ({@link NormalEquation}), rounded to floats: what a partial sum is shuffled as. Half the bytes of
+     * doubles (at rank 64 the partial sums are most of an iteration's shuffle), and no less accurate than the float
+     * factors solved from them: each partial sums one block's users in double, and the partials are summed in
+     * double.
      */
     float[] packedFloats() {
       float[] out = new float[length(columns.length)];
