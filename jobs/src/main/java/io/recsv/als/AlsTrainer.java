@@ -31,15 +31,26 @@ public final class AlsTrainer {
     }
   }
 
+  /** {@code train.solver}: auto picks cg from this rank up (below it the exact solve is as fast: see the README). */
+  static final int CG_FROM_RANK = 32;
+
+  /** {@code train.solver} (recsv only). */
+  public enum SolverSetting { AUTO, EXACT, CG }
+
   private final ALS als;
   private final Method method;
+  private final BroadcastAls.Solver solver;
+  private final int cgSteps;
   private final int userBlocks;
   private final int itemBlocks;
   private final long maxBroadcastBytes;
 
-  private AlsTrainer(ALS als, Method method, int userBlocks, int itemBlocks, long maxBroadcastBytes) {
+  private AlsTrainer(ALS als, Method method, BroadcastAls.Solver solver, int cgSteps, int userBlocks,
+      int itemBlocks, long maxBroadcastBytes) {
     this.als = als;
     this.method = method;
+    this.solver = solver;
+    this.cgSteps = cgSteps;
     this.userBlocks = userBlocks;
     this.itemBlocks = itemBlocks;
     this.maxBroadcastBytes = maxBroadcastBytes;
@@ -64,7 +75,12 @@ public final class AlsTrainer {
       throw s.bad("train.method", "cannot be recsv with train.nonnegative = true (a non-negative solve is MLlib's"
           + " alone: set train.method = mllib)");
     }
-    return new AlsTrainer(als, method, s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0),
+    BroadcastAls.Solver solver = switch (s.enumValue("train.solver", SolverSetting.class)) {
+      case AUTO -> als.getRank() >= CG_FROM_RANK ? BroadcastAls.Solver.CG : BroadcastAls.Solver.EXACT;
+      case EXACT -> BroadcastAls.Solver.EXACT;
+      case CG -> BroadcastAls.Solver.CG;
+    };
+    return new AlsTrainer(als, method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0),
         (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
   }
 
@@ -81,10 +97,11 @@ public final class AlsTrainer {
     if (method == Method.RECSV) {
       BroadcastAls recsv = new BroadcastAls(new BroadcastAls.Params(als.getRank(), als.getMaxIter(),
           als.getRegParam(), als.getAlpha(), als.getImplicitPrefs(), als.getSeed(),
-          userBlocks > 0 ? userBlocks : parallelism));
-      ALSModel model = recsv.fit(spark, interactions, maxBroadcastBytes);
+          userBlocks > 0 ? userBlocks : parallelism, solver, cgSteps, als.getCheckpointInterval()));
+      ALSModel model = recsv.fit(spark, interactions, maxBroadcastBytes, checkpointDir);
       if (model != null) {
-        return new Fitted(model, Method.RECSV, "");
+        return new Fitted(model, Method.RECSV, solver == BroadcastAls.Solver.CG
+            ? "conjugate gradient, " + cgSteps + " steps" : "exact");
       }
       String fallback = fallback(recsv.products(), als.getRank(), maxBroadcastBytes);
       LOG.warn("train: " + fallback);

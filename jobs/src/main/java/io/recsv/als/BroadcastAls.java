@@ -5,13 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import io.recsv.common.RunLayout;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -20,43 +18,68 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * {@code train.method = recsv}: MLlib's ALS objective (implicit: Hu, Koren and Volinsky 2008; explicit: ALS-WR; both
- * with MLlib's regularization, lambda times the user's or product's count of positive ratings), solved the same
- * way, alternating exact least squares, with the data laid out for a catalogue that fits in memory:
+ * with MLlib's regularization, lambda times the user's or product's count of positive ratings), alternating between
+ * users and products as MLlib does, with the data laid out for a catalogue that fits in memory:
  * <ul>
  *   <li>the interactions are split once into blocks of users, each held by user and by product (cached);</li>
  *   <li>users from products: the product factors are broadcast, every block solves its users where it is, no
  *       shuffle at all;</li>
- *   <li>products from users: every block sums, for each of its products, the part of the product's normal
- *       equation its users make (a k x k matrix, not one vector per rating as MLlib sends), the parts are shuffled
- *       to the product's partition, summed in block order (deterministic) and solved; the solved product factors
- *       (products x rank floats) come back to the driver, to be broadcast.</li>
+ *   <li>products from users: every block adds, for each of its products, the part of the product's problem its
+ *       users make, the parts are shuffled to the product's partition and summed in block order (deterministic);
+ *       the product factors (products x rank floats) come back to the driver, to be broadcast.</li>
  * </ul>
- * The lineage does not grow: each iteration's user factors depend on the cached blocks and a broadcast only, so no
- * checkpoint is needed. Memory per task: a block's interactions (24 bytes each) and its users' factors
- * (4 x rank bytes each) grow with users; the broadcast product factors (4 x rank bytes per product) and the
- * per-product partial sums (8 x (rank x (rank + 1) / 2 + rank + 1) bytes per product of the partition, spilled by
- * Spark's shuffle when short of memory) grow with products. On the driver: the product factors only.
+ * Each problem is solved by {@link Solver}: exact (a product's part is its normal equation, a k x k matrix, not one
+ * vector per rating as MLlib sends) or cg (a few steps of conjugate gradient from the last iteration's factors;
+ * a product's part is k floats per step, each step a pass over the blocks).
+ *
+ * <p>Lineage: exact's user factors depend on the cached blocks and a broadcast only, so it does not grow; cg's
+ * depend on the previous iteration's too, and are checkpointed every {@code checkpointInterval} iterations. Memory
+ * per task: a block's interactions (24 bytes each) and its users' factors (4 x rank bytes each) grow with users;
+ * the broadcast product factors (4 x rank bytes per product) and the per-product partial sums (exact: 4 x (rank x
+ * (rank + 1) / 2 + rank + 1) bytes per product of the partition, spilled by Spark's shuffle when short of memory;
+ * cg: 4 x (rank + 1)) grow with products. On the driver: the product factors (exact) and, for cg, the steps'
+ * vectors, 3 more arrays of that size; nothing that grows with users.
  */
 public final class BroadcastAls {
 
   private static final Logger LOG = LogManager.getLogger(BroadcastAls.class);
 
-  /** The settings that shape the solution (the same as MLlib's) and the number of user blocks. */
-  public record Params(int rank, int maxIter, double regParam, double alpha, boolean implicit, long seed,
-      int blocks) implements java.io.Serializable {
+  /** How the least-squares problems of a half-step are solved. */
+  public enum Solver {
+    /** The normal equation formed and factored (Cholesky), as MLlib. */
+    EXACT,
+    /** A few steps of conjugate gradient from the previous iteration's factors ({@link ConjugateGradient}). */
+    CG
+  }
 
-    /** MLlib's ALS.computeFactors, for one rating of the factor at {@code offset}, into the equation's sums. */
+  /**
+   * The settings that shape the solution (the same as MLlib's), the number of user blocks, the solver (with its
+   * steps per problem for cg) and, for cg, how often the user factors are checkpointed (their lineage grows).
+   */
+  public record Params(int rank, int maxIter, double regParam, double alpha, boolean implicit, long seed,
+      int blocks, Solver solver, int cgSteps, int checkpointInterval) implements java.io.Serializable {
+
+    /** A row's weight in A, as MLlib's ALS.computeFactors: implicit alpha |r| (beyond the Gram matrix), else 1. */
+    double weight(float rating) {
+      return implicit ? alpha * Math.abs(rating) : 1;
+    }
+
+    /** A row's weight in b: implicit 1 + alpha |r| for a positive rating (its preference is 1), else r itself. */
+    double target(float rating) {
+      return implicit ? (rating > 0 ? 1 + alpha * Math.abs(rating) : 0) : rating;
+    }
+
+    /** Whether a row counts for the regularization (MLlib: implicit, the positive ratings; explicit, all). */
+    boolean counted(float rating) {
+      return !implicit || rating > 0;
+    }
+
+    /** The row of the factor at {@code offset}, into the equation's sums. */
     void observe(NormalEquation.Sums sums, float[] factors, int offset, float rating, NormalEquation.Batch batch) {
-      if (implicit) {
-        double c1 = alpha * Math.abs(rating);
-        batch.add(sums, factors, offset, c1, rating > 0 ? 1 + c1 : 0, rating > 0);
-      } else {
-        batch.add(sums, factors, offset, 1, rating, true);
-      }
+      batch.add(sums, factors, offset, weight(rating), target(rating), counted(rating));
     }
   }
 
@@ -82,9 +105,10 @@ public final class BroadcastAls {
 
   /**
    * The model, or null when the product factors (prepare's dense indices: the largest + 1, times rank floats) would
-   * exceed {@code maxBroadcastBytes}; {@link #products} then says how many there are.
+   * exceed {@code maxBroadcastBytes}; {@link #products} then says how many there are. cg checkpoints the user
+   * factors into {@code checkpointDir}.
    */
-  public ALSModel fit(SparkSession spark, Dataset<Row> interactions, long maxBroadcastBytes) {
+  public ALSModel fit(SparkSession spark, Dataset<Row> interactions, long maxBroadcastBytes, String checkpointDir) {
     int rank = p.rank();
     int blocks = p.blocks();
     JavaRDD<UserBlock> userBlocks = interactions
@@ -111,35 +135,64 @@ public final class BroadcastAls {
     int productParts = (int) Math.max(blocks,
         Math.min(products, partials * NormalEquation.length(rank) * 8 / (128L << 20) + 1));
     Partitioner byProduct = new KeyPartitioner(productParts, blocks);
+    if (p.solver() == Solver.CG) {
+      spark.sparkContext().setCheckpointDir(checkpointDir);
+    }
 
     long seed = p.seed();
     JavaRDD<BlockFactors> users = userBlocks.map(b -> initial(b, rank, seed)).persist(StorageLevel.MEMORY_AND_DISK());
-    Broadcast<float[]> productFactors = null;
-    Solved solved = null;
+    JavaRDD<BlockFactors> previousUsers = null;
+    // cg starts the products from zero; each iteration then from the one before.
+    Solved solved = new Solved(new float[products * rank], new boolean[products]);
+    // The broadcasts the user factors' lineage names: kept until it no longer does.
+    List<Broadcast<float[]>> inLineage = new ArrayList<>();
     for (int iteration = 1; iteration <= p.maxIter(); iteration++) {
       long started = System.nanoTime();
       double[][] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
-      solved = solveProducts(userBlocks, users, userGram, byProduct, products);
-      LOG.debug(String.format("train: iteration %d of %d: users then products solved in %.2f s", iteration,
-          p.maxIter(), (System.nanoTime() - started) / 1e9));
-      users.unpersist(false);
-      if (productFactors != null) {
-        productFactors.destroy();
+      long productsStarted = System.nanoTime();
+      solved = p.solver() == Solver.EXACT
+          ? ExactHalfSteps.products(userBlocks, users, userGram, byProduct, products, p)
+          : CgHalfSteps.products(spark, userBlocks, users, userGram, byProduct, solved.factors(), p);
+      LOG.debug(String.format("train: iteration %d of %d in %.2f s, of which the products %.2f s", iteration,
+          p.maxIter(), (System.nanoTime() - started) / 1e9, (System.nanoTime() - productsStarted) / 1e9));
+      // The user factors are materialized now (the products came from them): what they came from can go.
+      if (previousUsers != null) {
+        previousUsers.unpersist(false);
       }
-      productFactors = spark.sparkContext().broadcast(solved.factors(),
+      if (p.solver() == Solver.EXACT || users.rdd().isCheckpointed()) {
+        inLineage.forEach(Broadcast::destroy);
+        inLineage.clear();
+      }
+      Broadcast<float[]> y = spark.sparkContext().broadcast(solved.factors(),
           scala.reflect.ClassTag$.MODULE$.apply(float[].class));
-      Broadcast<float[]> y = productFactors;
+      inLineage.add(y);
       double[][] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
       Params params = p;
-      users = userBlocks.map(b -> solveUsers(b, y.value(), productGram, params))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      if (p.solver() == Solver.EXACT) {
+        // Each iteration's users come from the cached blocks and a broadcast only: the lineage does not grow.
+        users.unpersist(false);
+        users = userBlocks.map(b -> ExactHalfSteps.users(b, y.value(), productGram, params));
+      } else {
+        previousUsers = users;
+        float[][] full = productGram == null ? null : ConjugateGradient.full(productGram);
+        users = userBlocks.zipPartitions(previousUsers, (b, x) -> Collections.singletonList(
+            CgHalfSteps.users(b.next(), x.next(), y.value(), full, params)).iterator());
+        // Not the last: the model's rows are cached from it at once, a checkpoint would be a second copy.
+        if (iteration % p.checkpointInterval() == 0 && iteration < p.maxIter()) {
+          users.checkpoint();
+        }
+      }
+      users.persist(StorageLevel.MEMORY_AND_DISK());
     }
     Dataset<Row> userFactors = FactorFrames.users(spark, userBlocks, users, rank);
     Dataset<Row> itemFactors = FactorFrames.products(spark, solved.present(), solved.factors(), rank);
+    if (previousUsers != null) {
+      previousUsers.unpersist(false);
+    }
     users.unpersist(false);
     userBlocks.unpersist(false);
-    // Not destroyed: the user factors' lineage names it (Spark would recompute them from it after a lost block).
-    productFactors.unpersist(false);
+    // Not destroyed: the user factors' lineage names them (Spark would recompute them from it after a lost block).
+    inLineage.forEach(b -> b.unpersist(false));
     ALSModel model = new ALSModel(Identifiable.randomUID("als"), rank, userFactors, itemFactors);
     return model.setUserCol(RunLayout.USER_INDEX).setItemCol(RunLayout.PRODUCT_INDEX);
   }
@@ -162,75 +215,8 @@ public final class BroadcastAls {
     return new BlockFactors(f, gram(f, b.users.length, rank));
   }
 
-  /** Products from users: partial normal equations per (product, block), summed per product in block order. */
   /** The product factors (products x rank, zero where a product has none) and which products have them. */
-  private record Solved(float[] factors, boolean[] present) {}
-
-  private Solved solveProducts(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[][] userGram,
-      Partitioner byProduct, int products) {
-    Params params = p;
-    int blocks = params.blocks();
-    JavaPairRDD<Long, float[]> parts = userBlocks.zipPartitions(users,
-        (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t);
-    List<Tuple2<Integer, float[]>> solved = parts.repartitionAndSortWithinPartitions(byProduct)
-        .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
-        .collect();
-    float[] factors = new float[products * params.rank()];
-    boolean[] present = new boolean[products];
-    for (Tuple2<Integer, float[]> t : solved) {
-      System.arraycopy(t._2(), 0, factors, t._1() * params.rank(), params.rank());
-      present[t._1()] = true;
-    }
-    return new Solved(factors, present);
-  }
-
-  private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, float[]>> sorted, int blocks,
-      double[][] userGram, Params p) {
-    List<Tuple2<Integer, float[]>> out = new ArrayList<>();
-    NormalEquation ne = new NormalEquation(p.rank());
-    long current = -1;
-    while (sorted.hasNext()) {
-      Tuple2<Long, float[]> t = sorted.next();
-      long product = t._1() / blocks;
-      if (product != current && current >= 0) {
-        out.add(solve(ne, (int) current, userGram, p));
-      }
-      current = product;
-      ne.merge(t._2());
-    }
-    if (current >= 0) {
-      out.add(solve(ne, (int) current, userGram, p));
-    }
-    return out.iterator();
-  }
-
-  private static Tuple2<Integer, float[]> solve(NormalEquation ne, int product, double[][] userGram, Params p) {
-    if (userGram != null) {
-      ne.addGram(userGram);
-    }
-    float[] f = new float[p.rank()];
-    ne.solve(p.regParam(), f, 0, "product", product);
-    return new Tuple2<>(product, f);
-  }
-
-  /** Users from the broadcast product factors, where the block is: no shuffle. */
-  private static BlockFactors solveUsers(UserBlock b, float[] y, double[][] productGram, Params p) {
-    int rank = p.rank();
-    float[] f = new float[b.users.length * rank];
-    NormalEquation ne = new NormalEquation(rank);
-    NormalEquation.Batch batch = new NormalEquation.Batch(rank);
-    for (int u = 0; u < b.users.length; u++) {
-      for (int r = b.userStart[u]; r < b.userStart[u + 1]; r++) {
-        p.observe(ne.sums, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
-      }
-      batch.flush(ne.sums);
-      if (productGram != null) {
-        ne.addGram(productGram);
-      }
-      ne.solve(p.regParam(), f, u * rank, "user", b.users[u]);
-    }
-    return new BlockFactors(f, gram(f, b.users.length, rank));
-  }
+  record Solved(float[] factors, boolean[] present) {}
 
   /** X^T X of n factors (rows of {@code rank} floats), upper triangle by columns. */
   static double[][] gram(float[] f, int n, int rank) {

@@ -89,17 +89,67 @@ class BroadcastAlsTest {
   }
 
   @Test
+  void conjugateGradientReachesTheExactSolversObjective() {
+    for (String prefs : List.of("true", "false")) {
+      boolean implicit = prefs.equals("true");
+      ALSModel exact = fit(movieLens, "train.solver=exact", "train.implicit-prefs=" + prefs).model();
+      ALSModel cg = fit(movieLens, "train.solver=cg", "train.implicit-prefs=" + prefs).model();
+      double a = AlsObjective.of(movieLens, cg, 0.05, 2, implicit);
+      double b = AlsObjective.of(movieLens, exact, 0.05, 2, implicit);
+      // Three steps per problem and iteration, each from the iteration before: after ten iterations the exact
+      // solver's objective within 1% (measured: 0.04% implicit, 0.01% explicit).
+      assertTrue(Math.abs(a / b - 1) <= 0.01, "implicit=" + prefs + ": objective cg " + a + ", exact " + b);
+      // From the same start the two reach nearby optima: their top 10 overlap more than MLlib's from two seeds do
+      // (0.50 implicit, 0.85 explicit, above); measured 0.78 to 0.83 implicit, 0.95 explicit. A wrong solver lands
+      // near chance, 0.1.
+      double overlap = topOverlap(cg, exact, 10);
+      assertTrue(overlap >= 0.7, "implicit=" + prefs + ": top-10 overlap of cg with exact " + overlap);
+      System.out.printf("implicit=%s: objective cg %.2f, exact %.2f; top-10 overlap %.3f%n", prefs, a, b, overlap);
+    }
+  }
+
+  @Test
+  void conjugateGradientCheckpointsItsGrowingLineageWithoutChangingTheFactors() throws Exception {
+    Path checkpoints = work.resolve("checkpoints");
+    org.apache.hadoop.fs.FileUtil.fullyDelete(checkpoints.toFile());
+    ALSModel unbroken = fit(movieLens, "train.solver=cg", "train.max-iter=5", "train.checkpoint-interval=100")
+        .model();
+    assertTrue(!Files.exists(checkpoints) || Files.walk(checkpoints).noneMatch(p -> p.toString().contains("rdd-")),
+        "no checkpoint below the interval");
+    ALSModel cut = fit(movieLens, "train.solver=cg", "train.max-iter=5", "train.checkpoint-interval=2").model();
+    assertTrue(Files.walk(checkpoints).anyMatch(p -> p.getFileName().toString().startsWith("rdd-")),
+        "the user factors checkpointed every 2 iterations");
+    assertEquals(allFactors(unbroken.userFactors()), allFactors(cut.userFactors()));
+    assertEquals(allFactors(unbroken.itemFactors()), allFactors(cut.itemFactors()));
+  }
+
+  @Test
+  void autoPicksConjugateGradientFromRank32() {
+    assertEquals("recsv (exact)", fit(movieLens, "train.max-iter=1", "train.rank=31").describe());
+    assertEquals("recsv (conjugate gradient, 3 steps)", fit(movieLens, "train.max-iter=1", "train.rank=32")
+        .describe());
+    assertEquals("recsv (conjugate gradient, 2 steps)", fit(movieLens, "train.max-iter=1", "train.solver=cg",
+        "train.cg-steps=2").describe());
+    UserError e = assertThrows(UserError.class, () -> AlsTrainer.from(new Settings(TestSpark.config(work,
+        "train.solver=fast"))));
+    assertTrue(e.getMessage().contains("train.solver"), e.getMessage());
+  }
+
+  @Test
   void everyIterationLowersMllibsObjective() {
     // Exact alternating least squares never raises the objective it solves: a solver of another objective would.
-    for (String prefs : List.of("true", "false")) {
-      double previous = Double.MAX_VALUE;
-      for (int iterations : new int[] {1, 2, 4, 8}) {
-        ALSModel model = fit(movieLens, "train.method=recsv", "train.implicit-prefs=" + prefs,
-            "train.max-iter=" + iterations).model();
-        double objective = AlsObjective.of(movieLens, model, 0.05, 2, prefs.equals("true"));
-        assertTrue(objective <= previous * (1 + 1e-9), "implicit=" + prefs + ", " + iterations + " iterations: "
-            + objective + " after " + previous);
-        previous = objective;
+    // Nor does conjugate gradient: every step lowers its problem's quadratic, started where the last iteration left.
+    for (String solver : List.of("exact", "cg")) {
+      for (String prefs : List.of("true", "false")) {
+        double previous = Double.MAX_VALUE;
+        for (int iterations : new int[] {1, 2, 4, 8}) {
+          ALSModel model = fit(movieLens, "train.method=recsv", "train.solver=" + solver,
+              "train.implicit-prefs=" + prefs, "train.max-iter=" + iterations).model();
+          double objective = AlsObjective.of(movieLens, model, 0.05, 2, prefs.equals("true"));
+          assertTrue(objective <= previous * (1 + 1e-6), solver + ", implicit=" + prefs + ", " + iterations
+              + " iterations: " + objective + " after " + previous);
+          previous = objective;
+        }
       }
     }
   }
@@ -118,26 +168,32 @@ class BroadcastAlsTest {
     Dataset<Row> exact = spark.createDataFrame(rows, new StructType()
         .add(RunLayout.USER_INDEX, DataTypes.IntegerType).add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType)
         .add(RunLayout.WEIGHT, DataTypes.FloatType));
-    ALSModel model = fit(exact, "train.method=recsv", "train.implicit-prefs=false", "train.rank=1",
-        "train.reg-param=0").model();
-    Map<Integer, Float> x = factors(model.userFactors());
-    Map<Integer, Float> y = factors(model.itemFactors());
-    for (int u = 0; u < a.length; u++) {
-      for (int i = 0; i < b.length; i++) {
-        assertEquals(a[u] * b[i], x.get(u) * y.get(i), 1e-4, "r(" + u + ", " + i + ")");
+    // At rank 1 one step of conjugate gradient solves a problem exactly: both solvers recover the ratings.
+    for (String solver : List.of("exact", "cg")) {
+      ALSModel model = fit(exact, "train.method=recsv", "train.solver=" + solver, "train.implicit-prefs=false",
+          "train.rank=1", "train.reg-param=0").model();
+      Map<Integer, Float> x = factors(model.userFactors());
+      Map<Integer, Float> y = factors(model.itemFactors());
+      for (int u = 0; u < a.length; u++) {
+        for (int i = 0; i < b.length; i++) {
+          assertEquals(a[u] * b[i], x.get(u) * y.get(i), 1e-4, solver + ": r(" + u + ", " + i + ")");
+        }
       }
+      assertEquals(0, AlsObjective.of(exact, model, 0, 0, false), 1e-6, solver);
     }
-    assertEquals(0, AlsObjective.of(exact, model, 0, 0, false), 1e-6);
   }
 
   @Test
   void theSameSeedGivesTheSameFactors() {
-    ALSModel one = fit(movieLens, "train.method=recsv").model();
-    ALSModel two = fit(movieLens, "train.method=recsv").model();
-    assertEquals(allFactors(one.userFactors()), allFactors(two.userFactors()));
-    assertEquals(allFactors(one.itemFactors()), allFactors(two.itemFactors()));
-    ALSModel other = fit(movieLens, "train.method=recsv", "train.seed=7").model();
-    assertTrue(!allFactors(one.userFactors()).equals(allFactors(other.userFactors())), "another seed, another start");
+    for (String solver : List.of("exact", "cg")) {
+      ALSModel one = fit(movieLens, "train.method=recsv", "train.solver=" + solver).model();
+      ALSModel two = fit(movieLens, "train.method=recsv", "train.solver=" + solver).model();
+      assertEquals(allFactors(one.userFactors()), allFactors(two.userFactors()), solver);
+      assertEquals(allFactors(one.itemFactors()), allFactors(two.itemFactors()), solver);
+      ALSModel other = fit(movieLens, "train.method=recsv", "train.solver=" + solver, "train.seed=7").model();
+      assertTrue(!allFactors(one.userFactors()).equals(allFactors(other.userFactors())), solver
+          + ": another seed, another start");
+    }
   }
 
   @Test
@@ -148,7 +204,7 @@ class BroadcastAlsTest {
     assertEquals(null, AlsTrainer.fallback(20_000, 64, 1024L << 20));
     AlsTrainer.Fitted fitted = fit(movieLens, "train.method=recsv", "train.max-iter=1", "train.max-broadcast-mb=1");
     assertEquals(AlsTrainer.Method.RECSV, fitted.method(), "100 products x rank 10 fit in 1 MiB");
-    assertEquals("recsv", fitted.describe());
+    assertEquals("recsv (exact)", fitted.describe());
   }
 
   @Test

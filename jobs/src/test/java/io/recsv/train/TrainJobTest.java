@@ -51,6 +51,16 @@ class TrainJobTest {
     assertFalse(Files.exists(work.resolve("test/checkpoints")), "its lineage does not grow: nothing to checkpoint");
   }
 
+  @Test
+  void recsvsConjugateGradientCheckpointsAndRemovesTheCheckpoints() throws Exception {
+    prepare();
+    String summary = new TrainJob(TestSpark.config(work, "train.method=recsv", "train.solver=cg", "train.rank=5",
+        "train.max-iter=4", "train.checkpoint-interval=1")).run(spark);
+    assertTrue(summary.contains("4 iterations by recsv (conjugate gradient, 3 steps)"), summary);
+    assertEquals(40, ALSModel.load(work.resolve("test/train/model").toString()).userFactors().count());
+    assertFalse(Files.exists(work.resolve("test/checkpoints")), "checkpoints removed once the model is published");
+  }
+
   private void prepare() throws Exception {
     Path in = work.resolve("in.csv");
     StringBuilder text = new StringBuilder("user_id,product_id,weight\n");

@@ -69,6 +69,9 @@ public final class PipelineBench implements Callable<Integer> {
   private final PrintStream out = System.out;
 
   /** One stage and its anchor. */
+  /** The train stage's own line (which solver ran, for one): printed under the table. */
+  private String trained = "";
+
   private record Row2(String stage, String unit, double units, Meter.Reading recsv, String anchor,
       Meter.Reading spark) {}
 
@@ -113,7 +116,7 @@ public final class PipelineBench implements Callable<Integer> {
       rows.add(progress(new Row2("prepare", "interactions/s", interactions, prepare,
           "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor)));
 
-      Meter.Reading train = meter.measure(() -> new TrainJob(configs.of("train")).run(spark));
+      Meter.Reading train = meter.measure(() -> trained = new TrainJob(configs.of("train")).run(spark));
       Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
       AlsTrainer reference = AlsTrainer.from(new Settings(configs.of("train").withValue("train.method",
           com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))));
@@ -212,6 +215,7 @@ public final class PipelineBench implements Callable<Integer> {
           r.spark().seconds() / r.recsv().seconds());
     }
     out.printf("  %-8s %8.1f%n", "total", total);
+    out.printf("  train: %s%n", trained.replaceAll(" -> .*", ""));
     out.println("  (speed: the anchor's seconds over recsv's; above 1.00x recsv is faster. rate: units of the stage"
         + " per second.)");
 

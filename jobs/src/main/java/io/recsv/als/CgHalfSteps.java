@@ -1,0 +1,148 @@
+package io.recsv.als;
+
+import io.recsv.als.BroadcastAls.BlockFactors;
+import io.recsv.als.BroadcastAls.Params;
+import io.recsv.als.BroadcastAls.Solved;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * {@code train.solver = cg}: each user's and product's problem improved by a few steps of conjugate gradient
+ * ({@link ConjugateGradient}) from the last iteration's factor. Users where their block is; products by passes over
+ * the blocks, one per step, the steps' vectors on the driver.
+ */
+final class CgHalfSteps {
+
+  private CgHalfSteps() {}
+
+  /**
+   * The products improved from {@code start} by conjugate gradient. Every step is a pass over the blocks, each
+   * adding its part of every product's {@code b - A z} (k floats a product, where the exact solve shuffles a
+   * normal equation), the parts summed by product. The steps' vectors (current factors, residuals, directions: 3 x
+   * products x rank floats) are on the driver, as the product factors are; the directions are broadcast per step.
+   */
+  static Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
+      double[][] userGram, Partitioner byProduct, float[] start, Params p) {
+    int k = p.rank();
+    int products = start.length / k;
+    float[][] gram = userGram == null ? null : ConjugateGradient.full(userGram);
+    float[] x = start.clone();
+    float[] r = new float[x.length];
+    float[] direction = new float[x.length];
+    double[] rs = new double[products];
+    boolean[] present = new boolean[products];
+    for (ProductResiduals.Parts parts : residuals(spark, userBlocks, users, x, true, gram, byProduct, p)) {
+      for (int at = 0; at < parts.products().length; at++) {
+        int product = parts.products()[at];
+        present[product] = true;
+        System.arraycopy(parts.values(), at * k, r, product * k, k);
+        System.arraycopy(parts.values(), at * k, direction, product * k, k);
+        for (int i = 0; i < k; i++) {
+          rs[product] += (double) r[product * k + i] * r[product * k + i];
+        }
+      }
+    }
+    float[] minusAp = new float[k];
+    for (int step = 0; step < p.cgSteps(); step++) {
+      for (ProductResiduals.Parts parts : residuals(spark, userBlocks, users, direction, false, gram, byProduct, p)) {
+        for (int at = 0; at < parts.products().length; at++) {
+          int product = parts.products()[at];
+          if (rs[product] > ConjugateGradient.SOLVED) {
+            System.arraycopy(parts.values(), at * k, minusAp, 0, k);
+            rs[product] = ConjugateGradient.update(x, product * k, r, direction, product * k, minusAp, rs[product]);
+          }
+        }
+      }
+    }
+    return new Solved(x, present);
+  }
+
+  /**
+   * {@code b - A z} for every product (b left out unless {@code targets}), z broadcast for the pass: the blocks' parts
+   * by range of products, a range's summed where it meets and G z and lambda n z subtracted there.
+   */
+  private static List<ProductResiduals.Parts> residuals(SparkSession spark, JavaRDD<UserBlock> userBlocks,
+      JavaRDD<BlockFactors> users, float[] z, boolean targets, float[][] gram, Partitioner byProduct, Params params) {
+    int blocks = params.blocks();
+    int products = z.length / params.rank();
+    int rangeSize = (products + byProduct.numPartitions() - 1) / byProduct.numPartitions();
+    Broadcast<float[]> zs = spark.sparkContext().broadcast(z, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+    try {
+      return userBlocks.zipPartitions(users, (b, x) -> ProductResiduals.byRange(
+              new ProductResiduals(b.next(), x.next().factors(), zs.value(), targets, params), blocks, rangeSize))
+          .mapToPair(t -> t)
+          .repartitionAndSortWithinPartitions(byProduct)
+          .mapPartitions(sorted -> Collections.singletonList(
+              residualTotals(sorted, params, gram, zs.value(), rangeSize)).iterator())
+          .collect();
+    } finally {
+      // Its result is on the driver: nothing will read it again.
+      zs.destroy();
+    }
+  }
+
+  /** A range's parts, in block order, summed per product; then {@code - G z - lambda n z}: its residuals. */
+  private static ProductResiduals.Parts residualTotals(Iterator<Tuple2<Long, ProductResiduals.Parts>> sorted,
+      Params params, float[][] gram, float[] z, int rangeSize) {
+    int k = params.rank();
+    double[] sum = null;
+    boolean[] seen = null;
+    int first = -1;
+    while (sorted.hasNext()) {
+      ProductResiduals.Parts parts = sorted.next()._2();
+      if (sum == null) {
+        first = parts.products()[0] / rangeSize * rangeSize;
+        sum = new double[rangeSize * (k + 1)];
+        seen = new boolean[rangeSize];
+      }
+      for (int i = 0; i < parts.products().length; i++) {
+        int at = parts.products()[i] - first;
+        seen[at] = true;
+        for (int j = 0; j <= k; j++) {
+          sum[at * (k + 1) + j] += parts.values()[i * (k + 1) + j];
+        }
+      }
+    }
+    int n = 0;
+    for (int at = 0; seen != null && at < rangeSize; at++) {
+      n += seen[at] ? 1 : 0;
+    }
+    int[] products = new int[n];
+    float[] residuals = new float[n * k];
+    float[] residual = new float[k];
+    for (int at = 0, i = 0; i < n; at++) {
+      if (!seen[at]) {
+        continue;
+      }
+      int product = first + at;
+      for (int j = 0; j < k; j++) {
+        residual[j] = (float) sum[at * (k + 1) + j];
+      }
+      ConjugateGradient.subtractRest(residual, gram, (float) (params.regParam() * sum[at * (k + 1) + k]), z,
+          product * k);
+      products[i] = product;
+      System.arraycopy(residual, 0, residuals, i * k, k);
+      i++;
+    }
+    return new ProductResiduals.Parts(products, residuals);
+  }
+
+  /** Users improved from their previous factors, from the broadcast product factors, where the block is. */
+  static BlockFactors users(UserBlock b, BlockFactors previous, float[] y, float[][] productGram,
+      Params p) {
+    int rank = p.rank();
+    float[] f = previous.factors().clone();
+    ConjugateGradient cg = new ConjugateGradient(rank);
+    for (int u = 0; u < b.users.length; u++) {
+      cg.improve(f, u * rank, y, b.productOfRow, b.ratingOfRow, b.userStart[u], b.userStart[u + 1], productGram,
+          p.regParam(), p, p.cgSteps());
+    }
+    return new BlockFactors(f, BroadcastAls.gram(f, b.users.length, rank));
+  }
+}

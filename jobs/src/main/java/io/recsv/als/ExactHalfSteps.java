@@ -1,0 +1,87 @@
+package io.recsv.als;
+
+import io.recsv.als.BroadcastAls.BlockFactors;
+import io.recsv.als.BroadcastAls.Params;
+import io.recsv.als.BroadcastAls.Solved;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+
+/**
+ * {@code train.solver = exact}: each user's and product's normal equation formed and solved by Cholesky, as MLlib.
+ * A product's equation is summed from every block's part of it (a k x k matrix per product and block).
+ */
+final class ExactHalfSteps {
+
+  private ExactHalfSteps() {}
+
+  /** Products from users, partial normal equations per (product, block), summed per product and solved. */
+  static Solved products(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[][] userGram,
+      Partitioner byProduct, int products, Params params) {
+    int blocks = params.blocks();
+    List<Tuple2<Integer, float[]>> solved = userBlocks.zipPartitions(users,
+            (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t)
+        .repartitionAndSortWithinPartitions(byProduct)
+        .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
+        .collect();
+    float[] factors = new float[products * params.rank()];
+    boolean[] present = new boolean[products];
+    for (Tuple2<Integer, float[]> t : solved) {
+      System.arraycopy(t._2(), 0, factors, t._1() * params.rank(), params.rank());
+      present[t._1()] = true;
+    }
+    return new Solved(factors, present);
+  }
+
+  /** A reduce partition's partial sums, sorted by key (product, then block), summed per product and solved. */
+  private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, float[]>> sorted, int blocks,
+      double[][] userGram, Params p) {
+    List<Tuple2<Integer, float[]>> out = new ArrayList<>();
+    NormalEquation ne = new NormalEquation(p.rank());
+    long current = -1;
+    while (sorted.hasNext()) {
+      Tuple2<Long, float[]> t = sorted.next();
+      long product = t._1() / blocks;
+      if (product != current && current >= 0) {
+        out.add(solve(ne, (int) current, userGram, p));
+      }
+      current = product;
+      ne.merge(t._2());
+    }
+    if (current >= 0) {
+      out.add(solve(ne, (int) current, userGram, p));
+    }
+    return out.iterator();
+  }
+
+  private static Tuple2<Integer, float[]> solve(NormalEquation ne, int product, double[][] userGram, Params p) {
+    if (userGram != null) {
+      ne.addGram(userGram);
+    }
+    float[] f = new float[p.rank()];
+    ne.solve(p.regParam(), f, 0, "product", product);
+    return new Tuple2<>(product, f);
+  }
+
+  /** Users from the broadcast product factors, where the block is: no shuffle. */
+  static BlockFactors users(UserBlock b, float[] y, double[][] productGram, Params p) {
+    int rank = p.rank();
+    float[] f = new float[b.users.length * rank];
+    NormalEquation ne = new NormalEquation(rank);
+    NormalEquation.Batch batch = new NormalEquation.Batch(rank);
+    for (int u = 0; u < b.users.length; u++) {
+      for (int r = b.userStart[u]; r < b.userStart[u + 1]; r++) {
+        p.observe(ne.sums, y, b.productOfRow[r] * rank, b.ratingOfRow[r], batch);
+      }
+      batch.flush(ne.sums);
+      if (productGram != null) {
+        ne.addGram(productGram);
+      }
+      ne.solve(p.regParam(), f, u * rank, "user", b.users[u]);
+    }
+    return new BlockFactors(f, BroadcastAls.gram(f, b.users.length, rank));
+  }
+}
