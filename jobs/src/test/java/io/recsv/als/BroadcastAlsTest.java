@@ -124,9 +124,9 @@ class BroadcastAlsTest {
   }
 
   @Test
-  void autoPicksConjugateGradientFromRank32() {
-    assertEquals("recsv (exact)", fit(movieLens, "train.max-iter=1", "train.rank=31").describe());
-    assertEquals("recsv (conjugate gradient, 3 steps)", fit(movieLens, "train.max-iter=1", "train.rank=32")
+  void autoPicksConjugateGradientFromRank64() {
+    assertEquals("recsv (exact)", fit(movieLens, "train.max-iter=1", "train.rank=63").describe());
+    assertEquals("recsv (conjugate gradient, 3 steps)", fit(movieLens, "train.max-iter=1", "train.rank=64")
         .describe());
     assertEquals("recsv (conjugate gradient, 2 steps)", fit(movieLens, "train.max-iter=1", "train.solver=cg",
         "train.cg-steps=2").describe());
