@@ -68,11 +68,17 @@ class HdfsPipelineIT {
     Config config = ConfigLoader.load(List.of(), List.of("spark.master=local[2]", "run.root=" + uri + "/data/work",
         "run.id=2026-11-23", "merge.output-root=" + uri + "/data/published", "prepare.input=" + input,
         "prepare.csv.header=false", "prepare.csv.delimiter=::", "score.k=10", "export.parts=5",
-        "train.rank=6", "train.max-iter=5", "train.user-blocks=2", "train.item-blocks=2"));
+        "train.rank=6", "train.max-iter=5", "train.user-blocks=2", "train.item-blocks=2",
+        // Conjugate gradient's user factors are checkpointed (every 2 iterations here): on HDFS, in the run.
+        "train.solver=cg", "train.checkpoint-interval=2"));
 
+    Map<String, String> summaries = new HashMap<>();
     for (String stage : WorkflowDefinition.fromClasspath().stageNames()) {
-      Stages.create(stage, config).run(spark);
+      summaries.put(stage, Stages.create(stage, config).run(spark));
     }
+    assertTrue(summaries.get("train").contains("by recsv (conjugate gradient, 3 steps)"), summaries.get("train"));
+    assertTrue(spark.sparkContext().getCheckpointDir().get().startsWith(uri + "/data/work/2026-11-23/checkpoints"),
+        spark.sparkContext().getCheckpointDir().get());
 
     Path csv = new Path(uri + "/data/published/2026-11-23/recommendations.csv");
     CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
@@ -80,6 +86,9 @@ class HdfsPipelineIT {
     assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", manifest.checksum().verifiedBy());
     assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
     assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");
+    Path checkpoints = new Path(uri + "/data/work/2026-11-23/checkpoints");
+    assertFalse(fs.exists(checkpoints) && fs.listFiles(checkpoints, true).hasNext(),
+        "train's and evaluate's checkpoints removed once their models were made");
     assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json", "recommendations.csv.report.html",
         "recommendations.csv.report.json"), list(fs, csv.getParent()));
     // The report, on HDFS too, from the statistics prepare and score recorded there.
