@@ -140,8 +140,8 @@ final class CgHalfSteps {
     float[] f = previous.factors().clone();
     ConjugateGradient cg = new ConjugateGradient(rank);
     for (int u = 0; u < b.users.length; u++) {
-      cg.improve(f, u * rank, y, b.productOfRow, b.ratingOfRow, b.userStart[u], b.userStart[u + 1], productGram,
-          p.regParam(), p, p.cgSteps());
+      cg.improve(f, u * rank, y, b.productOfRow, b.ratingOfRow, b.userStart[u], b.userStart[u + 1], productGram, p,
+          p.cgSteps());
     }
     return new BlockFactors(f, BroadcastAls.gram(f, b.users.length, rank));
   }

@@ -87,14 +87,14 @@ class ConjugateGradientTest {
         double previous = problem.quadratic(p, implicit, x);
         for (int step = 1; step <= rank; step++) {
           // One step at a time, each from where the last stopped (as each iteration starts from the one before).
-          cg.improve(x, 0, problem.f(), problem.index(), problem.ratings(), 0, 40, gram, p.regParam(), p, 1);
+          cg.improve(x, 0, problem.f(), problem.index(), problem.ratings(), 0, 40, gram, p, 1);
           double now = problem.quadratic(p, implicit, x);
           assertTrue(now <= previous + 1e-6 * Math.abs(previous), "implicit " + implicit + ", rank " + rank
               + ", step " + step + ": " + now + " after " + previous);
           previous = now;
         }
         // Restarted at every step, those were steepest descent; 2 x rank steps in one go then reach the solution.
-        cg.improve(x, 0, problem.f(), problem.index(), problem.ratings(), 0, 40, gram, p.regParam(), p, 2 * rank);
+        cg.improve(x, 0, problem.f(), problem.index(), problem.ratings(), 0, 40, gram, p, 2 * rank);
         for (int i = 0; i < rank; i++) {
           assertEquals(exact[i], x[i], 1e-3 * (1 + Math.abs(exact[i])), "implicit " + implicit + ", rank " + rank
               + ", element " + i);
@@ -112,7 +112,7 @@ class ConjugateGradientTest {
       float[] exact = problem.exact(p, true);
       float[] x = new float[rank];
       new ConjugateGradient(rank).improve(x, 0, problem.f(), problem.index(), problem.ratings(), 0, 25,
-          problem.gram(), p.regParam(), p, rank);
+          problem.gram(), p, rank);
       for (int i = 0; i < rank; i++) {
         assertEquals(exact[i], x[i], 1e-3 * (1 + Math.abs(exact[i])), "rank " + rank + ", element " + i);
       }
