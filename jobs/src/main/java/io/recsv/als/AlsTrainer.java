@@ -84,8 +84,8 @@ public final class AlsTrainer {
       case EXACT -> BroadcastAls.Solver.EXACT;
       case CG -> BroadcastAls.Solver.CG;
     };
-    return new AlsTrainer(als, method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0),
-        (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
+    return new AlsTrainer(als, method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0),
+        s.intAtLeast("train.item-blocks", 0), (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
   }
 
   public int maxIter() {
