@@ -152,7 +152,8 @@ public final class BroadcastAls {
       long productsStarted = System.nanoTime();
       solved = p.solver() == Solver.EXACT
           ? ExactHalfSteps.products(userBlocks, users, userGram, byProduct, products, p)
-          : CgHalfSteps.products(spark, userBlocks, users, userGram, byProduct, solved.factors(), p);
+          : CgHalfSteps.products(spark, userBlocks, users, userGram, byProduct, solved.factors(),
+              inLineage.isEmpty() ? null : inLineage.get(inLineage.size() - 1), p);
       LOG.debug(String.format("train: iteration %d of %d in %.2f s, of which the products %.2f s", iteration,
           p.maxIter(), (System.nanoTime() - started) / 1e9, (System.nanoTime() - productsStarted) / 1e9));
       // The user factors are materialized now (the products came from them): what they came from can go.

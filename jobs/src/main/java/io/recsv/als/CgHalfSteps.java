@@ -26,9 +26,10 @@ final class CgHalfSteps {
    * adding its part of every product's {@code b - A z} (k floats a product, where the exact solve shuffles a
    * normal equation), the parts summed by product. The steps' vectors (current factors, residuals, directions: 3 x
    * products x rank floats) are on the driver, as the product factors are; the directions are broadcast per step.
+   * {@code start} is the factors the users were solved from, broadcast already (null in the first iteration).
    */
   static Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
-      double[][] userGram, Partitioner byProduct, float[] start, Params p) {
+      double[][] userGram, Partitioner byProduct, float[] start, Broadcast<float[]> startBroadcast, Params p) {
     int k = p.rank();
     int products = start.length / k;
     float[][] gram = userGram == null ? null : ConjugateGradient.full(userGram);
@@ -37,7 +38,12 @@ final class CgHalfSteps {
     float[] direction = new float[x.length];
     double[] rs = new double[products];
     boolean[] present = new boolean[products];
-    for (ProductResiduals.Parts parts : residuals(spark, userBlocks, users, x, true, gram, byProduct, p)) {
+    Broadcast<float[]> z = startBroadcast != null ? startBroadcast : broadcast(spark, start);
+    List<ProductResiduals.Parts> residuals = residuals(userBlocks, users, z, products, true, gram, byProduct, p);
+    if (startBroadcast == null) {
+      z.destroy();
+    }
+    for (ProductResiduals.Parts parts : residuals) {
       for (int at = 0; at < parts.products().length; at++) {
         int product = parts.products()[at];
         present[product] = true;
@@ -50,7 +56,12 @@ final class CgHalfSteps {
     }
     float[] minusAp = new float[k];
     for (int step = 0; step < p.cgSteps(); step++) {
-      for (ProductResiduals.Parts parts : residuals(spark, userBlocks, users, direction, false, gram, byProduct, p)) {
+      Broadcast<float[]> directions = broadcast(spark, direction);
+      List<ProductResiduals.Parts> minusAps = residuals(userBlocks, users, directions, products, false, gram,
+          byProduct, p);
+      // Its result is on the driver: nothing will read it again.
+      directions.destroy();
+      for (ProductResiduals.Parts parts : minusAps) {
         for (int at = 0; at < parts.products().length; at++) {
           int product = parts.products()[at];
           if (rs[product] > ConjugateGradient.SOLVED) {
@@ -64,27 +75,24 @@ final class CgHalfSteps {
   }
 
   /**
-   * {@code b - A z} for every product (b left out unless {@code targets}), z broadcast for the pass: the blocks' parts
-   * by range of products, a range's summed where it meets and G z and lambda n z subtracted there.
+   * {@code b - A z} for every product (b left out unless {@code targets}), z broadcast: the blocks' parts by range of
+   * products, a range's summed where it meets and G z and lambda n z subtracted there.
    */
-  private static List<ProductResiduals.Parts> residuals(SparkSession spark, JavaRDD<UserBlock> userBlocks,
-      JavaRDD<BlockFactors> users, float[] z, boolean targets, float[][] gram, Partitioner byProduct, Params params) {
+  private static List<ProductResiduals.Parts> residuals(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
+      Broadcast<float[]> z, int products, boolean targets, float[][] gram, Partitioner byProduct, Params params) {
     int blocks = params.blocks();
-    int products = z.length / params.rank();
     int rangeSize = (products + byProduct.numPartitions() - 1) / byProduct.numPartitions();
-    Broadcast<float[]> zs = spark.sparkContext().broadcast(z, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
-    try {
-      return userBlocks.zipPartitions(users, (b, x) -> ProductResiduals.byRange(
-              new ProductResiduals(b.next(), x.next().factors(), zs.value(), targets, params), blocks, rangeSize))
-          .mapToPair(t -> t)
-          .repartitionAndSortWithinPartitions(byProduct)
-          .mapPartitions(sorted -> Collections.singletonList(
-              residualTotals(sorted, params, gram, zs.value(), rangeSize)).iterator())
-          .collect();
-    } finally {
-      // Its result is on the driver: nothing will read it again.
-      zs.destroy();
-    }
+    return userBlocks.zipPartitions(users, (b, x) -> ProductResiduals.byRange(
+            new ProductResiduals(b.next(), x.next().factors(), z.value(), targets, params), blocks, rangeSize))
+        .mapToPair(t -> t)
+        .repartitionAndSortWithinPartitions(byProduct)
+        .mapPartitions(sorted -> Collections.singletonList(
+            residualTotals(sorted, params, gram, z.value(), rangeSize)).iterator())
+        .collect();
+  }
+
+  private static Broadcast<float[]> broadcast(SparkSession spark, float[] values) {
+    return spark.sparkContext().broadcast(values, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
   }
 
   /** A range's parts, in block order, summed per product; then {@code - G z - lambda n z}: its residuals. */
