@@ -164,8 +164,7 @@ public final class BroadcastAls {
         inLineage.forEach(Broadcast::destroy);
         inLineage.clear();
       }
-      Broadcast<float[]> y = spark.sparkContext().broadcast(solved.factors(),
-          scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      Broadcast<float[]> y = broadcast(spark, solved.factors());
       inLineage.add(y);
       double[][] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
       Params params = p;
@@ -218,6 +217,11 @@ public final class BroadcastAls {
 
   /** The product factors (products x rank, zero where a product has none) and which products have them. */
   record Solved(float[] factors, boolean[] present) {}
+
+  /** Factors for every executor: the product factors, or cg's search directions. */
+  static Broadcast<float[]> broadcast(SparkSession spark, float[] factors) {
+    return spark.sparkContext().broadcast(factors, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+  }
 
   /** X^T X of n factors (rows of {@code rank} floats), upper triangle by columns. */
   static double[][] gram(float[] f, int n, int rank) {

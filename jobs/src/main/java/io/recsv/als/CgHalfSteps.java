@@ -38,7 +38,7 @@ final class CgHalfSteps {
     float[] direction = new float[x.length];
     double[] rs = new double[products];
     boolean[] present = new boolean[products];
-    Broadcast<float[]> z = startBroadcast != null ? startBroadcast : broadcast(spark, start);
+    Broadcast<float[]> z = startBroadcast != null ? startBroadcast : BroadcastAls.broadcast(spark, start);
     List<ProductResiduals.Parts> residuals = residuals(userBlocks, users, z, products, true, gram, byProduct, p);
     if (startBroadcast == null) {
       z.destroy();
@@ -56,7 +56,7 @@ final class CgHalfSteps {
     }
     float[] minusAp = new float[k];
     for (int step = 0; step < p.cgSteps(); step++) {
-      Broadcast<float[]> directions = broadcast(spark, direction);
+      Broadcast<float[]> directions = BroadcastAls.broadcast(spark, direction);
       List<ProductResiduals.Parts> minusAps = residuals(userBlocks, users, directions, products, false, gram,
           byProduct, p);
       // Its result is on the driver: nothing will read it again.
@@ -89,10 +89,6 @@ final class CgHalfSteps {
         .mapPartitions(sorted -> Collections.singletonList(
             residualTotals(sorted, params, gram, z.value(), rangeSize)).iterator())
         .collect();
-  }
-
-  private static Broadcast<float[]> broadcast(SparkSession spark, float[] values) {
-    return spark.sparkContext().broadcast(values, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
   }
 
   /** A range's parts, in block order, summed per product; then {@code - G z - lambda n z}: its residuals. */
