@@ -165,7 +165,7 @@ public final class PipelineBench implements Callable<Integer> {
       // dirty pages to reach the disk (measured: the second of the two came out 0.8x to 1.6x of the first).
       MergeBench.shell("sync");
       // The copy then flushed to disk: the merge makes its copy durable before publishing it (merge.sync), so the
-      // anchor does too (without the flush it measured 2.3 s against the merge's 3.3 s: the page cache's speed).
+      // anchor does too (on the 2-core machine the flush added little: 2.3-2.5 s without it, 2.5 s with it).
       Meter.Reading mergeAnchor = meter.measure(() -> {
         MergeBench.streamCopy(fs, partsDir, new org.apache.hadoop.fs.Path(anchors.resolve("streamed.csv").toString()));
         MergeBench.shell("sync");
