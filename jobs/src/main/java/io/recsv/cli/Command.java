@@ -13,10 +13,18 @@ record Command(String name, String summary, List<String> description, List<Opt> 
   /** {@code --name LABEL} (a value), or a flag when the label is null. */
   record Opt(String name, String label, String help) {}
 
+  /** Where the stages run: this machine's Spark, or each a YARN application (--master yarn). */
+  static final List<Opt> MASTER = List.of(
+      new Opt("--master", "URL", "Spark's master, as spark-submit takes it (spark.master; local.conf: local[*]);"
+          + " yarn: each stage a YARN application in cluster deploy mode, as the Oozie workflow submits it (needs"
+          + " HADOOP_CONF_DIR; paths on the cluster's file system; the cluster's spark-submit if SPARK_HOME is set)"),
+      new Opt("--queue", "NAME", "with --master yarn: the YARN queue (default: the workflow's queueName)"),
+      new Opt("--java-home", "DIR", "with --master yarn: Java 17 on the cluster's nodes (default: this Java's home)"));
+
   static final List<Opt> PATHS = List.of(
       new Opt("--work", "DIR", "where the runs' intermediates go (run.root), default ./recsv-work"),
       new Opt("--run-id", "ID", "the run's id (run.id)"),
-      new Opt("--env", "NAME", "config/env/NAME.conf, default local"));
+      new Opt("--env", "NAME", "config/env/NAME.conf, default local (cluster with --master yarn)"));
 
   static final Command RUN = new Command("run", "run the whole pipeline (with no options: on a generated demo dataset)",
       List.of("Runs every stage in the order workflows/recommendations/workflow.xml defines. With no --input:",
@@ -24,9 +32,8 @@ record Command(String name, String summary, List<String> description, List<Opt> 
       join(List.of(
           new Opt("--input", "PATH", "interactions (CSV user_id,product_id,weight with header; see prepare.* keys)"),
           new Opt("--output", "FILE", "the CSV to publish (must not exist unless -D merge.overwrite=true)"),
-          new Opt("--from", "STAGE", "rerun from STAGE on, reusing the earlier outputs of this --work and --run-id"),
-          new Opt("--master", "URL", "Spark's master, as spark-submit takes it (spark.master; local.conf: local[*])")),
-          PATHS),
+          new Opt("--from", "STAGE", "rerun from STAGE on, reusing the earlier outputs of this --work and --run-id")),
+          join(MASTER, PATHS)),
       null, true, List.of("--run-id defaults to 'manual' ('demo' for the demo)."));
 
   static final Command STAGE = new Command("stage", "run one stage alone: recsv stage STAGE [options]",
@@ -34,9 +41,8 @@ record Command(String name, String summary, List<String> description, List<Opt> 
           "stages of the same --work and --run-id: for debugging a stage on a laptop."),
       join(List.of(
           new Opt("--input", "PATH", "prepare's input (prepare.input)"),
-          new Opt("--output", "FILE", "merge's CSV (merge.output)"),
-          new Opt("--master", "URL", "Spark's master, as spark-submit takes it (spark.master)")),
-          PATHS),
+          new Opt("--output", "FILE", "merge's CSV (merge.output)")),
+          join(MASTER, PATHS)),
       "STAGE", true, List.of());
 
   static final Command SHOW = new Command("show",

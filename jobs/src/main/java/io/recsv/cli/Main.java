@@ -182,6 +182,10 @@ public final class Main {
     LocalPipeline pipeline = new LocalPipeline(home, out);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     boolean demo = o.get("--input") == null;
+    if (demo && YarnPipeline.isYarn(o.get("--master"))) {
+      throw new UserError("run --master yarn: give --input, --work and --output on the cluster's file system (the"
+          + " demo runs on one machine)");
+    }
     String demoInput = null;
     if (demo) {
       if (o.get("--output") != null) {
@@ -195,8 +199,12 @@ public final class Main {
       }
     }
     overrides.addAll(o.overrides);
-    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
+    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", defaultEnv(o)), o.configFiles, overrides);
     List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
+    if (YarnPipeline.isYarn(o.get("--master"))) {
+      new YarnPipeline(home, out, System.err).run(stages, configs, o, true);
+      return 0;
+    }
     // A mistake in the config fails now, before any data is generated.
     StageRunner runner = pipeline.runner(stages, configs, "recsv run", true);
     if (demoInput != null && !exists(demoInput)) {
@@ -218,12 +226,21 @@ public final class Main {
     LocalPipeline pipeline = new LocalPipeline(home);
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     overrides.addAll(o.overrides);
-    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
+    LocalPipeline.Configs configs = pipeline.configs(o.get("--env", defaultEnv(o)), o.configFiles, overrides);
     String stage = o.positional.get(0);
     pipeline.stagesFrom(stage);  // validates the name against the workflow
+    if (YarnPipeline.isYarn(o.get("--master"))) {
+      new YarnPipeline(home, out, System.err).run(List.of(stage), configs, o, false);
+      return 0;
+    }
     pipeline.run(pipeline.runner(List.of(stage), configs, "recsv stage " + stage, false), configs.run(),
         progress());
     return 0;
+  }
+
+  /** The environment a run reads by default: cluster.conf on YARN (as the Oozie actions), local.conf here. */
+  private static String defaultEnv(Options o) {
+    return YarnPipeline.isYarn(o.get("--master")) ? "cluster" : "local";
   }
 
   /**

@@ -41,6 +41,25 @@ class MainTest {
   }
 
   @Test
+  void onYarnThePathsMustBeTheClustersAndTheDemoIsRefusedBeforeAnythingIsSubmitted() {
+    UserError demo = assertThrows(UserError.class, () -> main.run(List.of("run", "--master", "yarn")));
+    assertTrue(demo.getMessage().contains("the demo runs on one machine"), demo.getMessage());
+    UserError local = assertThrows(UserError.class, () -> main.run(List.of("run", "--master", "yarn", "--input",
+        work.resolve("in.csv").toString(), "--work", "hdfs://nn:8020/work", "--output", "hdfs://nn:8020/out/r.csv")));
+    assertEquals("--master yarn: prepare.input is '" + work.resolve("in.csv") + "', a path on this machine; the stages"
+        + " run on the cluster's nodes: give a path of the cluster's file system, e.g. hdfs://namenode/... (--work,"
+        + " --input, --output)", local.getMessage());
+    UserError stage = assertThrows(UserError.class, () -> main.run(List.of("stage", "score", "--master", "yarn",
+        "--work", "file:" + work)));
+    assertTrue(stage.getMessage().startsWith("--master yarn: run.root is 'file:"), stage.getMessage());
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("HADOOP_CONF_DIR") == null
+        && System.getenv("YARN_CONF_DIR") == null, "a cluster's configuration is set in this environment");
+    UserError conf = assertThrows(UserError.class, () -> main.run(List.of("run", "--master", "yarn", "--input",
+        "hdfs://nn:8020/in", "--work", "hdfs://nn:8020/work", "--output", "hdfs://nn:8020/out/r.csv")));
+    assertTrue(conf.getMessage().contains("set HADOOP_CONF_DIR"), conf.getMessage());
+  }
+
+  @Test
   void misspelledKeyOnTheCommandLineIsAOneLineUserError() {
     UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "score", "--work",
         work.toString(), "-D", "score.kk=5")));

@@ -2,7 +2,6 @@ package io.recsv.workflow;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.w3c.dom.Element;
 
 /**
@@ -32,19 +29,18 @@ import org.w3c.dom.Element;
  */
 final class AirflowDag {
 
-  private static final Pattern EL = Pattern.compile("\\$\\{([^}]*)}");
   private static final String WEEK = "data_interval_end";
   private static final String COORD_NS = "uri:oozie:coordinator:0.5";
 
   private final WorkflowDefinition workflow;
-  private final Properties job;
+  private final JobProperties job;
   private final String inputTemplate;
   private final String doneFlag;
   private final Map<String, String> params = new TreeMap<>();
 
   private AirflowDag(WorkflowDefinition workflow, Element coordinator, Properties job) {
     this.workflow = workflow;
-    this.job = job;
+    this.job = new JobProperties(job, workflow);
     if (!"${coord:days(7)}".equals(coordinator.getAttribute("frequency"))) {
       throw new IllegalArgumentException("coordinator.xml: only a weekly frequency (${coord:days(7)}) is"
           + " translated, got " + coordinator.getAttribute("frequency"));
@@ -56,10 +52,7 @@ final class AirflowDag {
 
   /** The DAG file's text, from the application in {@code app} and the job properties in {@code properties}. */
   static String generate(Path app, Path properties) throws IOException {
-    Properties job = new Properties();
-    try (Reader in = Files.newBufferedReader(properties)) {
-      job.load(in);
-    }
+    Properties job = JobProperties.load(properties);
     Element coordinator;
     try (InputStream in = Files.newInputStream(app.resolve("coordinator.xml"))) {
       coordinator = WorkflowDefinition.document(in, app.resolve("coordinator.xml").toString()).getDocumentElement();
@@ -76,7 +69,7 @@ final class AirflowDag {
     body.append("        task_id=\"input_ready\",\n");
     body.append("        bash_command=").append(str("hdfs dfs -test -e " + sensor)).append(",\n");
     body.append("        mode=\"reschedule\",\n        poke_interval=300,\n");
-    body.append("        timeout=").append(Integer.parseInt(property("inputTimeoutMinutes")) * 60)
+    body.append("        timeout=").append(Integer.parseInt(job.get("inputTimeoutMinutes")) * 60)
         .append(",  # inputTimeoutMinutes: the input never arrived\n");
     body.append("        retries=0,\n    )\n");
     for (WorkflowDefinition.SparkStage stage : workflow.stages()) {
@@ -91,8 +84,8 @@ final class AirflowDag {
     }
     body.append("\n    input_ready >> ").append(String.join(" >> ", tasks)).append('\n');
 
-    ZonedDateTime first = ZonedDateTime.parse(property("startTime"), DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX"));
-    ZonedDateTime end = ZonedDateTime.parse(property("endTime"), DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX"));
+    ZonedDateTime first = ZonedDateTime.parse(job.get("startTime"), DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX"));
+    ZonedDateTime end = ZonedDateTime.parse(job.get("endTime"), DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX"));
     // Airflow runs a week at its interval's end; the first interval must end at the coordinator's first week.
     ZonedDateTime start = first.minus(Duration.ofDays(7));
     StringBuilder out = new StringBuilder();
@@ -104,16 +97,16 @@ final class AirflowDag {
         + cronDay(first.getDayOfWeek()))).append(",\n");
     out.append("    start_date=").append(datetime(start)).append(",\n");
     out.append("    end_date=").append(datetime(end)).append(",\n");
-    String execution = property("execution");
+    String execution = job.get("execution");
     out.append("    # execution=").append(execution).append(": ").append("FIFO".equals(execution)
         ? "run every missed week after an outage, oldest first" : "run only the newest week").append(".\n");
     out.append("    catchup=").append("FIFO".equals(execution) ? "True" : "False").append(",\n");
     out.append("    max_active_runs=1,\n");
     out.append("    default_args={\n");
-    out.append("        \"retries\": ").append(Integer.parseInt(property("stageRetries"))).append(",\n");
-    out.append("        \"retry_delay\": timedelta(minutes=").append(Integer.parseInt(property("stageRetryIntervalMinutes")))
+    out.append("        \"retries\": ").append(Integer.parseInt(job.get("stageRetries"))).append(",\n");
+    out.append("        \"retry_delay\": timedelta(minutes=").append(Integer.parseInt(job.get("stageRetryIntervalMinutes")))
         .append("),\n");
-    out.append("        \"email\": [").append(str(property("alertEmail"))).append("],\n");
+    out.append("        \"email\": [").append(str(job.get("alertEmail"))).append("],\n");
     out.append("        \"email_on_failure\": True,\n");
     out.append("        # \"on_failure_callback\": a function of yours, e.g. to page on-call.\n");
     out.append("    },\n");
@@ -132,10 +125,10 @@ final class AirflowDag {
     Map<String, String> kwargs = new LinkedHashMap<>();
     kwargs.put("task_id", str(stage.name()));
     kwargs.put("conn_id", str("spark_default"));
-    if (!"yarn".equals(resolveStatic(stage.master()))) {
+    if (!"yarn".equals(job.resolve(stage.master()))) {
       throw new IllegalArgumentException("stage " + stage.name() + ": only <master>yarn</master> is translated");
     }
-    kwargs.put("deploy_mode", str(resolveStatic(stage.mode())));
+    kwargs.put("deploy_mode", str(job.resolve(stage.mode())));
     kwargs.put("name", str(jinja(stage.appName())));
     kwargs.put("java_class", str(stage.mainClass()));
     kwargs.put("application", str(jinja(stage.jar())));
@@ -146,11 +139,11 @@ final class AirflowDag {
     for (int i = 0; i < opts.size(); i += 2) {
       String value = i + 1 < opts.size() ? opts.get(i + 1) : "";
       switch (opts.get(i)) {
-        case "--driver-memory" -> kwargs.put("driver_memory", str(resolveStatic(value)));
-        case "--executor-memory" -> kwargs.put("executor_memory", str(resolveStatic(value)));
-        case "--num-executors" -> kwargs.put("num_executors", String.valueOf(Integer.parseInt(resolveStatic(value))));
-        case "--executor-cores" -> kwargs.put("executor_cores", String.valueOf(Integer.parseInt(resolveStatic(value))));
-        case "--queue" -> kwargs.put("yarn_queue", str(resolveStatic(value)));
+        case "--driver-memory" -> kwargs.put("driver_memory", str(job.resolve(value)));
+        case "--executor-memory" -> kwargs.put("executor_memory", str(job.resolve(value)));
+        case "--num-executors" -> kwargs.put("num_executors", String.valueOf(Integer.parseInt(job.resolve(value))));
+        case "--executor-cores" -> kwargs.put("executor_cores", String.valueOf(Integer.parseInt(job.resolve(value))));
+        case "--queue" -> kwargs.put("yarn_queue", str(job.resolve(value)));
         case "--conf" -> conf.put(value.substring(0, value.indexOf('=')), jinja(value.substring(value.indexOf('=') + 1)));
         default -> throw new IllegalArgumentException("stage " + stage.name() + ": spark-opts '" + opts.get(i)
             + "' has no SparkSubmitOperator argument here; add its translation");
@@ -187,7 +180,7 @@ final class AirflowDag {
 
   /** EL to Jinja, for a templated operator field. */
   private String jinja(String text) {
-    return replaceEl(text, expression -> switch (expression) {
+    return JobProperties.replace(text, expression -> switch (expression) {
       case "runId" -> "{{ " + WEEK + " | ds }}";
       case "wf:appPath()" -> param("appPath", "app_path");
       case "inputPath" -> jinja(inputTemplate);
@@ -203,46 +196,18 @@ final class AirflowDag {
     });
   }
 
-  /** {@code text} with each ${expression} replaced by {@code replacement} of it. */
-  private static String replaceEl(String text, java.util.function.UnaryOperator<String> replacement) {
-    Matcher m = EL.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(m.group(1).trim())));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
   /** A DAG param, defaulting to the job property's value (or the workflow parameter's default). */
   private String param(String property, String name) {
-    params.put(name, property(property));
+    params.put(name, job.get(property));
     return "{{ params." + name + " }}";
   }
 
   /** Expands the ${...} whose value is a list of spark-submit options; leaves the others. */
   private String expandOptionLists(String text) {
-    return replaceEl(text, name -> {
-      String value = name.matches("[A-Za-z_][A-Za-z0-9_]*") ? property(name) : "";
+    return JobProperties.replace(text, name -> {
+      String value = name.matches("[A-Za-z_][A-Za-z0-9_]*") ? job.get(name) : "";
       return value.startsWith("--") ? value : "${" + name + "}";
     });
-  }
-
-  /** A value an operator argument takes literally (not templated): EL resolved from job.properties now. */
-  private String resolveStatic(String text) {
-    return replaceEl(text, this::property);
-  }
-
-  /** job.properties, with ${...} resolved as Hadoop's Configuration would; else the workflow's default. */
-  private String property(String key) {
-    String value = job.getProperty(key);
-    if (value == null) {
-      value = workflow.parameterDefault(key);
-    }
-    if (value == null) {
-      throw new IllegalArgumentException("job.properties defines no '" + key + "', and the workflow has no default");
-    }
-    return resolveStatic(value);
   }
 
   private static Element inputDataset(Element coordinator) {

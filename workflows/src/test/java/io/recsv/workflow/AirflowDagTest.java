@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +56,7 @@ class AirflowDagTest {
     Map<String, List<String>> dag = dagCommands("2026-11-30T02:00:00+00:00", "{\"app_path\": \"${appPath}\","
         + " \"input_root\": \"file:///data/interactions\", \"run_root\": \"file:///data/recsv/work\","
         + " \"output_root\": \"file:///data/recsv/published\"}");
-    Map<String, SparkSubmit> oozie = oozieEvaluation();
+    Map<String, SparkSubmission> oozie = oozieEvaluation();
     WorkflowDefinition workflow = WorkflowDefinition.load(REPO.resolve("workflows/recommendations/workflow.xml"));
     List<String> stages = workflow.stageNames();
     List<String> order = new ArrayList<>(List.of("input_ready"));
@@ -74,7 +72,9 @@ class AirflowDagTest {
         "waits for the week's input instance and its done-flag, as the coordinator");
     assertEquals(stages, List.copyOf(oozie.keySet()));
     for (String stage : stages) {
-      assertEquals(oozie.get(stage), SparkSubmit.fromCommand(dag.get("task " + stage)), stage);
+      List<String> task = dag.get("task " + stage);
+      assertEquals("spark-submit", task.get(0));
+      assertEquals(oozie.get(stage), SparkSubmission.parse(stage, task.subList(1, task.size())).canonical(), stage);
     }
   }
 
@@ -104,8 +104,8 @@ class AirflowDagTest {
   }
 
   /** The spark actions as Oozie evaluated them for the week 2026-11-30, by stage. */
-  private static Map<String, SparkSubmit> oozieEvaluation() throws IOException {
-    Map<String, SparkSubmit> actions = new LinkedHashMap<>();
+  private static Map<String, SparkSubmission> oozieEvaluation() throws IOException {
+    Map<String, SparkSubmission> actions = new LinkedHashMap<>();
     Map<String, List<String>> fields = null;
     String stage = null;
     List<String> lines = new ArrayList<>(Files.readAllLines(
@@ -114,7 +114,7 @@ class AirflowDagTest {
     for (String line : lines) {
       if (line.startsWith("[")) {
         if (stage != null) {
-          actions.put(stage, SparkSubmit.fromAction(fields));
+          actions.put(stage, fromAction(stage, fields));
         }
         stage = line.substring(1, line.length() - 1);
         fields = new LinkedHashMap<>();
@@ -126,49 +126,15 @@ class AirflowDagTest {
     return actions;
   }
 
-  /**
-   * What a spark-submit is asked to run, whatever the order of its options: where (master, deploy mode, queue),
-   * what (class, jar, arguments in order), with which files, resources and Spark properties.
-   */
-  record SparkSubmit(String master, String deployMode, String queue, String name, String mainClass, String jar,
-      List<String> args, TreeSet<String> files, Map<String, String> resources, TreeMap<String, String> conf) {
-
-    static SparkSubmit fromAction(Map<String, List<String>> action) {
-      List<String> command = new ArrayList<>(List.of("spark-submit", "--master", action.get("master").get(0),
-          "--deploy-mode", action.get("mode").get(0), "--name", action.get("name").get(0), "--class",
-          action.get("class").get(0)));
-      command.addAll(List.of(action.get("spark-opts").get(0).trim().split("\\s+")));
-      command.addAll(List.of("--files", String.join(",", action.get("file"))));
-      command.add(action.get("jar").get(0));
-      command.addAll(action.get("arg"));
-      return fromCommand(command);
-    }
-
-    static SparkSubmit fromCommand(List<String> command) {
-      Map<String, String> options = new TreeMap<>();
-      TreeMap<String, String> conf = new TreeMap<>();
-      int i = 1;
-      while (i < command.size() && command.get(i).startsWith("--")) {
-        String option = command.get(i);
-        String value = command.get(i + 1);
-        if (option.equals("--conf")) {
-          conf.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
-        } else if (options.put(option, value) != null) {
-          throw new IllegalArgumentException("twice: " + option + " in " + command);
-        }
-        i += 2;
-      }
-      Map<String, String> resources = new TreeMap<>();
-      for (String r : List.of("--driver-memory", "--executor-memory", "--num-executors", "--executor-cores")) {
-        if (options.containsKey(r)) {
-          resources.put(r, options.get(r));
-        }
-      }
-      return new SparkSubmit(options.get("--master"), options.get("--deploy-mode"), options.get("--queue"),
-          options.get("--name"), options.get("--class"), command.get(i), List.copyOf(command.subList(i + 1,
-          command.size())), new TreeSet<>(Arrays.asList(options.getOrDefault("--files", "").split(","))), resources,
-          conf);
-    }
+  /** An action of evaluated-actions.txt as the spark-submit command line Oozie's SparkMain builds from it. */
+  private static SparkSubmission fromAction(String stage, Map<String, List<String>> action) {
+    List<String> line = new ArrayList<>(List.of("--master", action.get("master").get(0), "--deploy-mode",
+        action.get("mode").get(0), "--name", action.get("name").get(0), "--class", action.get("class").get(0)));
+    line.addAll(List.of(action.get("spark-opts").get(0).trim().split("\\s+")));
+    line.addAll(List.of("--files", String.join(",", action.get("file"))));
+    line.add(action.get("jar").get(0));
+    line.addAll(action.get("arg"));
+    return SparkSubmission.parse(stage, line).canonical();
   }
 
   private record Output(int code, String text) {}

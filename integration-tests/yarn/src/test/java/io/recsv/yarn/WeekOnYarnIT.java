@@ -1,0 +1,438 @@
+package io.recsv.yarn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.cli.Generator;
+import io.recsv.merge.CsvManifest;
+import io.recsv.merge.Strategy;
+import io.recsv.workflow.OozieApp;
+import io.recsv.workflow.OozieDeployer;
+import io.recsv.workflow.SparkActions;
+import io.recsv.workflow.SparkSubmission;
+import io.recsv.workflow.WorkflowDefinition;
+import io.recsv.yarn.SparkJars;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The week on a real YARN: the Oozie application deployed to HDFS by deploy's own code, each stage submitted in
+ * cluster deploy mode exactly as the workflow's spark action is evaluated for the week (class, args, files with
+ * their links, the jar, spark-opts; Spark's jars from HDFS as an Oozie sharelib gives them), the quality gate's
+ * java main between evaluate and export; the generated Airflow DAG's tasks submit the same. Each stage is a YARN
+ * application that succeeds in the workflow's queue with its executors in NodeManager containers; the CSV is merged
+ * by concat and is byte for byte the one {@code ./recsv run} makes from the same input and settings on local Spark.
+ * Then {@code ./recsv run --master yarn} from an edge node, through faults, gives the same CSV.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WeekOnYarnIT {
+
+  static final Path REPO = Path.of(System.getProperty("recsv.repo.root", "../..")).toAbsolutePath().normalize();
+  static final String WEEK = "2026-11-30";
+  /** Resources for the mini cluster's nodes, as an operator sets them in job.properties. */
+  static final String SPARK_OPTS = "--driver-memory 512m --executor-memory 512m --num-executors 2 --executor-cores 1";
+
+  /**
+   * The operator's cluster.conf for this cluster (deployed in place of config/env/cluster.conf). The local run
+   * reads the same file, so both runs have the same settings: partitions, blocks and parts decide which user gets
+   * which index and where each row goes.
+   */
+  static final String SITE_CONF = """
+      spark {
+        master = ""
+        conf { "spark.sql.shuffle.partitions" = 4 }
+      }
+      merge.permission = "644"
+      export.parts = 3
+      train { rank = 8, max-iter = 6, user-blocks = 2, item-blocks = 2 }
+      score.k = 10
+      """;
+
+  static MiniCluster cluster;
+  static Path work;
+  static SparkSubmitProcess submit;
+  static Path localCsv;
+  /** The glob of Spark's jars on HDFS. */
+  static String sparkJars;
+  /** Where the edge node's runs keep their work and CSV, on HDFS. */
+  static final String EDGE = "/data/edge";
+
+  @BeforeAll
+  static void start() throws Exception {
+    // In the module's target/: the logs of every submission stay there for a look after a failure.
+    work = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "yarn-it-").toAbsolutePath();
+    cluster = new MiniCluster();
+    submit = new SparkSubmitProcess(REPO, cluster, work.resolve("logs"));
+    Path site = Files.writeString(work.resolve("cluster.conf"), SITE_CONF);
+    // The app as `recsv oozie deploy` lays it out, with this cluster's cluster.conf.
+    List<OozieApp.Entry> entries = new ArrayList<>();
+    for (OozieApp.Entry e : OozieApp.entries(REPO, clusterJar())) {
+      entries.add(e.target().equals("config/env/cluster.conf") ? new OozieApp.Entry(site, e.target()) : e);
+    }
+    new OozieDeployer(cluster.conf()).deploy(entries, new org.apache.hadoop.fs.Path(cluster.hdfs() + "/apps/recsv"));
+    // Spark's jars on HDFS, as an Oozie sharelib (or spark.yarn.jars on a cluster) provides them: staged where
+    // ./recsv run --master yarn stages them for the edge node's runs below (which then find them there).
+    FileSystem fs = cluster.fs();
+    sparkJars = SparkJars.stage(cluster.conf(), new org.apache.hadoop.fs.Path(EDGE + "/work/.recsv-spark"),
+        submit.sparkJars());
+    Path input = work.resolve("interactions.csv");
+    new Generator(600, 120, 12, 7).write(new Configuration(), input.toString());
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(input.toUri()),
+        new org.apache.hadoop.fs.Path("/data/interactions/" + WEEK + "/interactions.csv"));
+    localCsv = localRun(input, site);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static Path clusterJar() {
+    return REPO.resolve("jobs/target/recsv-jobs-0.1.0-SNAPSHOT-cluster.jar");
+  }
+
+  /** job.properties as an operator of this cluster would write it, for the week {@code runId}. */
+  static Properties job(String runId) throws Exception {
+    Properties job = new Properties();
+    try (var in = Files.newBufferedReader(REPO.resolve("workflows/recommendations/job.properties"))) {
+      job.load(in);
+    }
+    job.put("nameNode", cluster.hdfs());
+    job.put("resourceManager", cluster.conf().get("yarn.resourcemanager.address"));
+    job.put("queueName", "recsv");
+    job.put("sparkJavaHome", System.getProperty("java.home"));
+    job.put("runId", runId);
+    job.put("inputPath", "${inputRoot}/" + WEEK);
+    for (String stage : List.of("Prepare", "Train", "Score", "Evaluate", "Export")) {
+      job.put("sparkOpts" + stage, SPARK_OPTS);
+    }
+    job.put("sparkOptsMerge", "--driver-memory 512m --executor-memory 512m --num-executors 1");
+    return job;
+  }
+
+  /** The week's spark actions as the workflow evaluates them for this cluster. */
+  static Map<String, SparkSubmission> evaluated(String runId) throws Exception {
+    Map<String, SparkSubmission> byStage = new LinkedHashMap<>();
+    SparkActions.evaluate(workflow(), job(runId)).forEach(s -> byStage.put(s.stage(), s));
+    return byStage;
+  }
+
+  /**
+   * What the Airflow DAG's tasks run for the week: the DAG generated by {@code ./recsv airflow dag} from this
+   * cluster's job.properties, each SparkSubmitOperator's spark-submit command rendered as Airflow's Spark provider
+   * builds it (workflows' dag_commands.py: the operator's arguments, Jinja for the week).
+   */
+  static Map<String, SparkSubmission> airflowCommands(String runId) throws Exception {
+    Path properties = work.resolve("job-" + runId + ".properties");
+    try (var out = Files.newBufferedWriter(properties)) {
+      job(runId).store(out, "this cluster");
+    }
+    Path dag = work.resolve("recsv_weekly.py");
+    Process generate = new ProcessBuilder(REPO.resolve("recsv").toString(), "airflow", "dag", "--properties",
+        properties.toString(), "--output", dag.toString()).redirectErrorStream(true).start();
+    String generated = new String(generate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, generate.waitFor(), generated);
+    Process render = new ProcessBuilder("python3", REPO.resolve("workflows/src/test/resources/dag_commands.py")
+        .toString(), dag.toString(), runId + "T02:00:00+00:00", "{}").redirectErrorStream(true).start();
+    String rendered = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, render.waitFor(), "python3 with jinja2: " + rendered);
+    Map<String, SparkSubmission> byStage = new LinkedHashMap<>();
+    for (String line : rendered.split("\n")) {
+      List<String> fields = List.of(line.split("\t", -1));
+      if (fields.get(0).equals("task")) {
+        assertEquals("spark-submit", fields.get(2), line);
+        byStage.put(fields.get(1), SparkSubmission.parse(fields.get(1), fields.subList(3, fields.size())));
+      }
+    }
+    return byStage;
+  }
+
+  static WorkflowDefinition workflow() {
+    return WorkflowDefinition.load(REPO.resolve("workflows/recommendations/workflow.xml"));
+  }
+
+  @Test
+  @Order(1)
+  void theWeekRunsOnYarnStageByStageAsTheWorkflowSubmitsItAndGivesTheLocalCsv() throws Exception {
+    WorkflowDefinition workflow = workflow();
+    Map<String, SparkSubmission> evaluated = evaluated(WEEK);
+    // The Airflow DAG's tasks submit the same: class, jar, arguments, files, resources, queue, Spark properties.
+    Map<String, SparkSubmission> airflow = airflowCommands(WEEK);
+    assertEquals(evaluated.keySet(), airflow.keySet());
+    evaluated.forEach((stage, s) -> assertEquals(s.canonical(), airflow.get(stage).canonical(), stage));
+    Map<String, SparkSubmission> actions = new LinkedHashMap<>();
+    evaluated.forEach((stage, s) -> actions.put(stage, s.withSparkOpts(List.of("--conf", "spark.yarn.jars=" + sparkJars))));
+    Map<String, Long> submitMillis = new LinkedHashMap<>();
+    for (SparkSubmission action : actions.values()) {
+      long t0 = System.nanoTime();
+      assertEquals(0, submit.run(action), action.stage() + ": spark-submit failed; its log: "
+          + submit.log(action.name()));
+      submitMillis.put(action.stage(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      // The merge runs in the driver (on HDFS a concat): it has no tasks.
+      assertRanOnYarn(action, !action.stage().equals("merge"));
+      for (WorkflowDefinition.Gate gate : workflow.gates()) {
+        if (gate.afterStage().equals(action.stage())) {
+          assertEquals("true", runGate(gate, WEEK).getProperty("publish"), "the gate lets the week publish");
+        }
+      }
+    }
+    printOverheads(submitMillis);
+
+    String csv = cluster.hdfs() + "/data/recsv/published/" + WEEK + "/recommendations.csv";
+    FileSystem fs = cluster.fs();
+    CsvManifest manifest = CsvManifest.readIfExists(fs, new org.apache.hadoop.fs.Path(csv));
+    assertEquals(Strategy.CONCAT, manifest.strategy(), "merged on HDFS by concat");
+    byte[] bytes = read(fs, csv);
+    assertContract(bytes, 10);
+    assertEquals(manifest.rows(), new String(bytes, StandardCharsets.UTF_8).split("\n").length - 1L);
+    assertArrayEquals(Files.readAllBytes(localCsv), bytes, "the CSV on YARN is the local run's, byte for byte");
+  }
+
+  /**
+   * {@code ./recsv run --master yarn} from an edge node (HADOOP_CONF_DIR, no SPARK_HOME: recsv's own Spark jars are
+   * staged on HDFS once), with faults: an executor killed mid-train, the NodeManager without the ApplicationMaster
+   * lost mid-score, the ApplicationMaster killed mid-evaluate (the run fails, naming the application; the rerun
+   * takes the dead driver's lock over and publishes), an executor killed mid-export. The CSV is the local run's.
+   * Last: the cluster has one NodeManager after it.
+   */
+  @Test
+  @Order(2)
+  void theLauncherRunsTheWeekOnYarnThroughFaultsAndGivesTheLocalCsv() throws Exception {
+    String week = "2026-12-07";
+    String root = cluster.hdfs() + EDGE;
+    List<String> command = new ArrayList<>(List.of(REPO.resolve("recsv").toString(), "run", "--master", "yarn",
+        "--queue", "recsv", "--input", cluster.hdfs() + "/data/interactions/" + WEEK, "--work", root + "/work",
+        "--output", root + "/published/recommendations.csv", "--run-id", week,
+        "--config", work.resolve("cluster.conf").toString(), "-D", "run.progress-every=5s"));
+    for (String conf : List.of("spark.driver.memory=512m", "spark.executor.memory=512m",
+        "spark.executor.instances=2", "spark.executor.cores=1",
+        // With one node left a stage gets one executor of two: start with it rather than wait 30 s for the other.
+        "spark.scheduler.minRegisteredResourcesRatio=0.5")) {
+      command.addAll(List.of("--conf", conf));
+    }
+    Faults faults = new Faults(cluster);
+    Process first = launcher(command, "edge-run-1");
+    faults.watching(first, work.resolve("logs/edge-run-1.log"));
+
+    ApplicationReport train = faults.running("recsv-train-" + week);
+    faults.kill(faults.executorThatRanATask(train));
+
+    ApplicationReport score = faults.running("recsv-score-" + week);
+    int amNode = faults.applicationMaster(score).node();
+    faults.executorThatRanATask(score);
+    long onLostNode = cluster.containers(score.getApplicationId()).stream()
+        .filter(c -> c.node() != amNode && !c.isApplicationMaster()).count();
+    assertTrue(onLostNode > 0, "an executor of score runs on the node to be lost (two containers a node)");
+    faults.loseNode(1 - amNode);
+
+    ApplicationReport evaluate = faults.running("recsv-evaluate-" + week);
+    faults.executorThatRanATask(evaluate);
+    faults.kill(faults.applicationMaster(evaluate));
+    assertEquals(2, SparkSubmitProcess.await(first), () -> log("edge-run-1"));
+    String failure = log("edge-run-1");
+    assertTrue(failure.contains("recsv: stage evaluate: YARN application " + evaluate.getApplicationId()
+        + " ended FAILED: ") && failure.contains("; its logs: yarn logs -applicationId "
+        + evaluate.getApplicationId()), failure);
+    FileSystem fs = cluster.fs();
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(root + "/work/" + week + "/evaluate")),
+        "the killed evaluate published nothing");
+
+    // The rerun, as Oozie's retry or on-call starts it: the dead driver's lock is taken over.
+    List<String> rerun = new ArrayList<>(command);
+    rerun.addAll(List.of("--from", "evaluate"));
+    Process second = launcher(rerun, "edge-run-2");
+    faults.watching(second, work.resolve("logs/edge-run-2.log"));
+    ApplicationReport export = faults.running("recsv-export-" + week);
+    faults.kill(faults.executorThatRanATask(export));
+    assertEquals(0, SparkSubmitProcess.await(second), () -> log("edge-run-2"));
+
+    for (String stage : List.of("train", "score", "export", "merge")) {
+      ApplicationReport app = cluster.application("recsv-" + stage + "-" + week);
+      assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), stage);
+      assertEquals("recsv", app.getQueue(), stage);
+    }
+    String edgeLog = log("edge-run-2");
+    assertTrue(edgeLog.contains("[export] ") && edgeLog.contains("YARN application application_"), edgeLog);
+    String csv = root + "/published/recommendations.csv";
+    assertEquals(Strategy.CONCAT, CsvManifest.readIfExists(fs, new org.apache.hadoop.fs.Path(csv)).strategy());
+    assertArrayEquals(Files.readAllBytes(localCsv), read(fs, csv), "through the faults, the local run's CSV");
+    assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path(root + "/work/.recsv-spark")).length,
+        "Spark's jars staged once on HDFS, and found there by every later stage and run");
+    printFaultCosts(week, Map.of("train", "an executor killed (SIGKILL) after its first task",
+        "score", "the NodeManager without the ApplicationMaster lost after a task",
+        "evaluate", "the ApplicationMaster killed (SIGKILL) after a task: the stage failed; the rerun took its lock",
+        "export", "an executor killed (SIGKILL) after its first task, on the one node left"));
+  }
+
+  /** What each fault cost its stage: the seconds its applications ran, against the undisturbed week's. */
+  static void printFaultCosts(String week, Map<String, String> faults) throws Exception {
+    StringBuilder out = new StringBuilder(String.format("[yarn] faults: seconds each stage's YARN applications"
+        + " ran (the ResourceManager's start to finish)%n  %-9s %11s %11s  %s%n", "stage", "undisturbed",
+        "with fault", "fault"));
+    for (String stage : workflow().stageNames()) {
+      double undisturbed = seconds(cluster.applications("recsv-" + stage + "-" + WEEK));
+      List<ApplicationReport> apps = cluster.applications("recsv-" + stage + "-" + week);
+      out.append(String.format("  %-9s %11.1f %11.1f  %s%n", stage, undisturbed, seconds(apps),
+          faults.getOrDefault(stage, "none") + (apps.size() > 1 ? " (" + apps.size() + " applications)" : "")));
+    }
+    System.out.print(out);
+  }
+
+  private static double seconds(List<ApplicationReport> apps) {
+    return apps.stream().mapToLong(a -> a.getFinishTime() - a.getStartTime()).sum() / 1000.0;
+  }
+
+  /**
+   * The benchmark of this module (printed, not asserted): each stage of the undisturbed week on YARN against the same
+   * stage of the local run, and where YARN's time goes, from the ResourceManager's record of each application
+   * (submitted, its ApplicationMaster launched, finished) and the spark-submit process around it.
+   */
+  static void printOverheads(Map<String, Long> submitMillis) throws Exception {
+    Map<String, Double> local = new LinkedHashMap<>();
+    for (String line : log("local-run").split("\n")) {
+      if (line.startsWith("seconds:")) {
+        String[] f = line.substring("seconds:".length()).trim().split("\\s+");
+        for (int i = 0; i + 1 < f.length && !f[i].startsWith("("); i += 2) {
+          local.put(f[i], Double.parseDouble(f[i + 1]));
+        }
+      }
+    }
+    StringBuilder out = new StringBuilder(String.format("[yarn] the week %s, seconds per stage%n"
+        + "  %-9s %7s %7s %10s %10s %11s %8s%n", WEEK, "stage", "local", "YARN", "spark-submit", "to AM start",
+        "AM to end", "ratio"));
+    double totalLocal = 0;
+    double totalYarn = 0;
+    for (Map.Entry<String, Long> e : submitMillis.entrySet()) {
+      ApplicationReport app = cluster.application("recsv-" + e.getKey() + "-" + WEEK);
+      double yarn = e.getValue() / 1000.0;
+      double toAm = (app.getLaunchTime() - app.getStartTime()) / 1000.0;
+      double amToEnd = (app.getFinishTime() - app.getLaunchTime()) / 1000.0;
+      double client = yarn - (app.getFinishTime() - app.getStartTime()) / 1000.0;
+      double here = local.getOrDefault(e.getKey(), Double.NaN);
+      totalLocal += here;
+      totalYarn += yarn;
+      out.append(String.format("  %-9s %7.1f %7.1f %10.1f %10.1f %11.1f %7.1fx%n", e.getKey(), here, yarn, client,
+          toAm, amToEnd, yarn / here));
+    }
+    out.append(String.format("  %-9s %7.1f %7.1f %43.1fx%n", "total", totalLocal, totalYarn, totalYarn / totalLocal));
+    out.append("  local: ./recsv run --master local[2], in one JVM (the report's stage seconds); YARN: spark-submit's"
+        + " process from start to end; spark-submit: its JVM, staging and waiting outside the application; to AM"
+        + " start: accepted, scheduled, the AM container localized and launched; AM to end: the driver's JVM, Spark"
+        + " and its executors started, the stage, the shutdown.\n");
+    System.out.print(out);
+  }
+
+  static Process launcher(List<String> command, String logName) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(work.resolve("logs/" + logName + ".log").toFile());
+    builder.environment().put("HADOOP_CONF_DIR", cluster.confDir().toString());
+    builder.environment().remove("SPARK_HOME");
+    return builder.start();
+  }
+
+  /** The gate's java action: GateMain with its evaluated argument, output captured as Oozie captures it. */
+  static Properties runGate(WorkflowDefinition.Gate gate, String runId) throws Exception {
+    Path output = work.resolve("gate-" + runId + ".properties");
+    String file = SparkActions.verdictFile(gate, workflow(), job(runId));
+    assertEquals(0, submit.runJavaMain(clusterJar(), WorkflowDefinition.GATE_MAIN, List.of(file), "gate-" + runId,
+        List.of("-Doozie.action.output.properties=" + output)), () -> log("gate-" + runId));
+    Properties captured = new Properties();
+    try (var in = Files.newBufferedReader(output)) {
+      captured.load(in);
+    }
+    return captured;
+  }
+
+  static String log(String name) {
+    try {
+      return submit.log(name);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /**
+   * The stage was one YARN application that succeeded in the workflow's queue, its driver in the
+   * ApplicationMaster's container and its tasks run by executors in NodeManager containers.
+   */
+  static void assertRanOnYarn(SparkSubmission action, boolean runsTasks) throws Exception {
+    ApplicationReport app = cluster.application(action.name());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), action.stage());
+    assertEquals("recsv", app.getQueue(), action.stage() + ": the workflow's queue");
+    List<MiniCluster.Container> containers = cluster.containers(app.getApplicationId());
+    assertTrue(containers.stream().anyMatch(MiniCluster.Container::isApplicationMaster), action.stage());
+    List<MiniCluster.Container> ranTasks = new ArrayList<>();
+    for (MiniCluster.Container c : containers) {
+      if (!c.isApplicationMaster() && c.stderr().contains("Finished task")) {
+        ranTasks.add(c);
+      }
+    }
+    assertEquals(runsTasks, !ranTasks.isEmpty(), action.stage() + ": executor containers that ran tasks: " + ranTasks
+        + " of " + containers);
+  }
+
+  static byte[] read(FileSystem fs, String path) throws IOException {
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The CSV contract: one header, k rows a user at most, users contiguous, plain ids, fixed decimals. */
+  static void assertContract(byte[] csv, int k) {
+    String[] lines = new String(csv, StandardCharsets.UTF_8).split("\n", -1);
+    assertEquals("user_id,product_id,score", lines[0]);
+    assertEquals("", lines[lines.length - 1], "ends with one newline");
+    Set<String> done = new HashSet<>();
+    String current = null;
+    int rows = 0;
+    for (int i = 1; i < lines.length - 1; i++) {
+      assertTrue(lines[i].matches("\\d+,\\d+,[01]\\.\\d{4}"), lines[i]);
+      String user = lines[i].substring(0, lines[i].indexOf(','));
+      if (!user.equals(current)) {
+        assertTrue(current == null || rows == k, "user " + current + " has " + rows + " rows");
+        assertTrue(done.add(user), "user " + user + " is contiguous");
+        current = user;
+        rows = 0;
+      }
+      rows++;
+    }
+    assertTrue(done.size() > 500, done.size() + " users");
+  }
+
+  /** {@code ./recsv run} on this machine, local Spark, the same input and settings; the CSV it publishes. */
+  static Path localRun(Path input, Path site) throws Exception {
+    Path out = work.resolve("local/recommendations.csv");
+    Process p = new ProcessBuilder(REPO.resolve("recsv").toString(), "run", "--input", input.toString(),
+        "--output", out.toString(), "--work", work.resolve("local-work").toString(), "--run-id", WEEK,
+        "--config", site.toString(), "--master", "local[2]", "--quiet")
+        .redirectErrorStream(true).redirectOutput(work.resolve("logs/local-run.log").toFile()).start();
+    assertTrue(p.waitFor(20, TimeUnit.MINUTES), "./recsv run did not end within 20 minutes");
+    assertEquals(0, p.exitValue(), () -> log("local-run"));
+    return out;
+  }
+}
