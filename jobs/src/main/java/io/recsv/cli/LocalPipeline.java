@@ -32,8 +32,13 @@ public final class LocalPipeline {
   LocalPipeline(Path home, java.io.PrintStream gateOut) {
     this.home = home;
     this.gateOut = gateOut;
+    this.workflow = workflow(home);
+  }
+
+  /** The workflow of this installation ({@code home}'s workflow.xml), else the one the jar carries. */
+  static WorkflowDefinition workflow(Path home) {
     Path file = home.resolve("workflows/recommendations/workflow.xml");
-    this.workflow = Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
+    return Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
   }
 
   List<String> stageNames() {

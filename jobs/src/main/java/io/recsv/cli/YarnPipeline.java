@@ -9,7 +9,6 @@ import io.recsv.workflow.SparkSubmission;
 import io.recsv.workflow.WorkflowDefinition;
 import io.recsv.yarn.SparkJars;
 import io.recsv.yarn.YarnSubmit;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,8 +40,7 @@ final class YarnPipeline {
     this.home = home;
     this.out = out;
     this.err = err;
-    Path file = home.resolve("workflows/recommendations/workflow.xml");
-    this.workflow = Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
+    this.workflow = LocalPipeline.workflow(home);
   }
 
   /** Whether {@code master} is YARN's: the stages then run as YARN applications, not in this JVM. */
@@ -96,7 +94,7 @@ final class YarnPipeline {
     if (sparkHome == null || sparkHome.isEmpty()) {
       sparkHome = null;
       sparkOpts.addAll(List.of("--conf", "spark.yarn.jars=" + SparkJars.stage(hadoop,
-          new org.apache.hadoop.fs.Path(run.getString("run.root"), ".recsv-spark"), sparkJars())));
+          new org.apache.hadoop.fs.Path(run.getString("run.root"), ".recsv-spark"), SparkJars.of(home))));
     }
     // The user's files and overrides come after the action's own (a later one wins), as in a local run.
     List<String> files = new ArrayList<>();
@@ -160,9 +158,4 @@ final class YarnPipeline {
     }
   }
 
-  /** recsv's Spark and Hadoop jars (jobs/target/spark-jars.txt, written by the build). */
-  private List<Path> sparkJars() throws IOException {
-    Path list = home.resolve("jobs/target/spark-jars.txt");
-    return List.of(Files.readString(list).trim().split(File.pathSeparator)).stream().map(Path::of).toList();
-  }
 }

@@ -1,10 +1,12 @@
 package io.recsv.yarn;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -22,6 +24,12 @@ import org.apache.hadoop.fs.Path;
 public final class SparkJars {
 
   private SparkJars() {}
+
+  /** recsv's Spark and Hadoop jars, as the build lists them in {@code home}'s jobs/target/spark-jars.txt. */
+  public static List<java.nio.file.Path> of(java.nio.file.Path home) throws IOException {
+    String list = Files.readString(home.resolve("jobs/target/spark-jars.txt")).trim();
+    return Stream.of(list.split(File.pathSeparator)).map(java.nio.file.Path::of).toList();
+  }
 
   /** The glob to hand {@code spark.yarn.jars}: the staged copy of {@code jars} under {@code root}. */
   public static String stage(Configuration conf, Path root, List<java.nio.file.Path> jars) throws IOException {

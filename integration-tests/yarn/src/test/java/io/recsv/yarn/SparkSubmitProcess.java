@@ -1,6 +1,7 @@
 package io.recsv.yarn;
 
 import io.recsv.workflow.SparkSubmission;
+import io.recsv.yarn.SparkJars;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +28,9 @@ final class SparkSubmitProcess {
     this.logs = Files.createDirectories(logs);
   }
 
-  /** Spark's and Hadoop's jars, as the jobs module lists them for YARN (jobs/target/spark-jars.txt). */
+  /** Spark's and Hadoop's jars, as the jobs module lists them for YARN. */
   List<Path> sparkJars() throws IOException {
-    Path list = repo.resolve("jobs/target/spark-jars.txt");
-    return List.of(Files.readString(list).trim().split(File.pathSeparator)).stream().map(Path::of).toList();
+    return SparkJars.of(repo);
   }
 
   /** Starts spark-submit with {@code submission}; its output goes to a log file named after the application. */

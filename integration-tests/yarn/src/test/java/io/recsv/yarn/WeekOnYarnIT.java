@@ -278,6 +278,7 @@ class WeekOnYarnIT {
     }
     String edgeLog = log("edge-run-2");
     assertTrue(edgeLog.contains("[export] ") && edgeLog.contains("YARN application application_"), edgeLog);
+    assertTrue(edgeLog.contains("quality gate: pass"), "the gate decided before export: " + edgeLog);
     String csv = root + "/published/recommendations.csv";
     assertEquals(Strategy.CONCAT, CsvManifest.readIfExists(fs, new org.apache.hadoop.fs.Path(csv)).strategy());
     assertArrayEquals(Files.readAllBytes(localCsv), read(fs, csv), "through the faults, the local run's CSV");
@@ -394,6 +395,11 @@ class WeekOnYarnIT {
     }
     assertEquals(runsTasks, !ranTasks.isEmpty(), action.stage() + ": executor containers that ran tasks: " + ranTasks
         + " of " + containers);
+    if (runsTasks) {
+      // Two containers a node: the ApplicationMaster and its two executors cannot all be on one.
+      assertEquals(MiniCluster.NODES, containers.stream().map(MiniCluster.Container::node).distinct().count(),
+          action.stage() + ": its containers on both nodes: " + containers);
+    }
   }
 
   static byte[] read(FileSystem fs, String path) throws IOException {
