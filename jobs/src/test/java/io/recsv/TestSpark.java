@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** One local Spark session for all tests in the JVM (starting one costs seconds), and test configs. */
@@ -43,12 +44,25 @@ public final class TestSpark {
    * from the one before, as if the pipeline had written them.
    */
   public static void lineage(Config config, String... stages) throws java.io.IOException {
+    lineage(config, Map.of(), stages);
+  }
+
+  /**
+   * As {@link #lineage(Config, String...)}, each stage's output also recording {@code stats.get(stage)} (if any) as
+   * its statistics, as the stage itself would before publishing; each record names its output's files.
+   */
+  public static void lineage(Config config, Map<String, Object> stats, String... stages) throws java.io.IOException {
     RunLayout layout = RunLayout.of(config);
-    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(conf);
     List<Lineage> chain = new ArrayList<>();
     for (String stage : stages) {
       Lineage l = Lineage.of(stage, layout, config, chain, null);
-      l.write(fs, layout.stageDir(stage));
+      org.apache.hadoop.fs.Path dir = layout.stageDir(stage);
+      if (stats.containsKey(stage)) {
+        io.recsv.report.StatsFile.write(conf, dir, stage, l.id(), stats.get(stage));
+      }
+      l.withFiles(Lineage.listFiles(fs, dir, List.of()), List.of()).write(fs, dir);
       chain = List.of(l);
     }
   }

@@ -5,11 +5,13 @@ import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.cli.Stages;
+import io.recsv.common.UserError;
 import io.recsv.config.ConfigLoader;
 import io.recsv.merge.CsvManifest;
 import io.recsv.report.RunReport;
@@ -128,6 +130,19 @@ class HdfsPipelineIT {
     long mtime = fs.getFileStatus(csv).getModificationTime();
     Stages.create("merge", config).run(spark);
     assertEquals(mtime, fs.getFileStatus(csv).getModificationTime());
+    // A file of a stage's output lost on HDFS (a clean-up, a retention job) is found by its next reader, by name.
+    Path top = new Path(uri + "/data/work/2026-11-23/score/top");
+    Path lost = null;
+    for (var it = fs.listFiles(top, false); it.hasNext(); ) {
+      Path p = it.next().getPath();
+      if (p.getName().startsWith("part-")) {
+        lost = p;
+      }
+    }
+    assertTrue(lost != null && fs.delete(lost, false));
+    UserError damaged = assertThrows(UserError.class, () -> Stages.create("export", config).run(spark));
+    assertTrue(damaged.getMessage().contains("top/" + lost.getName() + " is missing (recorded: ")
+        && damaged.getMessage().endsWith("rerun from 'score' (./recsv run ... --from score)"), damaged.getMessage());
   }
 
   @Test

@@ -62,6 +62,8 @@ final class Show {
     }
     Config config = ExistingRun.config(home, o);
     RunLayout layout = RunLayout.of(config);
+    // The outputs it reads are of one run and hold the files their records name.
+    io.recsv.common.Lineage.readChained(new Configuration(), layout, "show", List.of("prepare", "score"));
     print(fromRun(SparkSessions.create(config, "recsv show"), layout, config.getInt("export.score-decimals"), ids,
         first), ids, "run " + layout.runId() + "'s score output " + layout.top());
     return 0;

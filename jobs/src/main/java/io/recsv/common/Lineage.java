@@ -48,9 +48,12 @@ public record Lineage(
     String configHash,
     SortedMap<String, String> config,
     InputFiles input,
+    List<OutputFile> files,
+    List<String> manifested,
     List<Lineage> upstream) {
 
-  public static final String FORMAT = "recsv-lineage/1";
+  /** 2: a record names its output's files (1 did not, so its output cannot vouch for itself: it is refused). */
+  public static final String FORMAT = "recsv-lineage/2";
   public static final String FILE = "_lineage.json";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,8 +70,71 @@ public record Lineage(
     SortedMap<String, String> values = settingsOf(config, stage);
     Instant started = STARTED.get(stage);
     return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(),
-        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input,
-        List.copyOf(upstream));
+        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input, null,
+        null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+  }
+
+  /**
+   * This record naming {@code files}, the output's files (null: none, as in the copies of it that later records
+   * carry: each output vouches for its own files, where it lies), except those under the directories
+   * {@code manifested}, which a manifest of the stage's names instead (export's parts: its manifest.json names
+   * them with their lengths and CRC32C, and the merge, which checks them, consumes them).
+   */
+  public Lineage withFiles(List<OutputFile> files, List<String> manifested) {
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input,
+        files == null ? null : List.copyOf(files), manifested == null ? null : List.copyOf(manifested), upstream);
+  }
+
+  /** One file of a stage's output: its path inside the output directory and its length. */
+  public record OutputFile(String name, long bytes) {}
+
+  /** The files in {@code dir}, but this record and its checksum and what lies under {@code manifested}, by name. */
+  public static List<OutputFile> listFiles(FileSystem fs, Path dir, List<String> manifested) throws IOException {
+    String prefix = fs.makeQualified(dir).toUri().getPath() + "/";
+    List<OutputFile> files = new ArrayList<>();
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(dir, true);
+    while (it.hasNext()) {
+      org.apache.hadoop.fs.LocatedFileStatus f = it.next();
+      String name = f.getPath().toUri().getPath().substring(prefix.length());
+      if (!name.equals(FILE) && !name.equals("." + FILE + ".crc")
+          && manifested.stream().noneMatch(d -> name.startsWith(d + "/"))) {
+        files.add(new OutputFile(name, f.getLen()));
+      }
+    }
+    files.sort(java.util.Comparator.comparing(OutputFile::name));
+    return files;
+  }
+
+  /**
+   * Fails, naming the output, the file and what differs, unless {@code dir} holds exactly the files its record
+   * names, each of the recorded length: a file deleted, truncated, replaced or added after the output was
+   * published makes it another output than the one its lineage describes. A listing, not a read of the data.
+   */
+  void requireFiles(FileSystem fs, Path dir) throws IOException {
+    Map<String, Long> there = new TreeMap<>();
+    for (OutputFile f : listFiles(fs, dir, manifested == null ? List.of() : manifested)) {
+      there.put(f.name(), f.bytes());
+    }
+    String damage = null;
+    for (OutputFile f : files) {
+      Long bytes = there.remove(f.name());
+      if (bytes == null) {
+        damage = f.name() + " is missing (recorded: " + f.bytes() + " bytes)";
+      } else if (bytes != f.bytes()) {
+        damage = f.name() + " has " + bytes + " bytes, not the " + f.bytes() + " recorded";
+      }
+      if (damage != null) {
+        break;
+      }
+    }
+    if (damage == null && !there.isEmpty()) {
+      damage = there.keySet().iterator().next() + " is there, but not in the record";
+    }
+    if (damage != null) {
+      throw new UserError("the '" + stage + "' output " + dir + " is not what it was when published: " + damage
+          + " (of " + files.size() + " files recorded in " + FILE + "); rerun from '" + stage + "' (./recsv run ..."
+          + " --from " + stage + ")");
+    }
   }
 
   /** Seconds from the stage's start to this record (its output complete); null where the start is unknown. */
@@ -157,10 +223,11 @@ public record Lineage(
       throw new UserError("the lineage record " + new Path(dir, FILE) + " is not valid (" + e.getMessage()
           + "); rerun from '" + stage + "'", e);
     }
-    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage())) {
+    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage()) || lineage.files() == null) {
       throw new UserError(new Path(dir, FILE) + " is not a " + FORMAT + " record of a '" + stage
           + "' output; rerun from '" + stage + "'");
     }
+    lineage.requireFiles(fs, dir);
     return lineage;
   }
 

@@ -1,6 +1,7 @@
 package io.recsv.common;
 
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -43,9 +44,21 @@ public final class StageOutput {
     return writing;
   }
 
-  /** Replaces the stage's directory with what was written, recording {@code lineage} in it. */
+  /**
+   * Replaces the stage's directory with what was written, recording in it {@code lineage} and the files it holds
+   * (names and lengths), which every reader checks before it uses them.
+   */
   public void publish(Lineage lineage) throws IOException {
-    lineage.write(HadoopConf.forWriting(writing, fs.getConf()), writing);
+    publish(lineage, List.of());
+  }
+
+  /**
+   * {@link #publish(Lineage)}, but the files under the subdirectories {@code manifested} are named by a manifest
+   * of the stage's own, which their reader checks (export's parts), not by the lineage record.
+   */
+  public void publish(Lineage lineage, List<String> manifested) throws IOException {
+    lineage.withFiles(Lineage.listFiles(fs, writing, manifested), manifested)
+        .write(HadoopConf.forWriting(writing, fs.getConf()), writing);
     delete(target);
     if (!fs.rename(writing, target)) {
       throw new IOException("cannot rename " + writing + " to " + target);

@@ -13,6 +13,8 @@ import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
+import io.recsv.report.ScoreStats;
+import io.recsv.report.StatsFile;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +68,24 @@ public final class ExportJob implements Stage {
     return List.of("score", "prepare");
   }
 
+  /**
+   * The counts chain: every row and user of score's output became a CSV row and user. The joins with prepare's
+   * dictionaries are inner joins, so a user or product missing from them would drop rows without a word.
+   */
+  private void requireEveryScoreRow(Configuration conf, Lineage score, ExportManifest written) throws IOException {
+    StatsFile<ScoreStats> scored = StatsFile.read(conf, layout.stageDir("score"), ScoreStats.class);
+    if (scored == null || !score.id().equals(scored.outputId())) {
+      throw new UserError("the 'score' output " + layout.stageDir("score") + " has no statistics of its own ("
+          + StatsFile.FILE + "): its rows cannot be counted; rerun from 'score'");
+    }
+    if (written.rows() != scored.stats().rows() || written.users() != scored.stats().users()) {
+      throw new UserError(String.format("export wrote %,d rows for %,d users, but score's output has %,d rows for"
+          + " %,d users: the ids of the missing ones are not in prepare's dictionaries (%s, %s); nothing was"
+          + " published; rerun from 'prepare'", written.rows(), written.users(), scored.stats().rows(),
+          scored.stats().users(), layout.users(), layout.products()));
+    }
+  }
+
   @Override
   public String run(SparkSession spark) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -103,8 +123,10 @@ public final class ExportJob implements Stage {
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
         written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
+    requireEveryScoreRow(conf, inputs.get(reads().indexOf("score")), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
-    stageOut.publish(Lineage.of("export", layout, config, inputs, null));
+    // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
+    stageOut.publish(Lineage.of("export", layout, config, inputs, null), List.of(ExportManifest.PARTS_DIR));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
         manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);
   }

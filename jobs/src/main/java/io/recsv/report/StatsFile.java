@@ -33,7 +33,7 @@ public record StatsFile<T>(String format, String stage, String outputId, T stats
   }
 
   /** The statistics in {@code dir}, or null when it has none (an output made before recsv recorded them). */
-  static <S> StatsFile<S> read(Configuration conf, Path dir, Class<S> type) throws IOException {
+  public static <S> StatsFile<S> read(Configuration conf, Path dir, Class<S> type) throws IOException {
     Path file = new Path(dir, FILE);
     try (InputStream in = file.getFileSystem(conf).open(file)) {
       return JSON.readValue(in, JSON.getTypeFactory().constructParametricType(StatsFile.class, type));
