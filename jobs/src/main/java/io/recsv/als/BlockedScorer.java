@@ -62,7 +62,8 @@ final class BlockedScorer {
     // One slice: stream the users a block at a time. Several: hold a group of blocks while passing them over
     // each slice in turn.
     int blocksPerGroup = slices.size() == 1 ? 1 : Math.max(1, usersPerSlicePass / userBlockSize);
-    Task task = new Task(k, userBlockSize, blocksPerGroup, rank, normalization, modelPath, excludeSeen, slices);
+    Task task = new Task(topKSize(slices, blocksPerGroup), userBlockSize, blocksPerGroup, rank, normalization,
+        modelPath, excludeSeen, slices);
     MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
     return TopRows.explode(users.mapPartitions(scoreUsers, Encoders.row(TopRows.LISTS)));
   }
@@ -175,6 +176,25 @@ final class BlockedScorer {
       tops[i] = new TopK(k);
     }
     return tops;
+  }
+
+  /**
+   * The size of each user's top-k buffer: k, or the catalogue where it is smaller (no user can have more). A task
+   * holds one for each user of its group of blocks (4 longs an entry); beyond the broadcast budget, which bounds
+   * what a task holds of the items, the run is refused before any user is scored rather than run out of memory.
+   */
+  private int topKSize(List<Broadcast<ItemSlice>> slices, int blocksPerGroup) {
+    long catalogue = slices.stream().mapToLong(b -> b.value().items.length).sum();
+    int size = (int) Math.max(1, Math.min(k, catalogue));
+    long bytes = 32L * size * userBlockSize * blocksPerGroup;
+    if (bytes > itemBudgetBytes) {
+      throw new UserError(String.format("score.k = %,d needs %,d MiB of top-k buffers per task (32 bytes x %,d"
+          + " products x %,d users held at once, score.user-block-size%s), more than score.item-budget-mb = %,d:"
+          + " lower score.k or score.user-block-size, or raise score.item-budget-mb", k, bytes >> 20, size,
+          (long) userBlockSize * blocksPerGroup, blocksPerGroup > 1 ? " x the blocks of a slice pass" : "",
+          itemBudgetBytes >> 20));
+    }
+    return size;
   }
 
   /** Item factors in ascending index order, cut into slices of at most the budget, each broadcast once. */

@@ -73,7 +73,7 @@ public final class PathGuard {
   }
 
   private static Path resolveLocal(Path qualified) throws IOException {
-    java.nio.file.Path p = java.nio.file.Path.of(qualified.toUri());
+    java.nio.file.Path p = java.nio.file.Path.of(qualified.toUri().getPath());  // decoded: any letters
     java.nio.file.Path existing = p;
     while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();

@@ -141,7 +141,8 @@ public final class RunLock implements AutoCloseable {
   private static boolean createExclusive(FileSystem fs, Path file, Holder me) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(me);
     if ("file".equals(fs.getUri().getScheme())) {
-      java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri());
+      // The decoded path: Path.of(URI) refuses a URI of a name with letters beyond ASCII ("Bad escape").
+      java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri().getPath());
       try {
         Files.write(local, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return true;

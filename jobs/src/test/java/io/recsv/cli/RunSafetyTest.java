@@ -51,6 +51,29 @@ class RunSafetyTest {
   }
 
   @Test
+  void workAndOutputPathsWithLettersBeyondAsciiAndSpacesWork() throws Exception {
+    work = dir.resolve("wü");
+    Path csv = dir.resolve("öut/recs é.csv");
+    assertEquals(0, launch("run", "--input", input.toString(), "--output", csv.toString()));
+    assertTrue(Files.readString(csv).startsWith("user_id,product_id,score\n"));
+    assertTrue(Files.isDirectory(work.resolve("manual/score")));
+  }
+
+  @Test
+  void aKBeyondTheCatalogueGivesEveryUserTheCatalogueAndOneBeyondMemoryIsRefusedBeforeScoring() throws Exception {
+    Path csv = dir.resolve("out/recs.csv");
+    assertEquals(0, launch("run", "--input", input.toString(), "--output", csv.toString(), "-D", "score.k=100000"));
+    List<String> rows = Files.readAllLines(csv);
+    assertEquals(1 + 50 * (20 - 5), rows.size(), "each of 50 users: the 20 products less the 5 it has seen");
+
+    UserError e = refused("stage", "score", "-D", "score.k=100000", "-D", "score.item-budget-mb=1", "-D",
+        "score.user-block-size=4096");
+    assertEquals("score.k = 100,000 needs 2 MiB of top-k buffers per task (32 bytes x 20 products x 4,096 users held"
+        + " at once, score.user-block-size), more than score.item-budget-mb = 1: lower score.k or"
+        + " score.user-block-size, or raise score.item-budget-mb", e.getMessage());
+  }
+
+  @Test
   void runIdsThatNameAnotherDirectoryAreRefusedAndNothingOutsideTheRunIsDeleted() throws Exception {
     // A directory named like a stage next to the work directory, and one inside it: neither may be touched.
     Path bystander = Files.createDirectories(dir.resolve("prepare")).resolve("keep.txt");
