@@ -1,6 +1,7 @@
 package io.recsv.cli;
 
 import io.recsv.common.HadoopConf;
+import io.recsv.common.Renames;
 import io.recsv.common.UserError;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -61,9 +62,12 @@ public final class Generator {
     if (fs.exists(path)) {
       throw new UserError("generate: " + output + " already exists");
     }
+    // Written beside under a name of its own, then renamed: a generate that is killed leaves no torn file under
+    // the final name (which the next run would refuse as existing, or read); the next one replaces the leftover.
+    Path partial = new Path(path.getParent(), "." + path.getName() + ".generating");
     SplittableRandom random = new SplittableRandom(seed);
     long rows = 0;
-    try (OutputStream out = new BufferedOutputStream(fs.create(path, false), 1 << 20)) {
+    try (OutputStream out = new BufferedOutputStream(fs.create(partial, true), 1 << 20)) {
       out.write("user_id,product_id,weight\n".getBytes(StandardCharsets.US_ASCII));
       StringBuilder line = new StringBuilder();
       boolean[] chosen = new boolean[products];
@@ -91,6 +95,7 @@ public final class Generator {
         }
       }
     }
+    Renames.move(fs, partial, path);
     return rows;
   }
 

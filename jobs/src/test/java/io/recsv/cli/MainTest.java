@@ -94,8 +94,14 @@ class MainTest {
   void generateIsDeterministicWith64BitIds() throws Exception {
     Path a = work.resolve("a.csv");
     Path b = work.resolve("b.csv");
+    // What a killed generate left: the file is written under another name and renamed whole, so the torn one is
+    // never a.csv; the next generate replaces it.
+    Files.writeString(work.resolve(".a.csv.generating"), "user_id,product_id,weight\n17,5,3\n3000");
     assertEquals(0, main.run(List.of("generate", "--users", "300", "--products", "50", "--per-user", "7",
         "--output", a.toString(), "--seed", "5")));
+    try (var left = Files.list(work)) {
+      assertEquals(List.of("a.csv"), left.map(p -> p.getFileName().toString()).sorted().toList());
+    }
     assertEquals(0, main.run(List.of("generate", "--users", "300", "--products", "50", "--per-user", "7",
         "--output", b.toString(), "--seed", "5")));
     List<String> lines = Files.readAllLines(a);
