@@ -116,6 +116,9 @@ public final class ExportJob implements Stage {
     List<ExportManifest.Part> written = new ArrayList<>(rows.queryExecution().toRdd().toJavaRDD()
         .mapPartitionsWithIndex(writePart, false).collect());
     written.sort(Comparator.comparingInt(ExportManifest.Part::index));
+    // No score rows (every user has seen the whole catalogue) means no part, and the header-only CSV the contract
+    // allows: the parts directory is there, empty.
+    HadoopConf.forWriting(partsDir, conf).mkdirs(partsDir);
     HadoopConf.forWriting(partsDir, conf).delete(new Path(partsDir, "_attempts"), true);
 
     ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, layout.runId(), UUID.randomUUID().toString(),

@@ -72,6 +72,12 @@ public record RunReport(
     List<String> notes = new ArrayList<>();
     InputStats input = statsOf(conf, layout, chain, "prepare", InputStats.class, notes);
     ScoreStats scores = statsOf(conf, layout, chain, "score", ScoreStats.class, notes);
+    if (csv.rows() == 0) {
+      Lineage score = chain.get("score");
+      boolean excluded = score != null && "true".equals(score.config().get("score.exclude-seen"));
+      notes.add("the CSV has its header and no row: no user has a product to recommend" + (excluded
+          ? " (every user has seen the whole catalogue, and score.exclude-seen = true leaves it out)" : ""));
+    }
     List<StageTime> stages = new ArrayList<>();
     String now = Instant.now().toString();
     for (Lineage l : chain.values()) {

@@ -74,6 +74,18 @@ class RunSafetyTest {
   }
 
   @Test
+  void aCatalogueEveryUserHasSeenWholePublishesTheHeaderOnlyCsvAndTheReportSaysWhy() throws Exception {
+    Path allSeen = dir.resolve("all-seen.csv");
+    new Generator(20, 5, 5, 3).write(new Configuration(), allSeen.toString());
+    Path csv = dir.resolve("out/recs.csv");
+    assertEquals(0, launch("run", "--input", allSeen.toString(), "--output", csv.toString()));
+    assertEquals("user_id,product_id,score\n", Files.readString(csv));
+    assertTrue(Files.readString(dir.resolve("out/recs.csv.report.json")).contains("the CSV has its header and no"
+        + " row: no user has a product to recommend (every user has seen the whole catalogue, and"
+        + " score.exclude-seen = true leaves it out)"));
+  }
+
+  @Test
   void runIdsThatNameAnotherDirectoryAreRefusedAndNothingOutsideTheRunIsDeleted() throws Exception {
     // A directory named like a stage next to the work directory, and one inside it: neither may be touched.
     Path bystander = Files.createDirectories(dir.resolve("prepare")).resolve("keep.txt");
