@@ -27,6 +27,7 @@ public final class Preflight {
    */
   static void publishable(Configuration conf, RunLayout layout, boolean refuseExisting) throws IOException {
     Path csv = layout.published();
+    requireNamesThatFit(csv);
     FileSystem fs = HadoopConf.forWriting(csv, conf);
     Path real = PathGuard.requireInside(fs, csv, layout.outputRoot(), "merge.output", "merge.output-root");
     FileStatus status = statusOrNull(fs, real);
@@ -42,6 +43,27 @@ public final class Preflight {
       dir = dir.getParent();
     }
     probeWritable(fs, dir, "the output directory of merge.output " + csv);
+  }
+
+  /** A name of a file or directory: at most this many bytes on ext4, xfs and HDFS (its default limit). */
+  static final int MAX_NAME_BYTES = 255;
+  /** The longest name the merge writes beside the CSV adds this to the CSV's name. */
+  private static final String LONGEST_BESIDE = ".manifest.json";
+
+  /**
+   * Every directory of the CSV's path, and the CSV's name with the longest name the merge gives a file beside it,
+   * fits a file system's limit: found now, not after every stage ran.
+   */
+  private static void requireNamesThatFit(Path csv) {
+    for (Path p = csv; p != null && !p.isRoot(); p = p.getParent()) {
+      int room = p == csv ? MAX_NAME_BYTES - LONGEST_BESIDE.length() : MAX_NAME_BYTES;
+      int bytes = p.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > room) {
+        throw new UserError("merge.output " + csv + ": the name '" + p.getName() + "' is " + bytes + " bytes; a"
+            + " file system takes at most " + MAX_NAME_BYTES + (p == csv ? ", and the CSV's manifest is named"
+            + " after it ('" + LONGEST_BESIDE + "' more): at most " + room : "") + " (refused before any stage ran)");
+      }
+    }
   }
 
   private static void probeWritable(FileSystem fs, Path dir, String what) throws IOException {

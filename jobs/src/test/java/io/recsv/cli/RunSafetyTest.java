@@ -86,6 +86,21 @@ class RunSafetyTest {
   }
 
   @Test
+  void aNameLongerThanAFileSystemTakesIsRefusedBeforeAnyStageRuns() {
+    String dirName = "d".repeat(256);
+    UserError dirTooLong = refused("run", "--input", input.toString(), "--output",
+        dir.resolve(dirName).resolve("recs.csv").toString());
+    assertTrue(dirTooLong.getMessage().endsWith(": the name '" + dirName + "' is 256 bytes; a file system takes at"
+        + " most 255 (refused before any stage ran)"), dirTooLong.getMessage());
+    String file = "é".repeat(119) + ".csv";  // 242 bytes in UTF-8: its manifest's name would be 256
+    UserError fileTooLong = refused("run", "--input", input.toString(), "--output", dir.resolve(file).toString());
+    assertTrue(fileTooLong.getMessage().endsWith(" is 242 bytes; a file system takes at most 255, and the CSV's"
+        + " manifest is named after it ('.manifest.json' more): at most 241 (refused before any stage ran)"),
+        fileTooLong.getMessage());
+    assertFalse(Files.exists(work.resolve("manual/prepare")), "no stage ran");
+  }
+
+  @Test
   void runIdsThatNameAnotherDirectoryAreRefusedAndNothingOutsideTheRunIsDeleted() throws Exception {
     // A directory named like a stage next to the work directory, and one inside it: neither may be touched.
     Path bystander = Files.createDirectories(dir.resolve("prepare")).resolve("keep.txt");
