@@ -32,12 +32,14 @@ final class BlockedScorer {
   private final int userBlockSize;
   private final int usersPerSlicePass;
   private final long itemBudgetBytes;
+  private final long topKBudgetBytes;
   private final Normalization normalization;
   private final String modelPath;
 
-  BlockedScorer(int k, int userBlockSize, int usersPerSlicePass, long itemBudgetBytes, Normalization normalization,
-      String modelPath) {
+  BlockedScorer(int k, int userBlockSize, int usersPerSlicePass, long itemBudgetBytes, long topKBudgetBytes,
+      Normalization normalization, String modelPath) {
     this.k = k;
+    this.topKBudgetBytes = topKBudgetBytes;
     this.userBlockSize = userBlockSize;
     this.usersPerSlicePass = usersPerSlicePass;
     this.itemBudgetBytes = itemBudgetBytes;
@@ -180,19 +182,19 @@ final class BlockedScorer {
 
   /**
    * The size of each user's top-k buffer: k, or the catalogue where it is smaller (no user can have more). A task
-   * holds one for each user of its group of blocks (4 longs an entry); beyond the broadcast budget, which bounds
-   * what a task holds of the items, the run is refused before any user is scored rather than run out of memory.
+   * holds one for each user of its group of blocks (4 longs an entry); beyond score.topk-budget-mb the run is
+   * refused before any user is scored, rather than run out of memory.
    */
   private int topKSize(List<Broadcast<ItemSlice>> slices, int blocksPerGroup) {
     long catalogue = slices.stream().mapToLong(b -> b.value().items.length).sum();
     int size = (int) Math.max(1, Math.min(k, catalogue));
     long bytes = 32L * size * userBlockSize * blocksPerGroup;
-    if (bytes > itemBudgetBytes) {
+    if (bytes > topKBudgetBytes) {
       throw new UserError(String.format("score.k = %,d needs %,d MiB of top-k buffers per task (32 bytes x %,d"
-          + " products x %,d users held at once, score.user-block-size%s), more than score.item-budget-mb = %,d:"
-          + " lower score.k or score.user-block-size, or raise score.item-budget-mb", k, bytes >> 20, size,
+          + " products x %,d users held at once, score.user-block-size%s), more than score.topk-budget-mb = %,d:"
+          + " lower score.k or score.user-block-size, or raise score.topk-budget-mb", k, bytes >> 20, size,
           (long) userBlockSize * blocksPerGroup, blocksPerGroup > 1 ? " x the blocks of a slice pass" : "",
-          itemBudgetBytes >> 20));
+          topKBudgetBytes >> 20));
     }
     return size;
   }

@@ -27,9 +27,11 @@ public final class Recommender {
   private final int userBlockSize;
   private final int usersPerSlicePass;
   private final long itemBudgetBytes;
+  private final long topKBudgetBytes;
 
   private Recommender(Method method, int k, Normalization normalization, boolean excludeSeen, int userBlockSize,
-      int usersPerSlicePass, long itemBudgetBytes) {
+      int usersPerSlicePass, long itemBudgetBytes, long topKBudgetBytes) {
+    this.topKBudgetBytes = topKBudgetBytes;
     this.method = method;
     this.k = k;
     this.normalization = normalization;
@@ -43,7 +45,8 @@ public final class Recommender {
   public static Recommender from(Settings s) {
     Recommender r = new Recommender(s.enumValue("score.method", Method.class), s.intAtLeast("score.k", 1),
         Normalization.from(s), s.bool("score.exclude-seen"), s.intAtLeast("score.user-block-size", 1),
-        s.intAtLeast("score.users-per-slice-pass", 1), s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L);
+        s.intAtLeast("score.users-per-slice-pass", 1), s.intAtLeast("score.item-budget-mb", 1) * 1024L * 1024L,
+        s.intAtLeast("score.topk-budget-mb", 1) * 1024L * 1024L);
     if (r.excludeSeen && r.method == Method.MLLIB) {
       throw new UserError("score.exclude-seen = true needs score.method = blocked (MLlib cannot exclude items)");
     }
@@ -53,7 +56,7 @@ public final class Recommender {
   /** The same with another k. */
   public Recommender withK(int otherK) {
     return new Recommender(method, otherK, normalization, excludeSeen, userBlockSize, usersPerSlicePass,
-        itemBudgetBytes);
+        itemBudgetBytes, topKBudgetBytes);
   }
 
   public int k() {
@@ -73,7 +76,8 @@ public final class Recommender {
     if (method == Method.MLLIB) {
       return new MllibScorer(k, normalization).score(model);
     }
-    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, normalization, modelPath)
+    return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, topKBudgetBytes, normalization,
+        modelPath)
         .score(spark, model, excludeSeen ? seen : null);
   }
 

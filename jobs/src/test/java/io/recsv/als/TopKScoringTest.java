@@ -134,7 +134,7 @@ class TopKScoringTest {
     // Users held per slice pass: one block of 7, two blocks (groups end part-way through a partition), all.
     List<Row> whole = score("score.k=25").orderBy("user_index", "rank").collectAsList();
     for (int usersPerPass : new int[] {7, 20, 100_000}) {
-      Dataset<Row> sliced = new BlockedScorer(25, 7, usersPerPass, 8L * 9 * 13, Normalization.NONE, "m")
+      Dataset<Row> sliced = new BlockedScorer(25, 7, usersPerPass, 8L * 9 * 13, 1L << 30, Normalization.NONE, "m")
           .score(spark, model, null);
       assertEquals(whole, sliced.orderBy("user_index", "rank").collectAsList(), "users per pass " + usersPerPass);
     }
@@ -142,7 +142,7 @@ class TopKScoringTest {
         .collectAsList();
     Dataset<Row> seen = spark.read().parquet(work.resolve("test/prepare/interactions").toString())
         .select("user_index", "product_index");
-    Dataset<Row> slicedUnseen = new BlockedScorer(25, 7, 20, 8L * 9 * 13, Normalization.NONE, "m")
+    Dataset<Row> slicedUnseen = new BlockedScorer(25, 7, 20, 8L * 9 * 13, 1L << 30, Normalization.NONE, "m")
         .score(spark, model, seen);
     assertEquals(wholeUnseen, slicedUnseen.orderBy("user_index", "rank").collectAsList(), "seen items, sliced");
   }
@@ -187,7 +187,7 @@ class TopKScoringTest {
     Files.move(rewritten, broken.resolve("itemFactors"));
     ALSModel bad = ALSModel.load(broken.toString());
     UserError e = assertThrows(UserError.class,
-        () -> new BlockedScorer(5, 16, 16, 1 << 20, Normalization.MAX, broken.toString()).score(spark, bad, null));
+        () -> new BlockedScorer(5, 16, 16, 1 << 20, 1L << 30, Normalization.MAX, broken.toString()).score(spark, bad, null));
     assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("non-finite"), e.getMessage());
   }
 

@@ -66,11 +66,11 @@ class RunSafetyTest {
     List<String> rows = Files.readAllLines(csv);
     assertEquals(1 + 50 * (20 - 5), rows.size(), "each of 50 users: the 20 products less the 5 it has seen");
 
-    UserError e = refused("stage", "score", "-D", "score.k=100000", "-D", "score.item-budget-mb=1", "-D",
+    UserError e = refused("stage", "score", "-D", "score.k=100000", "-D", "score.topk-budget-mb=1", "-D",
         "score.user-block-size=4096");
     assertEquals("score.k = 100,000 needs 2 MiB of top-k buffers per task (32 bytes x 20 products x 4,096 users held"
-        + " at once, score.user-block-size), more than score.item-budget-mb = 1: lower score.k or"
-        + " score.user-block-size, or raise score.item-budget-mb", e.getMessage());
+        + " at once, score.user-block-size), more than score.topk-budget-mb = 1: lower score.k or"
+        + " score.user-block-size, or raise score.topk-budget-mb", e.getMessage());
   }
 
   @Test
