@@ -51,9 +51,9 @@ class RunSafetyTest {
   }
 
   @Test
-  void workAndOutputPathsWithLettersBeyondAsciiAndSpacesWork() throws Exception {
-    work = dir.resolve("wü");
-    Path csv = dir.resolve("öut/recs é.csv");
+  void pathsWithLettersBeyondAsciiSpacesAndUriCharactersWork() throws Exception {
+    work = dir.resolve("wü #%?");
+    Path csv = dir.resolve("öut%/recs é#?.csv");
     assertEquals(0, launch("run", "--input", input.toString(), "--output", csv.toString()));
     assertTrue(Files.readString(csv).startsWith("user_id,product_id,score\n"));
     assertTrue(Files.isDirectory(work.resolve("manual/score")));
