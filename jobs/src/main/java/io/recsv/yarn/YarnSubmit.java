@@ -31,6 +31,8 @@ public final class YarnSubmit {
   private final String sparkHome;
   private final Duration every;
   private final PrintStream err;
+  /** An empty spark-defaults.conf for Spark's in-process launcher, made at the first submission. */
+  private File noDefaults;
 
   /** @param sparkHome the cluster's Spark installation, or null for recsv's own jars */
   public YarnSubmit(Configuration hadoop, String sparkHome, Duration every, PrintStream err) {
@@ -48,8 +50,10 @@ public final class YarnSubmit {
     if (sparkHome == null) {
       // Spark's launcher reads SPARK_HOME/conf/spark-defaults.conf unless given a properties file: recsv's own
       // Spark has no installation, and no defaults beyond what the submission says.
-      File noDefaults = File.createTempFile("recsv-spark-defaults-", ".conf");
-      noDefaults.deleteOnExit();
+      if (noDefaults == null) {
+        noDefaults = File.createTempFile("recsv-spark-defaults-", ".conf");
+        noDefaults.deleteOnExit();
+      }
       launcher = new InProcessLauncher().setPropertiesFile(noDefaults.getPath());
     } else {
       launcher = new SparkLauncher().setSparkHome(sparkHome).redirectError().redirectOutput(submitLog);
