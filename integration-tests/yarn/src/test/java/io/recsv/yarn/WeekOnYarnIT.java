@@ -258,6 +258,9 @@ class WeekOnYarnIT {
     assertTrue(failure.contains("recsv: stage evaluate: YARN application " + evaluate.getApplicationId()
         + " ended FAILED: ") && failure.contains("; its logs: yarn logs -applicationId "
         + evaluate.getApplicationId()), failure);
+    assertEquals(List.of("recsv: stage evaluate: YARN application " + evaluate.getApplicationId()), failure.lines()
+        .filter(line -> !line.startsWith("[")).map(line -> line.replaceFirst(" ended FAILED.*", ""))
+        .toList(), "besides the stages' own lines, the failure is one line (no Spark report, no stack trace)");
     FileSystem fs = cluster.fs();
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path(root + "/work/" + week + "/evaluate")),
         "the killed evaluate published nothing");
