@@ -76,6 +76,19 @@ class LauncherErrorsIT {
   }
 
   @Test
+  void aStrayChecksumFileInTheInputIsIgnoredQuietly() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(in.resolve("a.csv"), "user_id,product_id,weight\n1,2,1\n3,4,1\n");
+    // Hadoop's local file system reads a .crc beside a file as its checksum; this one is not: it is ignored.
+    Files.writeString(in.resolve(".a.csv.crc"), "not a checksum file");
+    Run run = recsv("stage", "prepare", "--input", in.toString(), "--work", dir.resolve("w").toString(), "-D",
+        "run.progress-every=0");
+    assertEquals(0, run.code(), String.join("\n", run.stderr()));
+    assertEquals(List.of(), run.stderr(), "no warning, no stack trace");
+    assertTrue(run.stdout().stream().anyMatch(l -> l.startsWith("[prepare] done")), run.stdout().toString());
+  }
+
+  @Test
   void theBenchmarksRunFromTheirOwnModuleWithGeneratedHelp() throws Exception {
     Run help = recsv("bench", "--help");
     assertEquals(0, help.code(), String.join("\n", help.stderr()));
