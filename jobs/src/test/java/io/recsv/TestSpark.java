@@ -41,27 +41,21 @@ public final class TestSpark {
 
   /**
    * Records lineage for outputs a test made by hand in the run of {@code config}: each stage in order, each made
-   * from the one before, as if the pipeline had written them.
+   * from the one before, as if the pipeline had written them, recording {@code counts.get(stage)} (if any) as what
+   * its output holds; each record names its output's files.
    */
-  public static void lineage(Config config, String... stages) throws java.io.IOException {
-    lineage(config, Map.of(), stages);
-  }
-
-  /**
-   * As {@link #lineage(Config, String...)}, each stage's output also recording {@code stats.get(stage)} (if any) as
-   * its statistics, as the stage itself would before publishing; each record names its output's files.
-   */
-  public static void lineage(Config config, Map<String, Object> stats, String... stages) throws java.io.IOException {
+  public static void lineage(Config config, Map<String, Lineage.Counts> counts, String... stages)
+      throws java.io.IOException {
     RunLayout layout = RunLayout.of(config);
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(conf);
     List<Lineage> chain = new ArrayList<>();
     for (String stage : stages) {
       Lineage l = Lineage.of(stage, layout, config, chain, null);
-      org.apache.hadoop.fs.Path dir = layout.stageDir(stage);
-      if (stats.containsKey(stage)) {
-        io.recsv.report.StatsFile.write(conf, dir, stage, l.id(), stats.get(stage));
+      if (counts.containsKey(stage)) {
+        l = l.withCounts(counts.get(stage));
       }
+      org.apache.hadoop.fs.Path dir = layout.stageDir(stage);
       l.withFiles(Lineage.listFiles(fs, dir, List.of()), List.of()).write(fs, dir);
       chain = List.of(l);
     }

@@ -44,6 +44,8 @@ class HdfsPipelineIT {
 
   private static final java.nio.file.Path REPO =
       java.nio.file.Path.of(System.getProperty("recsv.repo.root", "..")).toAbsolutePath().normalize();
+  /** The run's and the CSV's directories lie under a name with a space, letters beyond ASCII, '#', '%' and '?'. */
+  private static final String ODD = "/data/wörk é #1 %20?";
   private static MiniHdfs hdfs;
   private static SparkSession spark;
 
@@ -61,14 +63,15 @@ class HdfsPipelineIT {
     hdfs.close();
   }
 
+  /** Also: every path of the run under {@link #ODD}, on HDFS as locally (RunSafetyTest). */
   @Test
   void movieLensOnHdfsIsPublishedByConcat() throws Exception {
     FileSystem fs = hdfs.fs();
     String uri = hdfs.uri();
-    Path input = new Path(uri + "/data/in/ratings.txt");
+    Path input = new Path(uri + ODD + "/in/ratings.txt");
     fs.copyFromLocalFile(new Path(SharedData.movieLensSample().toUri()), input);
-    Config config = ConfigLoader.load(List.of(), List.of("spark.master=local[2]", "run.root=" + uri + "/data/work",
-        "run.id=2026-11-23", "merge.output-root=" + uri + "/data/published", "prepare.input=" + input,
+    Config config = ConfigLoader.load(List.of(), List.of("spark.master=local[2]", "run.root=" + uri + ODD + "/work",
+        "run.id=2026-11-23", "merge.output-root=" + uri + ODD + "/published", "prepare.input=" + input,
         "prepare.csv.header=false", "prepare.csv.delimiter=::", "score.k=10", "export.parts=5",
         "train.rank=6", "train.max-iter=5", "train.user-blocks=2", "train.item-blocks=2",
         // Conjugate gradient's user factors are checkpointed (every 2 iterations here): on HDFS, in the run.
@@ -79,16 +82,16 @@ class HdfsPipelineIT {
       summaries.put(stage, Stages.create(stage, config).run(spark));
     }
     assertTrue(summaries.get("train").contains("by recsv (conjugate gradient, 3 steps)"), summaries.get("train"));
-    assertTrue(spark.sparkContext().getCheckpointDir().get().startsWith(uri + "/data/work/2026-11-23/checkpoints"),
+    assertTrue(spark.sparkContext().getCheckpointDir().get().startsWith(uri + ODD + "/work/2026-11-23/checkpoints"),
         spark.sparkContext().getCheckpointDir().get());
 
-    Path csv = new Path(uri + "/data/published/2026-11-23/recommendations.csv");
+    Path csv = new Path(uri + ODD + "/published/2026-11-23/recommendations.csv");
     CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
     assertEquals(Strategy.CONCAT, manifest.strategy());
     assertEquals("hdfs COMPOSITE_CRC of every part, before publishing", manifest.checksum().verifiedBy());
     assertEquals(fs.getFileStatus(csv).getLen(), manifest.bytes());
-    assertFalse(fs.exists(new Path(uri + "/data/work/2026-11-23/export/parts")), "concat consumed the parts");
-    Path checkpoints = new Path(uri + "/data/work/2026-11-23/checkpoints");
+    assertFalse(fs.exists(new Path(uri + ODD + "/work/2026-11-23/export/parts")), "concat consumed the parts");
+    Path checkpoints = new Path(uri + ODD + "/work/2026-11-23/checkpoints");
     assertFalse(fs.exists(checkpoints) && fs.listFiles(checkpoints, true).hasNext(),
         "train's and evaluate's checkpoints removed once their models were made");
     assertEquals(List.of("recommendations.csv", "recommendations.csv.manifest.json", "recommendations.csv.report.html",
@@ -131,7 +134,7 @@ class HdfsPipelineIT {
     Stages.create("merge", config).run(spark);
     assertEquals(mtime, fs.getFileStatus(csv).getModificationTime());
     // A file of a stage's output lost on HDFS (a clean-up, a retention job) is found by its next reader, by name.
-    Path top = new Path(uri + "/data/work/2026-11-23/score/top");
+    Path top = new Path(uri + ODD + "/work/2026-11-23/score/top");
     Path lost = null;
     for (var it = fs.listFiles(top, false); it.hasNext(); ) {
       Path p = it.next().getPath();
@@ -143,6 +146,25 @@ class HdfsPipelineIT {
     UserError damaged = assertThrows(UserError.class, () -> Stages.create("export", config).run(spark));
     assertTrue(damaged.getMessage().contains("top/" + lost.getName() + " is missing (recorded: ")
         && damaged.getMessage().endsWith("rerun from 'score' (./recsv run ... --from score)"), damaged.getMessage());
+    // And one cut short (written again, half of it: what a listing sees of a truncated file).
+    Path users = null;
+    for (var it = fs.listFiles(new Path(uri + ODD + "/work/2026-11-23/prepare/users"), false); it.hasNext(); ) {
+      Path p = it.next().getPath();
+      if (p.getName().startsWith("part-")) {
+        users = p;
+      }
+    }
+    byte[] whole;
+    try (InputStream in = fs.open(users)) {
+      whole = in.readAllBytes();
+    }
+    try (var out = fs.create(users, true)) {
+      out.write(whole, 0, whole.length / 2);
+    }
+    UserError truncated = assertThrows(UserError.class, () -> Stages.create("train", config).run(spark));
+    assertTrue(truncated.getMessage().contains("users/" + users.getName() + " has " + whole.length / 2
+        + " bytes, not the " + whole.length + " recorded") && truncated.getMessage().endsWith(
+        "rerun from 'prepare' (./recsv run ... --from prepare)"), truncated.getMessage());
   }
 
   @Test

@@ -15,10 +15,20 @@ public final class IoErrors {
 
   /** A {@link UserError} for {@code t} if its cause chain holds one of the fixable failures, else null. */
   public static UserError userErrorFor(Throwable t) {
+    return userErrorFor(t, null);
+  }
+
+  /**
+   * As {@link #userErrorFor(Throwable)}; where the failure's own message names no path (a full disk's "No space
+   * left on device" never does), {@code where} says what was being written (null: nothing known).
+   */
+  public static UserError userErrorFor(Throwable t, String where) {
     for (Throwable c : ExceptionUtils.getThrowableList(t)) {
       String cause = cause(c);
       if (cause != null) {
-        return new UserError(cause + ": " + firstLine(c.getMessage()), t);
+        String message = firstLine(c.getMessage());
+        boolean namesAPath = message.contains("/") || message.contains("\\");
+        return new UserError(cause + (where == null || namesAPath ? "" : " while " + where) + ": " + message, t);
       }
     }
     return null;

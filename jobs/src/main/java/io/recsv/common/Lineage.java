@@ -48,12 +48,16 @@ public record Lineage(
     String configHash,
     SortedMap<String, String> config,
     InputFiles input,
+    Counts counts,
     List<OutputFile> files,
     List<String> manifested,
     List<Lineage> upstream) {
 
-  /** 2: a record names its output's files (1 did not, so its output cannot vouch for itself: it is refused). */
-  public static final String FORMAT = "recsv-lineage/2";
+  /**
+   * 3: a record names its output's files and counts (1 named neither, 2 no counts: such an output cannot vouch
+   * for itself and is refused).
+   */
+  public static final String FORMAT = "recsv-lineage/3";
   public static final String FILE = "_lineage.json";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -70,8 +74,14 @@ public record Lineage(
     SortedMap<String, String> values = settingsOf(config, stage);
     Instant started = STARTED.get(stage);
     return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(),
-        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input, null,
-        null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input,
+        Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+  }
+
+  /** This record with the counts of its output (as the stage wrote it). */
+  public Lineage withCounts(Counts counts) {
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input, counts, files,
+        manifested, upstream);
   }
 
   /**
@@ -81,8 +91,32 @@ public record Lineage(
    * them with their lengths and CRC32C, and the merge, which checks them, consumes them).
    */
   public Lineage withFiles(List<OutputFile> files, List<String> manifested) {
-    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input,
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input, counts,
         files == null ? null : List.copyOf(files), manifested == null ? null : List.copyOf(manifested), upstream);
+  }
+
+  /**
+   * What a stage's output holds, counted as it was written; null where a count does not apply to the stage.
+   * {@code rows}: its records (prepare: (user, product) pairs; score and export: recommendations);
+   * {@code usersWithEveryProduct}: prepare's users who interacted with the whole catalogue, for whom nothing is
+   * left to recommend when seen products are excluded. The next stage checks its own counts against these.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Counts(Long rows, Long users, Long products, Long usersWithEveryProduct) {
+    static final Counts NONE = new Counts(null, null, null, null);
+
+    /**
+     * Fails unless {@code made}, this consumer's count of {@code what}, is {@code expected} (from {@code source},
+     * the output it was made from, as {@code because} explains): a stage that lost records must not publish.
+     */
+    public static void requireChained(String consumer, String what, long made, long expected, Lineage source,
+        String because, String rerunFrom) {
+      if (made != expected) {
+        throw new UserError(String.format("%s made %,d %s, but %s should give %,d%s; nothing was published; rerun"
+            + " from '%s' (./recsv run ... --from %s)", consumer, made, what, source.describe(), expected,
+            because.isEmpty() ? "" : " (" + because + ")", rerunFrom, rerunFrom));
+      }
+    }
   }
 
   /** One file of a stage's output: its path inside the output directory and its length. */
@@ -223,7 +257,8 @@ public record Lineage(
       throw new UserError("the lineage record " + new Path(dir, FILE) + " is not valid (" + e.getMessage()
           + "); rerun from '" + stage + "'", e);
     }
-    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage()) || lineage.files() == null) {
+    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage()) || lineage.files() == null
+        || lineage.counts() == null) {
       throw new UserError(new Path(dir, FILE) + " is not a " + FORMAT + " record of a '" + stage
           + "' output; rerun from '" + stage + "'");
     }

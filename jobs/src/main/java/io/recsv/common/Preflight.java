@@ -27,7 +27,6 @@ public final class Preflight {
    */
   static void publishable(Configuration conf, RunLayout layout, boolean refuseExisting) throws IOException {
     Path csv = layout.published();
-    requireNamesThatFit(csv);
     FileSystem fs = HadoopConf.forWriting(csv, conf);
     Path real = PathGuard.requireInside(fs, csv, layout.outputRoot(), "merge.output", "merge.output-root");
     FileStatus status = statusOrNull(fs, real);
@@ -47,21 +46,26 @@ public final class Preflight {
 
   /** A name of a file or directory: at most this many bytes on ext4, xfs and HDFS (its default limit). */
   static final int MAX_NAME_BYTES = 255;
-  /** The longest name the merge writes beside the CSV adds this to the CSV's name. */
-  private static final String LONGEST_BESIDE = ".manifest.json";
 
   /**
-   * Every directory of the CSV's path, and the CSV's name with the longest name the merge gives a file beside it,
-   * fits a file system's limit: found now, not after every stage ran.
+   * Every name of the run's paths fits a file system's limit, with what is written beside it under a longer
+   * name: found before the run's directory is created, not after every stage ran.
    */
-  private static void requireNamesThatFit(Path csv) {
-    for (Path p = csv; p != null && !p.isRoot(); p = p.getParent()) {
-      int room = p == csv ? MAX_NAME_BYTES - LONGEST_BESIDE.length() : MAX_NAME_BYTES;
+  static void requireNamesThatFit(RunLayout layout) {
+    requireNamesThatFit("run.root", layout.runDir(), "", "");
+    layout.stageDirs().forEach((stage, dir) -> requireNamesThatFit("the '" + stage + "' output", dir, "._writing",
+        "the stage writes it under that name first"));
+    requireNamesThatFit("merge.output", layout.published(), ".manifest.json", "the CSV's manifest is named after it");
+  }
+
+  private static void requireNamesThatFit(String what, Path path, String longerBy, String why) {
+    for (Path p = path; p != null && !p.isRoot(); p = p.getParent()) {
+      int room = p == path ? MAX_NAME_BYTES - longerBy.length() : MAX_NAME_BYTES;
       int bytes = p.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
       if (bytes > room) {
-        throw new UserError("merge.output " + csv + ": the name '" + p.getName() + "' is " + bytes + " bytes; a"
-            + " file system takes at most " + MAX_NAME_BYTES + (p == csv ? ", and the CSV's manifest is named"
-            + " after it ('" + LONGEST_BESIDE + "' more): at most " + room : "") + " (refused before any stage ran)");
+        throw new UserError(what + " " + path + ": the name '" + p.getName() + "' is " + bytes + " bytes; a file"
+            + " system takes at most " + MAX_NAME_BYTES + (room < MAX_NAME_BYTES ? ", and " + why + " ('"
+            + longerBy + "' more): at most " + room : "") + " (refused before any stage ran)");
       }
     }
   }

@@ -136,6 +136,11 @@ public final class RunLayout {
     return dir;
   }
 
+  /** Every stage's output directory, by stage, in the pipeline's order. */
+  public Map<String, Path> stageDirs() {
+    return java.util.Collections.unmodifiableMap(stageDirs);
+  }
+
   public boolean hasStageDir(String stage) {
     return stageDirs.containsKey(stage);
   }

@@ -80,6 +80,7 @@ public final class StageRunner {
   public Map<String, Double> run(SparkSession spark, Listener listener) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> seconds = new LinkedHashMap<>();
+    Preflight.requireNamesThatFit(layout);
     try (RunLock lock = RunLock.acquire(conf, layout.lock(), command, staleAfter)) {
       preflight(conf);
       for (Map.Entry<String, Stage> stage : stages.entrySet()) {
@@ -96,6 +97,12 @@ public final class StageRunner {
         String summary;
         try (Heartbeat beat = Heartbeat.start(spark, stage.getKey(), progressEvery, System.err)) {
           summary = stage.getValue().run(spark);
+        } catch (Exception e) {  // Spark's SparkException too, which nothing declares
+          UserError fixable = e instanceof UserError ? null : IoErrors.userErrorFor(e, writing(spark, stage.getKey()));
+          if (fixable != null) {
+            throw fixable;
+          }
+          throw e;
         }
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.put(stage.getKey(), s);
@@ -103,6 +110,15 @@ public final class StageRunner {
       }
     }
     return seconds;
+  }
+
+  /** What {@code stage} writes to, for a failure that names no path (a full disk, a quota). */
+  private String writing(SparkSession spark, String stage) {
+    String scratch = spark.conf().get("spark.local.dir", System.getProperty("java.io.tmpdir"));
+    return "stage '" + stage + "' wrote " + (stage.equals("merge") ? layout.published() + " (merge.output)"
+        : layout.stageDir(stage) + "._writing (its output)") + " or Spark its shuffle and spill files ("
+        + (spark.sparkContext().master().startsWith("yarn") ? "the YARN NodeManagers' local dirs"
+        : "spark.local.dir " + scratch) + ")";
   }
 
   /** The stage's own keys as it runs with them, for its log; values of keys that name a secret are hidden. */

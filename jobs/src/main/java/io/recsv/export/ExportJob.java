@@ -13,8 +13,6 @@ import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
-import io.recsv.report.ScoreStats;
-import io.recsv.report.StatsFile;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,18 +70,13 @@ public final class ExportJob implements Stage {
    * The counts chain: every row and user of score's output became a CSV row and user. The joins with prepare's
    * dictionaries are inner joins, so a user or product missing from them would drop rows without a word.
    */
-  private void requireEveryScoreRow(Configuration conf, Lineage score, ExportManifest written) throws IOException {
-    StatsFile<ScoreStats> scored = StatsFile.read(conf, layout.stageDir("score"), ScoreStats.class);
-    if (scored == null || !score.id().equals(scored.outputId())) {
-      throw new UserError("the 'score' output " + layout.stageDir("score") + " has no statistics of its own ("
-          + StatsFile.FILE + "): its rows cannot be counted; rerun from 'score'");
-    }
-    if (written.rows() != scored.stats().rows() || written.users() != scored.stats().users()) {
-      throw new UserError(String.format("export wrote %,d rows for %,d users, but score's output has %,d rows for"
-          + " %,d users: the ids of the missing ones are not in prepare's dictionaries (%s, %s); nothing was"
-          + " published; rerun from 'prepare'", written.rows(), written.users(), scored.stats().rows(),
-          scored.stats().users(), layout.users(), layout.products()));
-    }
+  private static Lineage.Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
+    String because = "every row of score's output, whose ids are in prepare's dictionaries";
+    Lineage.Counts.requireChained("export", "rows", written.rows(), score.counts().rows(), score, because,
+        "prepare");
+    Lineage.Counts.requireChained("export", "users", written.users(), score.counts().users(), score, because,
+        "prepare");
+    return new Lineage.Counts(written.rows(), written.users(), null, null);
   }
 
   @Override
@@ -126,10 +119,11 @@ public final class ExportJob implements Stage {
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
         written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
-    requireEveryScoreRow(conf, inputs.get(reads().indexOf("score")), manifest);
+    Lineage.Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf("score")), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
-    stageOut.publish(Lineage.of("export", layout, config, inputs, null), List.of(ExportManifest.PARTS_DIR));
+    stageOut.publish(Lineage.of("export", layout, config, inputs, null).withCounts(counts),
+        List.of(ExportManifest.PARTS_DIR));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
         manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);
   }

@@ -110,7 +110,8 @@ public final class PrepareJob implements Stage {
       write(spark, blocks, users, products, out.path());
       InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
           products.pairsPerProduct());
-      Lineage lineage = Lineage.of("prepare", layout, config, List.of(), files);
+      Lineage lineage = Lineage.of("prepare", layout, config, List.of(), files).withCounts(new Lineage.Counts(
+          users.pairs(), users.count(), products.count(), users.pairsPerUser().getOrDefault(products.count(), 0L)));
       StatsFile.write(conf, out.path(), "prepare", lineage.id(), stats);
       out.publish(lineage);
       return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",

@@ -2,6 +2,7 @@ package io.recsv.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recsv.common.Lineage;
+import io.recsv.common.UserError;
 import io.recsv.common.Renames;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Version;
@@ -109,6 +110,12 @@ public record RunReport(
       Class<S> type, List<String> notes) throws IOException {
     Lineage made = chain.get(stage);
     if (made == null) {
+      return null;
+    }
+    try {
+      Lineage.read(conf, layout.stageDir(stage), stage);  // its files as recorded, the statistics among them
+    } catch (UserError e) {
+      notes.add(stage + "'s statistics are left out: " + e.getMessage());
       return null;
     }
     StatsFile<S> file = StatsFile.read(conf, layout.stageDir(stage), type);

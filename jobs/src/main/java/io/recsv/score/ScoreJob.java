@@ -7,6 +7,7 @@ import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
+import io.recsv.common.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.ScoreStats;
 import io.recsv.report.StatsFile;
@@ -60,11 +61,30 @@ public final class ScoreJob implements Stage {
     top.write().parquet(topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
         spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
-    Lineage lineage = Lineage.of("score", layout, config, inputs, null);
+    Lineage lineage = Lineage.of("score", layout, config, inputs, null)
+        .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf("prepare"))));
     StatsFile.write(conf, out.path(), "score", lineage.id(), stats);
     out.publish(lineage);
     return String.format("%s: %,d of %,d products recommended -> %s", recommender.describe(),
         stats.productsRecommended(), stats.catalogue(), layout.top());
+  }
+
+  /**
+   * Every user of prepare's output has rows, but those with nothing left to recommend (seen products excluded,
+   * the whole catalogue seen), and at most k each: a user without rows would be missing from the CSV.
+   */
+  private Lineage.Counts requireEveryUser(ScoreStats stats, Lineage prepared) {
+    Lineage.Counts p = prepared.counts();
+    long nothingLeft = recommender.excludesSeen() ? p.usersWithEveryProduct() : 0;
+    Lineage.Counts.requireChained("score", "users' recommendations", stats.users(), p.users() - nothingLeft,
+        prepared, String.format("%,d users, %,d of whom have seen every product", p.users(), nothingLeft), "score");
+    long most = stats.users() * Math.min(recommender.k(), p.products());
+    if (stats.rows() < stats.users() || stats.rows() > most) {
+      throw new UserError(String.format("score made %,d rows for %,d users: not between 1 and %,d (k = %d, %,d"
+          + " products) each; nothing was published; rerun from 'score'", stats.rows(), stats.users(),
+          Math.min(recommender.k(), p.products()), recommender.k(), p.products()));
+    }
+    return new Lineage.Counts(stats.rows(), stats.users(), null, null);
   }
 
   /** The top-k rows, not yet written: what the benchmark times and the tests compare. */

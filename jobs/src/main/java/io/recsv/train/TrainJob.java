@@ -56,12 +56,28 @@ public final class TrainJob implements Stage {
     ALSModel model = fitted.model();
 
     StageOutput out = StageOutput.begin(conf, layout, "train");
-    model.write().save(new Path(out.path(), RunLayout.MODEL).toString());
-    out.publish(Lineage.of("train", layout, config, inputs, null));
+    Path written = new Path(out.path(), RunLayout.MODEL);
+    model.write().save(written.toString());
+    Lineage.Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
+    out.publish(Lineage.of("train", layout, config, inputs, null).withCounts(counts));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
-        model.rank(), trainer.maxIter(), fitted.describe(), model.userFactors().count(), model.itemFactors().count(),
+        model.rank(), trainer.maxIter(), fitted.describe(), counts.users(), counts.products(),
         (System.nanoTime() - started) / 1e9, layout.model());
+  }
+
+  /**
+   * The model's factors as written (counted from the Parquet footers), which must be one per user and product of
+   * prepare's output: every product there has a pair, so a factor; a missing one would lose a user's rows.
+   */
+  private static Lineage.Counts requireEveryUserAndProduct(SparkSession spark, Path model, Lineage prepared) {
+    long users = spark.read().parquet(new Path(model, "userFactors").toString()).count();
+    long products = spark.read().parquet(new Path(model, "itemFactors").toString()).count();
+    Lineage.Counts.requireChained("train", "user factors", users, prepared.counts().users(), prepared,
+        "one per user", "train");
+    Lineage.Counts.requireChained("train", "product factors", products, prepared.counts().products(), prepared,
+        "one per product", "train");
+    return new Lineage.Counts(null, users, products, null);
   }
 
   /** Every run would otherwise leave a checkpoint directory of the size of the factors behind. */

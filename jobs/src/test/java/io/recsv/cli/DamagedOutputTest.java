@@ -123,13 +123,71 @@ class DamagedOutputTest {
       Files.write(record, json.writeValueAsBytes(lineage));
       Files.deleteIfExists(record.resolveSibling("._lineage.json.crc"));
       UserError e = assertThrows(UserError.class, () -> launch("run", "--from", "export"));
-      assertTrue(e.getMessage().startsWith("export wrote ") && e.getMessage().contains(" but score's output has ")
-          && e.getMessage().endsWith("nothing was published; rerun from 'prepare'"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("export made ") && e.getMessage().contains(" rows, but score output ")
+          && e.getMessage().endsWith("nothing was published; rerun from 'prepare' (./recsv run ... --from prepare)"),
+          e.getMessage());
       assertEquals(published, Files.getLastModifiedTime(csv).toMillis(), "nothing published");
     } finally {
       Files.write(file, intactFile);
       Files.write(record, intactRecord);
     }
+  }
+
+  @Test
+  void theCountsChainFromPrepareThroughTrainAndScore() throws Exception {
+    Path record = work.resolve("r1/prepare/_lineage.json");
+    byte[] intactRecord = Files.readAllBytes(record);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode lineage = (ObjectNode) json.readTree(intactRecord);
+    ObjectNode counts = (ObjectNode) lineage.get("counts");
+    long users = counts.get("users").asLong();
+    assertEquals(80, users, "prepare counted the generated users");
+    assertEquals(0, counts.get("usersWithEveryProduct").asLong());
+    assertTrue(counts.get("rows").asLong() > users && counts.get("products").asLong() > 0, counts.toString());
+    byte[] model = Files.readAllBytes(work.resolve("r1/train/_lineage.json"));
+    // As if prepare had counted one user that its files do not hold: train and score each refuse to go on.
+    counts.put("users", users + 1);
+    try {
+      Files.write(record, json.writeValueAsBytes(lineage));
+      Files.deleteIfExists(record.resolveSibling("._lineage.json.crc"));
+      UserError train = assertThrows(UserError.class, () -> launch("run", "--from", "train"));
+      assertTrue(train.getMessage().startsWith("train made 80 user factors, but prepare output ")
+          && train.getMessage().contains(" should give 81 (one per user); nothing was published; rerun from"
+          + " 'train'"), train.getMessage());
+      assertEquals(new String(model), new String(Files.readAllBytes(work.resolve("r1/train/_lineage.json"))),
+          "the model that was there stays");
+      UserError score = assertThrows(UserError.class, () -> launch("stage", "score"));
+      assertTrue(score.getMessage().startsWith("score made 80 users' recommendations, but prepare output ")
+          && score.getMessage().contains(" should give 81 (81 users, 0 of whom have seen every product);"
+          + " nothing was published; rerun from 'score'"), score.getMessage());
+    } finally {
+      Files.write(record, intactRecord);
+    }
+  }
+
+  @Test
+  void aRegeneratedReportLeavesOutStatisticsThatAreNotWhatWasRecorded() throws Exception {
+    Path stats = work.resolve("r1/score/_stats.json");
+    byte[] intact = Files.readAllBytes(stats);
+    org.apache.hadoop.fs.Path published = new org.apache.hadoop.fs.Path(csv.toUri());
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration());
+    try {
+      Files.writeString(stats, " ", StandardOpenOption.APPEND);
+      assertEquals(0, MainAccess.run("report", "--csv", csv.toString(), "--work", work.toString(), "--run-id", "r1",
+          "--regenerate"));
+      io.recsv.report.RunReport report = io.recsv.report.RunReport.read(fs, published);
+      assertEquals(null, report.scores(), "score's statistics left out");
+      assertEquals(1, report.notes().size(), report.notes().toString());
+      String note = report.notes().get(0);
+      assertTrue(note.startsWith("score's statistics are left out: the 'score' output ") && note.contains(
+          ": _stats.json has " + (intact.length + 1) + " bytes, not the " + intact.length + " recorded")
+          && note.endsWith("rerun from 'score' (./recsv run ... --from score)"), note);
+    } finally {
+      Files.write(stats, intact);
+    }
+    assertEquals(0, MainAccess.run("report", "--csv", csv.toString(), "--work", work.toString(), "--run-id", "r1",
+        "--regenerate"));
+    assertEquals(List.of(), io.recsv.report.RunReport.read(fs, published).notes(), "intact again, all there");
   }
 
   @Test

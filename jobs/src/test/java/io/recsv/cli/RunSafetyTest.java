@@ -98,6 +98,18 @@ class RunSafetyTest {
         + " manifest is named after it ('.manifest.json' more): at most 241 (refused before any stage ran)"),
         fileTooLong.getMessage());
     assertFalse(Files.exists(work.resolve("manual/prepare")), "no stage ran");
+    String workName = "w".repeat(300);
+    UserError workTooLong = refused("run", "--input", input.toString(), "-D", "run.root=" + dir.resolve(workName));
+    assertTrue(workTooLong.getMessage().startsWith("run.root " + dir.resolve(workName))
+        && workTooLong.getMessage().endsWith(": the name '" + workName + "' is 300 bytes; a file system takes at"
+        + " most 255 (refused before any stage ran)"), workTooLong.getMessage());
+    String output = "o".repeat(250);
+    UserError stageTooLong = refused("stage", "prepare", "--input", input.toString(), "-D", "prepare.output="
+        + work.resolve("manual").resolve(output));
+    assertTrue(stageTooLong.getMessage().startsWith("the 'prepare' output ") && stageTooLong.getMessage().endsWith(
+        " is 250 bytes; a file system takes at most 255, and the stage writes it under that name first"
+        + " ('._writing' more): at most 246 (refused before any stage ran)"), stageTooLong.getMessage());
+    assertFalse(Files.exists(dir.resolve(workName)) || Files.exists(work.resolve("manual/" + output)));
   }
 
   @Test

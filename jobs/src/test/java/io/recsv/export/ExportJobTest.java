@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
 import io.recsv.common.ExportManifest;
-import io.recsv.report.ScoreStats;
+import io.recsv.common.Lineage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,9 +56,8 @@ class ExportJobTest {
     spark.createDataFrame(top, topSchema).write().parquet(run.resolve("score/top").toString());
 
     com.typesafe.config.Config config = TestSpark.config(work, "export.parts=4");
-    // Score's statistics, as the stage records them: export checks that every row and user became a CSV row.
-    TestSpark.lineage(config, Map.of("score", new ScoreStats(150, 50, 3, 3, null, null, null, List.of(), 0,
-        List.of(), null)), "prepare", "score");
+    // Score's counts, as the stage records them: export checks that every row and user became a CSV row.
+    TestSpark.lineage(config, Map.of("score", new Lineage.Counts(150L, 50L, null, null)), "prepare", "score");
     new ExportJob(config).run(spark);
 
     ExportManifest manifest = ExportManifest.read(new Configuration(),
