@@ -60,6 +60,10 @@ public final class AlsTrainer {
     this.maxBroadcastBytes = maxBroadcastBytes;
   }
 
+  /** Bounds beyond which a setting would exhaust memory or run for days before it fails: refused up front. */
+  static final int MAX_RANK = 2048;
+  static final int MAX_ITER = 1000;
+
   /** From the {@code train.*} settings, checked. */
   public static AlsTrainer from(Settings s) {
     ALS als = new ALS()
@@ -67,8 +71,10 @@ public final class AlsTrainer {
         .setItemCol(RunLayout.PRODUCT_INDEX)
         .setRatingCol(RunLayout.WEIGHT)
         .setImplicitPrefs(s.bool("train.implicit-prefs"))
-        .setRank(s.intAtLeast("train.rank", 1))
-        .setMaxIter(s.intAtLeast("train.max-iter", 1))
+        .setRank(s.intBetween("train.rank", 1, MAX_RANK, "each user's and product's solve holds rank x rank"
+            + " doubles, 32 MiB at 2,048, for every task at once, and a product factor is rank floats"))
+        .setMaxIter(s.intBetween("train.max-iter", 1, MAX_ITER, "ALS converges in tens of iterations; each is"
+            + " two passes over the interactions"))
         .setRegParam(s.doubleAtLeast("train.reg-param", 0))
         .setAlpha(s.doubleAtLeast("train.alpha", 0))
         .setNonnegative(s.bool("train.nonnegative"))

@@ -53,6 +53,15 @@ public final class Settings {
     return value;
   }
 
+  /** An integer from {@code min} to {@code max}; {@code why} says why the bound (named in the refusal). */
+  public int intBetween(String key, int min, int max, String why) {
+    int value = intAtLeast(key, min);
+    if (value > max) {
+      throw bad(key, String.format("must be at most %,d (%s)", max, why));
+    }
+    return value;
+  }
+
   public double doubleAtLeast(String key, double min) {
     double value = config.getDouble(key);
     if (!(value >= min) || Double.isInfinite(value)) {

@@ -39,6 +39,8 @@ import org.apache.spark.util.SerializableConfiguration;
 public final class ExportJob implements Stage {
 
   public static final String HEADER = "user_id,product_id,score";
+  /** More parts than this is more tasks and files than any size needs (Spark's driver runs out of memory first). */
+  static final int MAX_PARTS = 100_000;
 
   private final Config config;
   private final RunLayout layout;
@@ -49,7 +51,8 @@ public final class ExportJob implements Stage {
     Settings s = new Settings(config);
     this.config = config;
     this.layout = RunLayout.of(config);
-    this.parts = s.intAtLeast("export.parts", 0);
+    this.parts = s.intBetween("export.parts", 0, MAX_PARTS, "each part is a Spark task and a file that the merge"
+        + " joins; 0 = one a core");
     this.scoreDecimals = s.intAtLeast("export.score-decimals", 0);
     if (scoreDecimals > ScoreFormat.MAX_DECIMALS) {
       throw new UserError("config key 'export.score-decimals' must be at most "

@@ -86,6 +86,19 @@ class RunSafetyTest {
   }
 
   @Test
+  void settingsThatWouldExhaustMemoryAreRefusedBeforeAnyStageRuns() {
+    for (String[] c : List.of(new String[] {"train.rank=1000000", "must be at most 2,048 (each user's"},
+        new String[] {"train.max-iter=100000000", "must be at most 1,000 (ALS converges"},
+        new String[] {"export.parts=100000000", "must be at most 100,000 (each part is a Spark task"})) {
+      UserError e = refused("run", "--input", input.toString(), "-D", c[0]);
+      String key = c[0].substring(0, c[0].indexOf('='));
+      assertTrue(e.getMessage().startsWith("config key '" + key + "' ") && e.getMessage().contains(c[1]),
+          e.getMessage());
+    }
+    assertFalse(Files.exists(work.resolve("manual/prepare")), "no stage ran");
+  }
+
+  @Test
   void aNameLongerThanAFileSystemTakesIsRefusedBeforeAnyStageRuns() {
     String dirName = "d".repeat(256);
     UserError dirTooLong = refused("run", "--input", input.toString(), "--output",
