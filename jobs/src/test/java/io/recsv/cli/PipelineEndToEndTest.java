@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline on one machine, through the launcher's code path, on Apache Spark's sample MovieLens
- * ratings; the published CSV is checked line by line against the contract in the README.
+ * ratings; the published CSV is checked line by line against the contract in docs/csv-contract.md.
  */
 class PipelineEndToEndTest {
 
