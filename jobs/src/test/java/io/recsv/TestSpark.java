@@ -51,7 +51,7 @@ public final class TestSpark {
     org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(conf);
     List<Lineage> chain = new ArrayList<>();
     for (String stage : stages) {
-      Lineage l = Lineage.of(stage, layout, config, chain, null);
+      Lineage l = Lineage.of(stage, java.time.Instant.now(), layout, config, chain, null);
       if (counts.containsKey(stage)) {
         l = l.withCounts(counts.get(stage));
       }

@@ -1,6 +1,7 @@
 package io.recsv.cli;
 
 import com.typesafe.config.Config;
+import io.recsv.common.SparkSessions;
 import io.recsv.common.UserError;
 import io.recsv.common.UserPaths;
 import io.recsv.workflow.OozieApp;
@@ -118,10 +119,7 @@ final class YarnPipeline {
     for (SparkSubmission s : SparkActions.evaluate(workflow, job)) {
       // The stage's spark.conf (its config files, cluster.conf, the user's --config, -D and --conf) at submission,
       // where the driver's and executors' resources must be known.
-      Map<String, String> conf = new LinkedHashMap<>();
-      configs.of(s.stage()).getConfig("spark.conf").entrySet().forEach(e ->
-          conf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
-      actions.put(s.stage(), s.withSparkConf(conf).withSparkOpts(sparkOpts).withFiles(files).withArgs(args));
+      actions.put(s.stage(), s.withSparkConf(SparkSessions.sparkConf(configs.of(s.stage()))).withSparkOpts(sparkOpts).withFiles(files).withArgs(args));
     }
     YarnSubmit submit = new YarnSubmit(hadoop, sparkHome, run.getDuration("run.progress-every"), err);
     String gate = workflow.gatedStage();

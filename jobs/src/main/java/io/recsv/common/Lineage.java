@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -62,19 +61,11 @@ public record Lineage(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** When each stage started in this JVM ({@link StageRunner} says), so that a record tells how long it took. */
-  private static final Map<String, Instant> STARTED = new ConcurrentHashMap<>();
-
-  static void started(String stage, Instant at) {
-    STARTED.put(stage, at);
-  }
-
   /** The record of a stage's new output, from its settings and the (chained) lineage of what it read. */
-  public static Lineage of(String stage, RunLayout layout, Config config, List<Lineage> upstream, InputFiles input) {
+  public static Lineage of(String stage, Instant started, RunLayout layout, Config config, List<Lineage> upstream,
+      InputFiles input) {
     SortedMap<String, String> values = settingsOf(config, stage);
-    Instant started = STARTED.get(stage);
-    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(),
-        started == null ? null : started.toString(), Instant.now().toString(), hash(values), values, input,
+    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, input,
         Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
   }
 

@@ -2,6 +2,7 @@ package io.recsv.common;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -16,6 +17,18 @@ public final class SparkSessions {
 
   private SparkSessions() {}
 
+  /**
+   * The Spark properties of {@code spark.conf}, by their own names: a key such as {@code "spark.executor.memory"}
+   * is quoted in the config (its dots are not paths), and the quotes are not part of the name.
+   */
+  public static Map<String, String> sparkConf(Config config) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
+      conf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+    }
+    return conf;
+  }
+
   public static SparkSession create(Config config, String appName) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     String master = config.getString("spark.master").trim();
@@ -26,9 +39,7 @@ public final class SparkSessions {
     if (!umask.isEmpty()) {
       builder.config(UMASK, umask);
     }
-    for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
-      builder.config(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));  // may set UMASK
-    }
+    sparkConf(config).forEach(builder::config);  // may set UMASK
     SparkSession spark;
     try {
       spark = builder.getOrCreate();

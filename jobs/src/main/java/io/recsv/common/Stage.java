@@ -19,5 +19,10 @@ public interface Stage {
   default void preflight(Configuration conf) throws IOException {}
 
   /** Runs the stage and returns a one-line summary of what it wrote. */
-  String run(SparkSession spark) throws IOException;
+  String run(StageContext context) throws IOException;
+
+  /** {@link #run(StageContext)}, started now: a stage run directly (a test, a benchmark). */
+  default String run(SparkSession spark) throws IOException {
+    return run(StageContext.now(spark));
+  }
 }

@@ -92,11 +92,11 @@ public final class StageRunner {
         LOG.debug("{} runs with {}", stage.getKey(), effectiveSettings(configOf.apply(stage.getKey()),
             stage.getKey()));
         listener.starting(stage.getKey());
-        Lineage.started(stage.getKey(), java.time.Instant.now());
+        StageContext context = new StageContext(spark, java.time.Instant.now());
         long t0 = System.nanoTime();
         String summary;
         try (Heartbeat beat = Heartbeat.start(spark, stage.getKey(), progressEvery, System.err)) {
-          summary = stage.getValue().run(spark);
+          summary = stage.getValue().run(context);
         } catch (Exception e) {  // Spark's SparkException too, which nothing declares
           UserError fixable = e instanceof UserError ? null : IoErrors.userErrorFor(e, writing(spark, stage.getKey()));
           if (fixable != null) {

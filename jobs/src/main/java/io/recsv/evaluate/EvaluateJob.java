@@ -8,6 +8,7 @@ import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.config.Settings;
@@ -64,7 +65,8 @@ public final class EvaluateJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     long started = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "evaluate", reads());
@@ -88,7 +90,7 @@ public final class EvaluateJob implements Stage {
     FileSystem fs = HadoopConf.forWriting(out.path(), conf);
     metrics.write(fs, new Path(out.path(), RunLayout.METRICS));
     writeGate(fs, new Path(out.path(), GATE_FILE), metrics.gate());
-    out.publish(Lineage.of("evaluate", layout, config, inputs, null));
+    out.publish(Lineage.of("evaluate", context.startedAt(), layout, config, inputs, null));
     return MetricsTable.summary(metrics);
   }
 

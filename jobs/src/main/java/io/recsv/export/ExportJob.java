@@ -9,6 +9,7 @@ import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
@@ -83,7 +84,8 @@ public final class ExportJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "export", reads());
     Dataset<Row> top = spark.read().parquet(layout.top().toString());
@@ -125,7 +127,7 @@ public final class ExportJob implements Stage {
     Lineage.Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf("score")), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
-    stageOut.publish(Lineage.of("export", layout, config, inputs, null).withCounts(counts),
+    stageOut.publish(Lineage.of("export", context.startedAt(), layout, config, inputs, null).withCounts(counts),
         List.of(ExportManifest.PARTS_DIR));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
         manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);

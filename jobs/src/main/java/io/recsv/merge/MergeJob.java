@@ -5,6 +5,7 @@ import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.UserError;
 import io.recsv.config.Settings;
@@ -49,10 +50,11 @@ public final class MergeJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "merge", reads());
-    Lineage lineage = Lineage.of("merge", layout, config, inputs, null);
+    Lineage lineage = Lineage.of("merge", context.startedAt(), layout, config, inputs, null);
     CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage, evaluation(conf)).merge();
     writeReport(conf, m);
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),

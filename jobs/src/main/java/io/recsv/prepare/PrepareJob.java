@@ -5,6 +5,7 @@ import io.recsv.common.InputListing;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
@@ -65,7 +66,8 @@ public final class PrepareJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Lineage.InputFiles files = InputListing.list(conf, "prepare.input", source.input);
     String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
@@ -73,14 +75,15 @@ public final class PrepareJob implements Stage {
     spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
     spark.conf().set(InteractionSource.ANSI, "false");
     try {
-      return prepare(spark, files);
+      return prepare(spark, files, context.startedAt());
     } finally {
       spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
       spark.conf().set(InteractionSource.ANSI, ansi);
     }
   }
 
-  private String prepare(SparkSession spark, Lineage.InputFiles files) throws IOException {
+  private String prepare(SparkSession spark, Lineage.InputFiles files, java.time.Instant started)
+      throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     InteractionValidator validator = new InteractionValidator(source);
@@ -110,7 +113,7 @@ public final class PrepareJob implements Stage {
       write(spark, blocks, users, products, out.path());
       InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
           products.pairsPerProduct());
-      Lineage lineage = Lineage.of("prepare", layout, config, List.of(), files).withCounts(new Lineage.Counts(
+      Lineage lineage = Lineage.of("prepare", started, layout, config, List.of(), files).withCounts(new Lineage.Counts(
           users.pairs(), users.count(), products.count(), users.pairsPerUser().getOrDefault(products.count(), 0L)));
       StatsFile.write(conf, out.path(), "prepare", lineage.id(), stats);
       out.publish(lineage);

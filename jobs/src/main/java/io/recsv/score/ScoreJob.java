@@ -5,6 +5,7 @@ import io.recsv.als.Recommender;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.common.UserError;
@@ -49,7 +50,8 @@ public final class ScoreJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "score", reads());
     ALSModel model = ALSModel.load(layout.model().toString());
@@ -61,7 +63,7 @@ public final class ScoreJob implements Stage {
     top.write().parquet(topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
         spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
-    Lineage lineage = Lineage.of("score", layout, config, inputs, null)
+    Lineage lineage = Lineage.of("score", context.startedAt(), layout, config, inputs, null)
         .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf("prepare"))));
     StatsFile.write(conf, out.path(), "score", lineage.id(), stats);
     out.publish(lineage);

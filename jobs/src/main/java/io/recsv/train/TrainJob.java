@@ -6,6 +6,7 @@ import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
+import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
 import io.recsv.config.Settings;
@@ -46,7 +47,8 @@ public final class TrainJob implements Stage {
   }
 
   @Override
-  public String run(SparkSession spark) throws IOException {
+  public String run(StageContext context) throws IOException {
+    SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Lineage> inputs = Lineage.readChained(conf, layout, "train", reads());
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
@@ -59,7 +61,7 @@ public final class TrainJob implements Stage {
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
     Lineage.Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
-    out.publish(Lineage.of("train", layout, config, inputs, null).withCounts(counts));
+    out.publish(Lineage.of("train", context.startedAt(), layout, config, inputs, null).withCounts(counts));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
         model.rank(), trainer.maxIter(), fitted.describe(), counts.users(), counts.products(),

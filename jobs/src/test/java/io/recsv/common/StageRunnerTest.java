@@ -38,7 +38,7 @@ class StageRunnerTest {
       }
 
       @Override
-      public String run(SparkSession s) throws IOException {
+      public String run(StageContext context) throws IOException {
         throw new IOException("No space left on device");
       }
     };
