@@ -1,5 +1,6 @@
 package io.recsv;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
@@ -44,13 +45,13 @@ public final class TestSpark {
    * from the one before, as if the pipeline had written them, recording {@code counts.get(stage)} (if any) as what
    * its output holds; each record names its output's files.
    */
-  public static void lineage(Config config, Map<String, Lineage.Counts> counts, String... stages)
+  public static void lineage(Config config, Map<StageName, Lineage.Counts> counts, StageName... stages)
       throws java.io.IOException {
     RunLayout layout = RunLayout.of(config);
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(conf);
     List<Lineage> chain = new ArrayList<>();
-    for (String stage : stages) {
+    for (StageName stage : stages) {
       Lineage l = Lineage.of(stage, java.time.Instant.now(), layout, config, chain, null);
       if (counts.containsKey(stage)) {
         l = l.withCounts(counts.get(stage));

@@ -16,6 +16,7 @@ import io.recsv.config.ConfigLoader;
 import io.recsv.merge.CsvManifest;
 import io.recsv.report.RunReport;
 import io.recsv.workflow.OozieApp;
+import io.recsv.workflow.StageName;
 import io.recsv.workflow.OozieDeployer;
 import io.recsv.workflow.WorkflowDefinition;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class HdfsPipelineIT {
 
     Map<String, String> summaries = new HashMap<>();
     for (String stage : WorkflowDefinition.fromClasspath().stageNames()) {
-      summaries.put(stage, Stages.create(stage, config).run(spark));
+      summaries.put(stage, Stages.create(StageName.of(stage), config).run(spark));
     }
     assertTrue(summaries.get("train").contains("by recsv (conjugate gradient, 3 steps)"), summaries.get("train"));
     assertTrue(spark.sparkContext().getCheckpointDir().get().startsWith(uri + ODD + "/work/2026-11-23/checkpoints"),
@@ -131,7 +132,7 @@ class HdfsPipelineIT {
 
     // A rerun of merge after success leaves the published file alone.
     long mtime = fs.getFileStatus(csv).getModificationTime();
-    Stages.create("merge", config).run(spark);
+    Stages.create(StageName.MERGE, config).run(spark);
     assertEquals(mtime, fs.getFileStatus(csv).getModificationTime());
     // A file of a stage's output lost on HDFS (a clean-up, a retention job) is found by its next reader, by name.
     Path top = new Path(uri + ODD + "/work/2026-11-23/score/top");
@@ -143,7 +144,7 @@ class HdfsPipelineIT {
       }
     }
     assertTrue(lost != null && fs.delete(lost, false));
-    UserError damaged = assertThrows(UserError.class, () -> Stages.create("export", config).run(spark));
+    UserError damaged = assertThrows(UserError.class, () -> Stages.create(StageName.EXPORT, config).run(spark));
     assertTrue(damaged.getMessage().contains("top/" + lost.getName() + " is missing (recorded: ")
         && damaged.getMessage().endsWith("rerun from 'score' (./recsv run ... --from score)"), damaged.getMessage());
     // And one cut short (written again, half of it: what a listing sees of a truncated file).
@@ -161,7 +162,7 @@ class HdfsPipelineIT {
     try (var out = fs.create(users, true)) {
       out.write(whole, 0, whole.length / 2);
     }
-    UserError truncated = assertThrows(UserError.class, () -> Stages.create("train", config).run(spark));
+    UserError truncated = assertThrows(UserError.class, () -> Stages.create(StageName.TRAIN, config).run(spark));
     assertTrue(truncated.getMessage().contains("users/" + users.getName() + " has " + whole.length / 2
         + " bytes, not the " + whole.length + " recorded") && truncated.getMessage().endsWith(
         "rerun from 'prepare' (./recsv run ... --from prepare)"), truncated.getMessage());

@@ -33,8 +33,8 @@ public final class AlsTrainer {
 
   /**
    * {@code train.solver}: auto picks cg from this rank up, where the exact solve is no faster than MLlib's and cg
-   * matched its holdout quality on both test data sets; at rank 32 cg is 1.5x faster than exact but fell behind on
-   * the MovieLens sample (docs/training.md).
+   * matched its holdout quality on both test data sets; at rank 32 cg is faster than exact but fell behind on the
+   * MovieLens sample (docs/training.md).
    */
   static final int CG_FROM_RANK = 64;
 

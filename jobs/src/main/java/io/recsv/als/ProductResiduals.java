@@ -10,8 +10,8 @@ import scala.Tuple2;
  * {@code train.solver = cg}: one block's part of {@code b - A z} for each of its products (z a product's current
  * factor, or without b its search direction: {@link ConjugateGradient#addRows}), k floats and the count of counted
  * rows: what a step of conjugate gradient shuffles instead of a normal equation's k (k + 1) / 2 + k + 1. Shuffled
- * {@link #byRange}: a few large records rather than one small record per product and block (at rank 64 and 200,000
- * users the product half-step went from 1.3 to 2.0 s an iteration to 0.9 to 1.0 s).
+ * {@link #byRange}: a few large records rather than one small record per product and block, whose per-record cost
+ * dominated the product half-step (docs/training.md).
  */
 final class ProductResiduals extends ProductPartials {
   private final float[] x;

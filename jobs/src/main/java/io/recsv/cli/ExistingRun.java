@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.UserError;
 import io.recsv.common.UserPaths;
@@ -20,11 +21,11 @@ final class ExistingRun {
   private ExistingRun() {}
 
   static Config config(Path home, Options o) throws IOException {
-    return configs(home, o, "score").of("score");
+    return configs(home, o, StageName.SCORE).of(StageName.SCORE);
   }
 
   /** The run's configs, the default run being the only one with an output of {@code stage}. */
-  static LocalPipeline.Configs configs(Path home, Options o, String stage) throws IOException {
+  static LocalPipeline.Configs configs(Path home, Options o, StageName stage) throws IOException {
     String work = o.get("--work", "recsv-work");
     List<String> overrides = new ArrayList<>();
     overrides.add("run.root=" + UserPaths.absolute(work));
@@ -34,13 +35,13 @@ final class ExistingRun {
   }
 
   /** The one run under {@code work} with an output of {@code stage}; an error naming them when there are several. */
-  private static String onlyRun(String work, String stage) throws IOException {
+  private static String onlyRun(String work, StageName stage) throws IOException {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(UserPaths.absolute(work));
     FileSystem fs = root.getFileSystem(new Configuration());
     List<String> runs = new ArrayList<>();
     if (fs.exists(root)) {
       for (FileStatus s : fs.listStatus(root)) {
-        if (s.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(s.getPath(), stage))) {
+        if (s.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(s.getPath(), stage.id()))) {
           runs.add(s.getPath().getName());
         }
       }

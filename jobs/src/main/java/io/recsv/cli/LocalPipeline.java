@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.SparkSessions;
 import io.recsv.common.Stage;
@@ -41,19 +42,29 @@ public final class LocalPipeline {
     return Files.isRegularFile(file) ? WorkflowDefinition.load(file) : WorkflowDefinition.fromClasspath();
   }
 
-  List<String> stageNames() {
-    return workflow.stageNames();
+  /** The stages workflow.xml runs, in its order (its actions are named as the stages are). */
+  List<StageName> stageNames() {
+    return workflow.stageNames().stream().map(StageName::of).toList();
   }
 
   /** The stages from {@code from} (inclusive) to the end. */
-  List<String> stagesFrom(String from) {
-    List<String> names = workflow.stageNames();
-    int at = names.indexOf(from);
+  List<StageName> stagesFrom(String from) {
+    List<StageName> names = stageNames();
+    int at = workflow.stageNames().indexOf(from);
     if (at < 0) {
       throw new io.recsv.common.UserError("unknown stage '" + from + "'; the workflow runs "
-          + String.join(", ", names));
+          + String.join(", ", workflow.stageNames()));
     }
     return names.subList(at, names.size());
+  }
+
+  /** The stage a user named ({@code stage NAME}). */
+  static StageName stage(String name) {
+    try {
+      return StageName.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new io.recsv.common.UserError(e.getMessage());
+    }
   }
 
   /**
@@ -75,7 +86,7 @@ public final class LocalPipeline {
     private final Path envConf;
     private final List<String> userFiles;
     private final List<String> overrides;
-    private final Map<String, Config> byStage = new LinkedHashMap<>();
+    private final Map<StageName, Config> byStage = new java.util.EnumMap<>(StageName.class);
     private final Config run;
 
     private Configs(Path envConf, List<String> userFiles, List<String> overrides) {
@@ -91,10 +102,10 @@ public final class LocalPipeline {
     }
 
     /** The config {@code stage} runs with: its action's files in workflow.xml, then the environment's. */
-    public Config of(String stage) {
+    public Config of(StageName stage) {
       return byStage.computeIfAbsent(stage, name -> {
         List<String> files = new ArrayList<>();
-        for (String file : workflow.stage(name).configFiles()) {
+        for (String file : workflow.stage(name.id()).configFiles()) {
           if (!file.equals(WorkflowDefinition.ENVIRONMENT_CONFIG)) {
             files.add(home.resolve("config/stages/" + file).toString());
           }
@@ -116,16 +127,16 @@ public final class LocalPipeline {
    * {@code reusedMustMatchConfig}: earlier stages' outputs that are reused must have been made with today's
    * settings and input ({@code run --from}), not only chain ({@code stage}).
    */
-  StageRunner runner(List<String> stages, Configs configs, String command, boolean reusedMustMatchConfig) {
-    Map<String, Stage> jobs = new LinkedHashMap<>();
-    for (String name : stages) {
+  StageRunner runner(List<StageName> stages, Configs configs, String command, boolean reusedMustMatchConfig) {
+    Map<StageName, Stage> jobs = new LinkedHashMap<>();
+    for (StageName name : stages) {
       jobs.put(name, Stages.create(name, configs.of(name)));
     }
     StageRunner runner = new StageRunner(configs.run(), jobs, configs::of, command, reusedMustMatchConfig);
     // The workflow's quality gate: the stage after the gated one runs only if the week may be published. A stage
     // run alone (debugging) is not gated; a run from a stage after the gate is.
-    String gated = workflow.gatedStage();
-    List<String> names = workflow.stageNames();
+    StageName gated = workflow.gatedStage() == null ? null : StageName.of(workflow.gatedStage());
+    List<StageName> names = stageNames();
     if (gated != null && reusedMustMatchConfig && names.indexOf(gated) + 1 < names.size()) {
       runner.before(names.get(names.indexOf(gated) + 1), new QualityGate(configs.of(gated), gateOut));
     }
@@ -133,7 +144,7 @@ public final class LocalPipeline {
   }
 
   /** Runs the stages under the run's lock, after its checks; returns each stage's seconds. */
-  Map<String, Double> run(StageRunner runner, Config config, StageRunner.Listener listener) throws Exception {
+  Map<StageName, Double> run(StageRunner runner, Config config, StageRunner.Listener listener) throws Exception {
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();  // tests share theirs
     SparkSession spark = SparkSessions.create(config, "recsv");
     try {

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.IoErrors;
 import io.recsv.common.StageRunner;
@@ -200,7 +201,7 @@ public final class Main {
     }
     overrides.addAll(o.overrides);
     LocalPipeline.Configs configs = pipeline.configs(o.get("--env", defaultEnv(o)), o.configFiles, overrides);
-    List<String> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
+    List<StageName> stages = o.get("--from") == null ? pipeline.stageNames() : pipeline.stagesFrom(o.get("--from"));
     if (YarnPipeline.isYarn(o.get("--master"))) {
       new YarnPipeline(home, out, System.err).run(stages, configs, o, true);
       return 0;
@@ -213,8 +214,8 @@ public final class Main {
           rows, demoInput);
     }
     pipeline.run(runner, configs.run(), progress());
-    if (stages.contains("merge")) {
-      summary(configs.of("merge"));
+    if (stages.contains(StageName.MERGE)) {
+      summary(configs.of(StageName.MERGE));
     }
     return 0;
   }
@@ -227,8 +228,7 @@ public final class Main {
     List<String> overrides = new ArrayList<>(pathOverrides(o));
     overrides.addAll(o.overrides);
     LocalPipeline.Configs configs = pipeline.configs(o.get("--env", defaultEnv(o)), o.configFiles, overrides);
-    String stage = o.positional.get(0);
-    pipeline.stagesFrom(stage);  // validates the name against the workflow
+    StageName stage = pipeline.stagesFrom(o.positional.get(0)).get(0);  // a stage the workflow runs
     if (YarnPipeline.isYarn(o.get("--master"))) {
       new YarnPipeline(home, out, System.err).run(List.of(stage), configs, o, false);
       return 0;
@@ -293,14 +293,14 @@ public final class Main {
   private StageRunner.Listener progress() {
     return new StageRunner.Listener() {
       @Override
-      public void starting(String stage) {
+      public void starting(StageName stage) {
         if (!quiet) {
           out.printf("[%s] running...%n", stage);
         }
       }
 
       @Override
-      public void finished(String stage, String summary, double seconds) {
+      public void finished(StageName stage, String summary, double seconds) {
         if (!quiet) {
           out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
         }

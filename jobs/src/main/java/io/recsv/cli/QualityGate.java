@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
@@ -32,8 +33,8 @@ final class QualityGate implements StageRunner.Check {
 
   @Override
   public void check(Configuration conf) throws IOException {
-    Lineage.readChained(conf, layout, "the quality gate", List.of("score", "evaluate"));
-    Path file = new Path(layout.stageDir("evaluate"), EvaluateJob.GATE_FILE);
+    Lineage.readChained(conf, layout, "the quality gate", List.of(StageName.SCORE, StageName.EVALUATE));
+    Path file = new Path(layout.stageDir(StageName.EVALUATE), EvaluateJob.GATE_FILE);
     GateVerdict verdict = GateVerdict.read(conf, file.toString());
     if (verdict.publish()) {
       out.println("quality gate: " + verdict.verdict() + " (" + verdict.reason() + ")");

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.HadoopConf;
 import io.recsv.common.RunLayout;
@@ -24,7 +25,7 @@ final class ReportCommand {
   int run(Options o, Path home) throws Exception {
     o.refusePositional("report");
     // As the merge that writes the report reads its settings.
-    Config config = ExistingRun.configs(home, o, "score").of("merge");
+    Config config = ExistingRun.configs(home, o, StageName.SCORE).of(StageName.MERGE);
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(o.get("--csv") != null
         ? UserPaths.absolute(o.get("--csv")) : config.getString("merge.output"));
     FileSystem fs = HadoopConf.forWriting(csv, new Configuration());

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
@@ -63,7 +64,8 @@ final class Show {
     Config config = ExistingRun.config(home, o);
     RunLayout layout = RunLayout.of(config);
     // The outputs it reads are of one run and hold the files their records name.
-    io.recsv.common.Lineage.readChained(new Configuration(), layout, "show", List.of("prepare", "score"));
+    io.recsv.common.Lineage.readChained(new Configuration(), layout, "show",
+        List.of(StageName.PREPARE, StageName.SCORE));
     print(fromRun(SparkSessions.create(config, "recsv show"), layout, config.getInt("export.score-decimals"), ids,
         first), ids, "run " + layout.runId() + "'s score output " + layout.top());
     return 0;

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.RunLayout;
 import io.recsv.common.RunLock;
@@ -48,21 +49,21 @@ final class TuneCommand {
       overrides.addAll(o.overrides);
       LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
       // The trials train, score and evaluate as the evaluate stage does: with its config files.
-      config = configs.of("evaluate");
-      pipeline.run(pipeline.runner(List.of("prepare"), configs, "recsv tune", false), configs.run(),
+      config = configs.of(StageName.EVALUATE);
+      pipeline.run(pipeline.runner(List.of(StageName.PREPARE), configs, "recsv tune", false), configs.run(),
           new StageRunner.Listener() {
             @Override
-            public void starting(String stage) {
+            public void starting(StageName stage) {
               out.printf("[%s] running...%n", stage);
             }
 
             @Override
-            public void finished(String stage, String summary, double seconds) {
+            public void finished(StageName stage, String summary, double seconds) {
               out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
             }
           });
     } else {
-      config = ExistingRun.configs(home, o, "prepare").of("evaluate");
+      config = ExistingRun.configs(home, o, StageName.PREPARE).of(StageName.EVALUATE);
     }
     Tuner tuner = new Tuner(config);
     String metric = o.get("--metric", "ndcg@" + tuner.ks().get(tuner.ks().size() - 1));

@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.SparkSessions;
 import io.recsv.common.UserError;
@@ -50,7 +51,7 @@ final class YarnPipeline {
   }
 
   /** {@code gated}: the workflow's quality gate decides before the first stage that publishes (not for one stage). */
-  void run(List<String> stages, LocalPipeline.Configs configs, Options o, boolean gated) throws Exception {
+  void run(List<StageName> stages, LocalPipeline.Configs configs, Options o, boolean gated) throws Exception {
     Config run = configs.run();
     for (String key : List.of("run.root", "prepare.input", "merge.output-root")) {
       String path = run.getString(key);
@@ -75,7 +76,7 @@ final class YarnPipeline {
     }
   }
 
-  private void submit(List<String> stages, LocalPipeline.Configs configs, Options o, boolean gated,
+  private void submit(List<StageName> stages, LocalPipeline.Configs configs, Options o, boolean gated,
       Configuration hadoop, Path app) throws Exception {
     Config run = configs.run();
     Properties job = new Properties();
@@ -115,17 +116,18 @@ final class YarnPipeline {
     }
     args.addAll(o.overrides);
 
-    Map<String, SparkSubmission> actions = new LinkedHashMap<>();
+    Map<StageName, SparkSubmission> actions = new LinkedHashMap<>();
     for (SparkSubmission s : SparkActions.evaluate(workflow, job)) {
       // The stage's spark.conf (its config files, cluster.conf, the user's --config, -D and --conf) at submission,
       // where the driver's and executors' resources must be known.
-      actions.put(s.stage(), s.withSparkConf(SparkSessions.sparkConf(configs.of(s.stage()))).withSparkOpts(sparkOpts).withFiles(files).withArgs(args));
+      StageName stage = StageName.of(s.stage());
+      actions.put(stage, s.withSparkConf(SparkSessions.sparkConf(configs.of(stage))).withSparkOpts(sparkOpts)
+          .withFiles(files).withArgs(args));
     }
     YarnSubmit submit = new YarnSubmit(hadoop, sparkHome, run.getDuration("run.progress-every"), err);
-    String gate = workflow.gatedStage();
-    List<String> names = workflow.stageNames();
-    for (String stage : stages) {
-      if (gated && gate != null && names.indexOf(stage) == names.indexOf(gate) + 1) {
+    StageName gate = workflow.gatedStage() == null ? null : StageName.of(workflow.gatedStage());
+    for (StageName stage : stages) {
+      if (gated && gate != null && stage.ordinal() == gate.ordinal() + 1) {
         new QualityGate(configs.of(gate), out).check(hadoop);
       }
       out.printf("[%s] running on YARN...%n", stage);

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -62,10 +63,10 @@ public record Lineage(
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The record of a stage's new output, from its settings and the (chained) lineage of what it read. */
-  public static Lineage of(String stage, Instant started, RunLayout layout, Config config, List<Lineage> upstream,
-      InputFiles input) {
+  public static Lineage of(StageName stage, Instant started, RunLayout layout, Config config,
+      List<Lineage> upstream, InputFiles input) {
     SortedMap<String, String> values = settingsOf(config, stage);
-    return new Lineage(FORMAT, stage, UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, input,
+    return new Lineage(FORMAT, stage.id(), UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, input,
         Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
   }
 
@@ -100,8 +101,8 @@ public record Lineage(
      * Fails unless {@code made}, this consumer's count of {@code what}, is {@code expected} (from {@code source},
      * the output it was made from, as {@code because} explains): a stage that lost records must not publish.
      */
-    public static void requireChained(String consumer, String what, long made, long expected, Lineage source,
-        String because, String rerunFrom) {
+    public static void requireChained(StageName consumer, String what, long made, long expected, Lineage source,
+        String because, StageName rerunFrom) {
       if (made != expected) {
         throw new UserError(String.format("%s made %,d %s, but %s should give %,d%s; nothing was published; rerun"
             + " from '%s' (./recsv run ... --from %s)", consumer, made, what, source.describe(), expected,
@@ -173,12 +174,12 @@ public record Lineage(
    * The settings of {@code stage} that shape its output: every key under {@code <stage>.}, except the paths of
    * its own output (they follow from the run's directory).
    */
-  public static SortedMap<String, String> settingsOf(Config config, String stage) {
+  public static SortedMap<String, String> settingsOf(Config config, StageName stage) {
     SortedMap<String, String> values = new TreeMap<>();
-    if (!config.hasPath(stage)) {
+    if (!config.hasPath(stage.id())) {
       return values;
     }
-    for (Map.Entry<String, ConfigValue> e : config.getConfig(stage).entrySet()) {
+    for (Map.Entry<String, ConfigValue> e : config.getConfig(stage.id()).entrySet()) {
       String key = e.getKey();
       if (key.equals("output") || key.endsWith(".output") || key.equals("checkpoint-dir")) {
         continue;
@@ -205,15 +206,21 @@ public record Lineage(
     }
   }
 
+  /** The stage whose output this record describes. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public StageName stageName() {
+    return StageName.of(stage);
+  }
+
   /** This record and every record it was made from, by stage (the first found for each). */
-  public Map<String, Lineage> byStage() {
-    Map<String, Lineage> all = new LinkedHashMap<>();
+  public Map<StageName, Lineage> byStage() {
+    Map<StageName, Lineage> all = new LinkedHashMap<>();
     collect(this, all);
     return all;
   }
 
-  private static void collect(Lineage l, Map<String, Lineage> into) {
-    into.putIfAbsent(l.stage(), l);
+  private static void collect(Lineage l, Map<StageName, Lineage> into) {
+    into.putIfAbsent(l.stageName(), l);
     for (Lineage u : l.upstream() == null ? List.<Lineage>of() : l.upstream()) {
       collect(u, into);
     }
@@ -232,7 +239,7 @@ public record Lineage(
   }
 
   /** The lineage of {@code stage}'s output in {@code dir}; a missing output or record is a clear error. */
-  public static Lineage read(Configuration conf, Path dir, String stage) throws IOException {
+  public static Lineage read(Configuration conf, Path dir, StageName stage) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     if (!fs.exists(dir)) {
       throw new UserError(dir + " does not exist: run the '" + stage + "' stage of this run first"
@@ -248,7 +255,7 @@ public record Lineage(
       throw new UserError("the lineage record " + new Path(dir, FILE) + " is not valid (" + e.getMessage()
           + "); rerun from '" + stage + "'", e);
     }
-    if (!FORMAT.equals(lineage.format()) || !stage.equals(lineage.stage()) || lineage.files() == null
+    if (!FORMAT.equals(lineage.format()) || !stage.id().equals(lineage.stage()) || lineage.files() == null
         || lineage.counts() == null) {
       throw new UserError(new Path(dir, FILE) + " is not a " + FORMAT + " record of a '" + stage
           + "' output; rerun from '" + stage + "'");
@@ -261,10 +268,10 @@ public record Lineage(
    * Reads the outputs of {@code stages} that {@code consumer} is about to use, and checks that they are of this
    * run and chain: no two of them were made from different outputs of the same earlier stage.
    */
-  public static List<Lineage> readChained(Configuration conf, RunLayout layout, String consumer, List<String> stages)
-      throws IOException {
+  public static List<Lineage> readChained(Configuration conf, RunLayout layout, String consumer,
+      List<StageName> stages) throws IOException {
     List<Lineage> inputs = new ArrayList<>();
-    for (String stage : stages) {
+    for (StageName stage : stages) {
       Lineage l = read(conf, layout.stageDir(stage), stage);
       if (!layout.runId().equals(l.runId())) {
         throw new UserError(layout.stageDir(stage) + " was made by run '" + l.runId() + "', not run '"
@@ -278,11 +285,11 @@ public record Lineage(
 
   /** Fails, naming both outputs and the stage to rerun from, if two inputs disagree about an earlier stage. */
   static void checkChained(String consumer, List<Lineage> inputs) {
-    Map<String, Found> seen = new LinkedHashMap<>();
+    Map<StageName, Found> seen = new LinkedHashMap<>();
     for (Lineage input : inputs) {
       for (Lineage l : input.byStage().values()) {
         Found now = new Found(l, input);
-        Found before = seen.putIfAbsent(l.stage(), now);
+        Found before = seen.putIfAbsent(l.stageName(), now);
         if (before == null || before.record().id().equals(l.id())) {
           continue;
         }

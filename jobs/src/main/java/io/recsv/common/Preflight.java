@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -92,16 +93,16 @@ public final class Preflight {
    * For {@code run --from}: every output reused was made with the settings of its stage as they are now, and
    * prepare's from the same input files; else the CSV would not be what today's config says.
    */
-  static void madeWithTodaysSettings(Configuration conf, Function<String, Config> configOf, List<Lineage> reused)
+  static void madeWithTodaysSettings(Configuration conf, Function<StageName, Config> configOf, List<Lineage> reused)
       throws IOException {
     // Each earlier stage once: the inputs chain (checked before this), so a stage reached through two inputs
     // (prepare, through train and directly) is one output, and its input files are listed once.
-    Map<String, Lineage> byStage = new LinkedHashMap<>();
+    Map<StageName, Lineage> byStage = new LinkedHashMap<>();
     for (Lineage input : reused) {
       input.byStage().forEach(byStage::putIfAbsent);
     }
     for (Lineage l : byStage.values()) {
-      SortedMap<String, String> now = Lineage.settingsOf(configOf.apply(l.stage()), l.stage());
+      SortedMap<String, String> now = Lineage.settingsOf(configOf.apply(l.stageName()), l.stageName());
       List<String> changed = new ArrayList<>();
       for (Map.Entry<String, String> e : now.entrySet()) {
         String then = l.config().get(e.getKey());

@@ -1,8 +1,9 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.config.Settings;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
@@ -20,16 +21,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RunLayout {
 
-  /** The stages that own a directory of the run, in the keys that name it. */
-  private static final Map<String, String> STAGE_DIRS = new LinkedHashMap<>();
-
-  static {
-    STAGE_DIRS.put("prepare", "prepare.output");
-    STAGE_DIRS.put("train", "train.output");
-    STAGE_DIRS.put("score", "score.output");
-    STAGE_DIRS.put("evaluate", "evaluate.output");
-    STAGE_DIRS.put("export", "export.output");
-  }
+  /** The stages that own a directory of the run (all but merge, which publishes the CSV), each at {@code <id>.output}. */
+  private static final List<StageName> STAGES_WITH_DIRS = List.of(StageName.PREPARE, StageName.TRAIN,
+      StageName.SCORE, StageName.EVALUATE, StageName.EXPORT);
 
   /** Column names of the datasets that stages exchange. */
   public static final String USER_ID = "user_id";
@@ -75,7 +69,7 @@ public final class RunLayout {
   private final String runId;
   private final Path runRoot;
   private final Path runDir;
-  private final Map<String, Path> stageDirs = new LinkedHashMap<>();
+  private final Map<StageName, Path> stageDirs = new java.util.EnumMap<>(StageName.class);
   private final Path checkpoints;
   private final Path published;
   private final Path outputRoot;
@@ -90,10 +84,11 @@ public final class RunLayout {
     runRoot = new Path(s.requiredString("run.root"));
     runDir = new Path(s.requiredString("run.dir"));
     requireInside(s, "run.dir", runDir, runRoot, "run.root");
-    for (Map.Entry<String, String> e : STAGE_DIRS.entrySet()) {
-      Path dir = new Path(s.requiredString(e.getValue()));
-      requireInside(s, e.getValue(), dir, runDir, "the run's directory");
-      stageDirs.put(e.getKey(), dir);
+    for (StageName stage : STAGES_WITH_DIRS) {
+      String key = stage.id() + ".output";
+      Path dir = new Path(s.requiredString(key));
+      requireInside(s, key, dir, runDir, "the run's directory");
+      stageDirs.put(stage, dir);
     }
     checkpoints = new Path(s.requiredString("train.checkpoint-dir"));
     requireInside(s, "train.checkpoint-dir", checkpoints, runDir, "the run's directory");
@@ -128,7 +123,7 @@ public final class RunLayout {
   }
 
   /** The directory a stage publishes whole (prepare, train, score, export). */
-  public Path stageDir(String stage) {
+  public Path stageDir(StageName stage) {
     Path dir = stageDirs.get(stage);
     if (dir == null) {
       throw new IllegalArgumentException("no directory for stage " + stage);
@@ -137,12 +132,8 @@ public final class RunLayout {
   }
 
   /** Every stage's output directory, by stage, in the pipeline's order. */
-  public Map<String, Path> stageDirs() {
+  public Map<StageName, Path> stageDirs() {
     return java.util.Collections.unmodifiableMap(stageDirs);
-  }
-
-  public boolean hasStageDir(String stage) {
-    return stageDirs.containsKey(stage);
   }
 
   public Path lock() {
@@ -155,37 +146,37 @@ public final class RunLayout {
 
   /** prepare: (user_index, product_index, weight). */
   public Path interactions() {
-    return new Path(stageDir("prepare"), INTERACTIONS);
+    return new Path(stageDir(StageName.PREPARE), INTERACTIONS);
   }
 
   /** prepare: (user_id, user_index). */
   public Path users() {
-    return new Path(stageDir("prepare"), USERS);
+    return new Path(stageDir(StageName.PREPARE), USERS);
   }
 
   /** prepare: (product_id, product_index). */
   public Path products() {
-    return new Path(stageDir("prepare"), PRODUCTS);
+    return new Path(stageDir(StageName.PREPARE), PRODUCTS);
   }
 
   /** train: the ALSModel. */
   public Path model() {
-    return new Path(stageDir("train"), MODEL);
+    return new Path(stageDir(StageName.TRAIN), MODEL);
   }
 
   /** score: (user_index, product_index, rank, score, raw_score). */
   public Path top() {
-    return new Path(stageDir("score"), TOP);
+    return new Path(stageDir(StageName.SCORE), TOP);
   }
 
   /** evaluate: the holdout metrics and the gate's verdict. */
   public Path metrics() {
-    return new Path(stageDir("evaluate"), METRICS);
+    return new Path(stageDir(StageName.EVALUATE), METRICS);
   }
 
   /** export: parts/ and manifest.json. */
   public Path exportDir() {
-    return stageDir("export");
+    return stageDir(StageName.EXPORT);
   }
 
   /** The CSV merge publishes. */

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -13,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 public interface Stage {
 
   /** The stages whose outputs this one reads (through the {@link RunLayout}); they must chain before it runs. */
-  List<String> reads();
+  List<StageName> reads();
 
   /** Checks that cost no computation (the input exists, ...), made before any stage of the invocation runs. */
   default void preflight(Configuration conf) throws IOException {}

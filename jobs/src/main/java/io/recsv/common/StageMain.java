@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.config.ConfigLoader;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ public final class StageMain {
    * The stage's command line, parsed by picocli: {@code --config FILE}s, and overrides as {@code -D key=value}, as
    * everywhere else, or as bare {@code key=value} (what the Oozie actions and spark-submit scripts pass).
    */
-  private static CommandSpec spec(String name) {
-    CommandSpec spec = CommandSpec.create().name(name);
+  private static CommandSpec spec(StageName name) {
+    CommandSpec spec = CommandSpec.create().name(name.id());
     spec.usageMessage().description("Runs the " + name + " stage of a recsv run (spark-submit, Oozie's spark"
         + " action): config files in order, then the overrides.");
     spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(List.class).auxiliaryTypes(String.class)
@@ -46,7 +47,7 @@ public final class StageMain {
     return spec;
   }
 
-  public static void run(String name, String[] args, Function<Config, Stage> factory) throws Exception {
+  public static void run(StageName name, String[] args, Function<Config, Stage> factory) throws Exception {
     CommandLine cl = new CommandLine(spec(name));
     ParseResult parsed;
     try {
@@ -79,12 +80,12 @@ public final class StageMain {
     try {
       runner.run(spark, new StageRunner.Listener() {
         @Override
-        public void starting(String stage) {
+        public void starting(StageName stage) {
           LOG.info("{}: running", stage);
         }
 
         @Override
-        public void finished(String stage, String summary, double seconds) {
+        public void finished(StageName stage, String summary, double seconds) {
           LOG.info(String.format("%s: done in %.1f s: %s", stage, seconds, summary));
         }
       });

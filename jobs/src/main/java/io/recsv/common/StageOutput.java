@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -28,7 +29,7 @@ public final class StageOutput {
   }
 
   /** A fresh, empty directory to write {@code stage}'s next output into. */
-  public static StageOutput begin(Configuration conf, RunLayout layout, String stage) throws IOException {
+  public static StageOutput begin(Configuration conf, RunLayout layout, StageName stage) throws IOException {
     Path target = layout.stageDir(stage);
     FileSystem fs = target.getFileSystem(conf);
     StageOutput out = new StageOutput(fs, fs.makeQualified(target), fs.makeQualified(layout.runDir()));

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.config.Settings;
 import java.io.IOException;
@@ -27,9 +28,9 @@ public final class StageRunner {
 
   /** Told when each stage starts and ends. */
   public interface Listener {
-    void starting(String stage);
+    void starting(StageName stage);
 
-    void finished(String stage, String summary, double seconds);
+    void finished(StageName stage, String summary, double seconds);
   }
 
   /** A check before a stage runs, which refuses (throws) when the stage must not run: the quality gate. */
@@ -40,10 +41,10 @@ public final class StageRunner {
   private static final Logger LOG = LogManager.getLogger(StageRunner.class);
   private static final Pattern SECRET = Pattern.compile("(?i)(password|secret|token|credential|private)");
 
-  private final Map<String, Check> checksBefore = new LinkedHashMap<>();
-  private final Function<String, Config> configOf;
+  private final Map<StageName, Check> checksBefore = new LinkedHashMap<>();
+  private final Function<StageName, Config> configOf;
   private final RunLayout layout;
-  private final Map<String, Stage> stages;
+  private final Map<StageName, Stage> stages;
   private final String command;
   private final boolean reusedMustMatchConfig;
   private final Duration staleAfter;
@@ -53,12 +54,13 @@ public final class StageRunner {
    * {@code reusedMustMatchConfig}: the outputs of earlier stages that this invocation reuses must have been made
    * with today's settings and input (a {@code run --from}); otherwise they must only chain (one stage alone).
    */
-  public StageRunner(Config config, Map<String, Stage> stages, String command, boolean reusedMustMatchConfig) {
+  public StageRunner(Config config, Map<StageName, Stage> stages, String command, boolean reusedMustMatchConfig) {
     this(config, stages, stage -> config, command, reusedMustMatchConfig);
   }
 
   /** {@code configOf}: the config each stage runs with (locally, each its own, as under Oozie); config: the run's. */
-  public StageRunner(Config config, Map<String, Stage> stages, Function<String, Config> configOf, String command,
+  public StageRunner(Config config, Map<StageName, Stage> stages, Function<StageName, Config> configOf,
+      String command,
       boolean reusedMustMatchConfig) {
     this.configOf = configOf;
     this.layout = RunLayout.of(config);
@@ -71,19 +73,19 @@ public final class StageRunner {
   }
 
   /** {@code check} runs before {@code stage} (if this runner runs it), after the stages before it. */
-  public StageRunner before(String stage, Check check) {
+  public StageRunner before(StageName stage, Check check) {
     checksBefore.put(stage, check);
     return this;
   }
 
   /** Runs the stages; returns each one's seconds. */
-  public Map<String, Double> run(SparkSession spark, Listener listener) throws IOException {
+  public Map<StageName, Double> run(SparkSession spark, Listener listener) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<StageName, Double> seconds = new LinkedHashMap<>();
     Preflight.requireNamesThatFit(layout);
     try (RunLock lock = RunLock.acquire(conf, layout.lock(), command, staleAfter)) {
       preflight(conf);
-      for (Map.Entry<String, Stage> stage : stages.entrySet()) {
+      for (Map.Entry<StageName, Stage> stage : stages.entrySet()) {
         Check check = checksBefore.get(stage.getKey());
         if (check != null) {
           check.check(conf);
@@ -95,7 +97,7 @@ public final class StageRunner {
         StageContext context = new StageContext(spark, java.time.Instant.now());
         long t0 = System.nanoTime();
         String summary;
-        try (Heartbeat beat = Heartbeat.start(spark, stage.getKey(), progressEvery, System.err)) {
+        try (Heartbeat beat = Heartbeat.start(spark, stage.getKey().id(), progressEvery, System.err)) {
           summary = stage.getValue().run(context);
         } catch (Exception e) {  // Spark's SparkException too, which nothing declares
           UserError fixable = e instanceof UserError ? null : IoErrors.userErrorFor(e, writing(spark, stage.getKey()));
@@ -113,16 +115,16 @@ public final class StageRunner {
   }
 
   /** What {@code stage} writes to, for a failure that names no path (a full disk, a quota). */
-  private String writing(SparkSession spark, String stage) {
+  private String writing(SparkSession spark, StageName stage) {
     String scratch = spark.conf().get("spark.local.dir", System.getProperty("java.io.tmpdir"));
-    return "stage '" + stage + "' wrote " + (stage.equals("merge") ? layout.published() + " (merge.output)"
+    return "stage '" + stage + "' wrote " + (stage == StageName.MERGE ? layout.published() + " (merge.output)"
         : layout.stageDir(stage) + "._writing (its output)") + " or Spark its shuffle and spill files ("
         + (spark.sparkContext().master().startsWith("yarn") ? "the YARN NodeManagers' local dirs"
         : "spark.local.dir " + scratch) + ")";
   }
 
   /** The stage's own keys as it runs with them, for its log; values of keys that name a secret are hidden. */
-  public static String effectiveSettings(Config config, String stage) {
+  public static String effectiveSettings(Config config, StageName stage) {
     List<String> pairs = new ArrayList<>();
     Lineage.settingsOf(config, stage).forEach((key, value) -> pairs.add(key + "="
         + (SECRET.matcher(key).find() ? "(hidden)" : value)));
@@ -130,18 +132,18 @@ public final class StageRunner {
   }
 
   private void preflight(Configuration conf) throws IOException {
-    Set<String> names = stages.keySet();
-    if (names.contains("prepare") || names.contains("merge")) {
+    Set<StageName> names = stages.keySet();
+    if (names.contains(StageName.PREPARE) || names.contains(StageName.MERGE)) {
       // A merge alone may find its CSV published from the same export: it then does nothing, quickly.
-      Preflight.publishable(conf, layout, !names.equals(Set.of("merge")));
+      Preflight.publishable(conf, layout, !names.equals(Set.of(StageName.MERGE)));
     }
-    Set<String> earlier = new HashSet<>();
-    for (Map.Entry<String, Stage> stage : stages.entrySet()) {
+    Set<StageName> earlier = new HashSet<>();
+    for (Map.Entry<StageName, Stage> stage : stages.entrySet()) {
       stage.getValue().preflight(conf);
-      List<String> reused = new ArrayList<>(stage.getValue().reads());
+      List<StageName> reused = new ArrayList<>(stage.getValue().reads());
       reused.removeAll(earlier);
       if (!reused.isEmpty()) {
-        List<Lineage> inputs = Lineage.readChained(conf, layout, stage.getKey(), reused);
+        List<Lineage> inputs = Lineage.readChained(conf, layout, stage.getKey().id(), reused);
         if (reusedMustMatchConfig) {
           Preflight.madeWithTodaysSettings(conf, configOf, inputs);
         }

@@ -1,5 +1,6 @@
 package io.recsv.evaluate;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
 import io.recsv.als.Recommender;
@@ -56,12 +57,12 @@ public final class EvaluateJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("evaluate", args, EvaluateJob::new);
+    StageMain.run(StageName.EVALUATE, args, EvaluateJob::new);
   }
 
   @Override
-  public List<String> reads() {
-    return List.of("prepare");
+  public List<StageName> reads() {
+    return List.of(StageName.PREPARE);
   }
 
   @Override
@@ -69,8 +70,8 @@ public final class EvaluateJob implements Stage {
     SparkSession spark = context.spark();
     long started = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, "evaluate", reads());
-    Path checkpoints = new Path(layout.checkpoints(), "evaluate");
+    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.EVALUATE.id(), reads());
+    Path checkpoints = new Path(layout.checkpoints(), StageName.EVALUATE.id());
     EvaluationMetrics metrics;
     try (HoldoutBench bench = HoldoutBench.of(spark, layout, settings, ks)) {
       ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString()).model();
@@ -86,11 +87,11 @@ public final class EvaluateJob implements Stage {
       removeCheckpoints(conf, checkpoints);
     }
 
-    StageOutput out = StageOutput.begin(conf, layout, "evaluate");
+    StageOutput out = StageOutput.begin(conf, layout, StageName.EVALUATE);
     FileSystem fs = HadoopConf.forWriting(out.path(), conf);
     metrics.write(fs, new Path(out.path(), RunLayout.METRICS));
     writeGate(fs, new Path(out.path(), GATE_FILE), metrics.gate());
-    out.publish(Lineage.of("evaluate", context.startedAt(), layout, config, inputs, null));
+    out.publish(Lineage.of(StageName.EVALUATE, context.startedAt(), layout, config, inputs, null));
     return MetricsTable.summary(metrics);
   }
 

@@ -1,5 +1,6 @@
 package io.recsv.evaluate;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.recsv.als.AlsTrainer;
@@ -71,7 +72,7 @@ public final class Tuner {
       throws IOException {
     ToDoubleFunction<List<Ranking>> score = metric(metric);
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Lineage.readChained(conf, layout, "tune", List.of("prepare"));
+    Lineage.readChained(conf, layout, "tune", List.of(StageName.PREPARE));
     Path checkpoints = new Path(layout.checkpoints(), "tune");
     long started = System.nanoTime();
     List<Trial> done = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.recsv.export;
 
+import io.recsv.workflow.StageName;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
@@ -62,12 +63,12 @@ public final class ExportJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("export", args, ExportJob::new);
+    StageMain.run(StageName.EXPORT, args, ExportJob::new);
   }
 
   @Override
-  public List<String> reads() {
-    return List.of("score", "prepare");
+  public List<StageName> reads() {
+    return List.of(StageName.SCORE, StageName.PREPARE);
   }
 
   /**
@@ -76,10 +77,10 @@ public final class ExportJob implements Stage {
    */
   private static Lineage.Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
     String because = "every row of score's output, whose ids are in prepare's dictionaries";
-    Lineage.Counts.requireChained("export", "rows", written.rows(), score.counts().rows(), score, because,
-        "prepare");
-    Lineage.Counts.requireChained("export", "users", written.users(), score.counts().users(), score, because,
-        "prepare");
+    Lineage.Counts.requireChained(StageName.EXPORT, "rows", written.rows(), score.counts().rows(), score, because,
+        StageName.PREPARE);
+    Lineage.Counts.requireChained(StageName.EXPORT, "users", written.users(), score.counts().users(), score, because,
+        StageName.PREPARE);
     return new Lineage.Counts(written.rows(), written.users(), null, null);
   }
 
@@ -87,7 +88,7 @@ public final class ExportJob implements Stage {
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, "export", reads());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.EXPORT.id(), reads());
     Dataset<Row> top = spark.read().parquet(layout.top().toString());
     Dataset<Row> users = spark.read().parquet(layout.users().toString());
     Dataset<Row> products = spark.read().parquet(layout.products().toString());
@@ -97,14 +98,14 @@ public final class ExportJob implements Stage {
     // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
     // the score rows again (a plain join-then-repartition shuffles them three times). The users are joined by
     // hash (a part's users, one row each, in a hash table), not by a sort-merge join: its sort of the score rows
-    // by user would come on top of the one that puts them in rank order (export: 58 s -> 44 s, 100M rows).
+    // by user would come on top of the one that puts them in rank order (docs/benchmarks.md has the figures).
     Dataset<Row> rows = top.repartition(partCount, col(RunLayout.USER_INDEX))
         .join(broadcast(products), RunLayout.PRODUCT_INDEX)
         .join(users.repartition(partCount, col(RunLayout.USER_INDEX)).hint("shuffle_hash"), RunLayout.USER_INDEX)
         .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
         .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
 
-    StageOutput stageOut = StageOutput.begin(conf, layout, "export");
+    StageOutput stageOut = StageOutput.begin(conf, layout, StageName.EXPORT);
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals);
@@ -124,10 +125,10 @@ public final class ExportJob implements Stage {
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
         written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
-    Lineage.Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf("score")), manifest);
+    Lineage.Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf(StageName.SCORE)), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
-    stageOut.publish(Lineage.of("export", context.startedAt(), layout, config, inputs, null).withCounts(counts),
+    stageOut.publish(Lineage.of(StageName.EXPORT, context.startedAt(), layout, config, inputs, null).withCounts(counts),
         List.of(ExportManifest.PARTS_DIR));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
         manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);

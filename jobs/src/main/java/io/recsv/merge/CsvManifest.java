@@ -1,5 +1,6 @@
 package io.recsv.merge;
 
+import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.Lineage;
@@ -80,9 +81,9 @@ public record CsvManifest(
    * model's settings and the stages' seconds come from {@code lineage} (null where there is none: benchmarks).
    */
   static CsvManifest of(Journal journal, Verification verification, Lineage lineage, Evaluation evaluation) {
-    Lineage scored = lineage == null ? null : lineage.byStage().get("score");
+    Lineage scored = lineage == null ? null : lineage.byStage().get(StageName.SCORE);
     Map<String, String> score = scored == null ? Map.of() : scored.config();
-    Lineage trained = lineage == null ? null : lineage.byStage().get("train");
+    Lineage trained = lineage == null ? null : lineage.byStage().get(StageName.TRAIN);
     Path csv = new Path(journal.finalPath());
     return new CsvManifest(FORMAT, csv.getName(), journal.rows(), journal.users(), journal.expectedBytes(),
         journal.exportPartCount(), journal.header(), columns(journal.header()),
@@ -102,7 +103,7 @@ public record CsvManifest(
     Map<String, Double> seconds = new TreeMap<>();
     lineage.byStage().forEach((stage, l) -> {
       if (l != lineage && l.seconds() != null) {
-        seconds.put(stage, l.seconds());
+        seconds.put(stage.id(), l.seconds());
       }
     });
     return seconds;

@@ -1,5 +1,6 @@
 package io.recsv.merge;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.HadoopConf;
 import io.recsv.common.Lineage;
@@ -41,20 +42,20 @@ public final class MergeJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("merge", args, MergeJob::new);
+    StageMain.run(StageName.MERGE, args, MergeJob::new);
   }
 
   @Override
-  public List<String> reads() {
-    return List.of("export");
+  public List<StageName> reads() {
+    return List.of(StageName.EXPORT);
   }
 
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, "merge", reads());
-    Lineage lineage = Lineage.of("merge", context.startedAt(), layout, config, inputs, null);
+    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.MERGE.id(), reads());
+    Lineage lineage = Lineage.of(StageName.MERGE, context.startedAt(), layout, config, inputs, null);
     CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage, evaluation(conf)).merge();
     writeReport(conf, m);
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),
@@ -69,7 +70,7 @@ public final class MergeJob implements Stage {
     if (!layout.metrics().getFileSystem(conf).exists(layout.metrics())) {
       return null;
     }
-    Lineage.readChained(conf, layout, "merge", List.of("export", "evaluate"));
+    Lineage.readChained(conf, layout, StageName.MERGE.id(), List.of(StageName.EXPORT, StageName.EVALUATE));
     EvaluationMetrics metrics = EvaluationMetrics.readIfExists(conf, layout.metrics());
     if (!metrics.gate().publishes() && !forceGate) {
       throw new UserError("the quality gate refused run " + layout.runId() + ", so merge does not publish it: "

@@ -135,7 +135,7 @@ public final class Merger {
   /**
    * Everything a merge needs before it moves anything, done at once: the journal, the manifest and what the
    * strategy stages (concat: the header, the parts' checksums). On HDFS each small file's close waits for the
-   * DataNode's block report (about 10 ms here) and each checksum is a DataNode round trip: in a row they would
+   * DataNode's block report and each checksum is a DataNode round trip: in a row they would
    * add up, together they cost about the slowest one. The journal is what makes the rest count: a rerun that
    * finds it does not trust the other files (the crash may have cut them short). If anything here fails, nothing
    * was moved yet, so the staging directory goes and the export is as it was. Returns the staged manifest.

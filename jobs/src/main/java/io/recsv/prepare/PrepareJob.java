@@ -1,5 +1,6 @@
 package io.recsv.prepare;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.common.InputListing;
 import io.recsv.common.Lineage;
@@ -52,11 +53,11 @@ public final class PrepareJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("prepare", args, PrepareJob::new);
+    StageMain.run(StageName.PREPARE, args, PrepareJob::new);
   }
 
   @Override
-  public List<String> reads() {
+  public List<StageName> reads() {
     return List.of();
   }
 
@@ -88,7 +89,7 @@ public final class PrepareJob implements Stage {
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     InteractionValidator validator = new InteractionValidator(source);
     Dataset<Row> raw = source.read(spark);
-    StageOutput out = StageOutput.begin(conf, layout, "prepare");
+    StageOutput out = StageOutput.begin(conf, layout, StageName.PREPARE);
     JavaRDD<PairBlock> blocks = null;
     try {
       // The one pass over the input: read, validate, shuffle by user, combine each pair's rows (cached); the
@@ -113,12 +114,12 @@ public final class PrepareJob implements Stage {
       write(spark, blocks, users, products, out.path());
       InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
           products.pairsPerProduct());
-      Lineage lineage = Lineage.of("prepare", started, layout, config, List.of(), files).withCounts(new Lineage.Counts(
+      Lineage lineage = Lineage.of(StageName.PREPARE, started, layout, config, List.of(), files).withCounts(new Lineage.Counts(
           users.pairs(), users.count(), products.count(), users.pairsPerUser().getOrDefault(products.count(), 0L)));
-      StatsFile.write(conf, out.path(), "prepare", lineage.id(), stats);
+      StatsFile.write(conf, out.path(), StageName.PREPARE, lineage.id(), stats);
       out.publish(lineage);
       return String.format("%,d users, %,d products, %,d (user, product) pairs -> %s",
-          users.count(), products.count(), users.pairs(), layout.stageDir("prepare"));
+          users.count(), products.count(), users.pairs(), layout.stageDir(StageName.PREPARE));
     } catch (Exception e) {
       out.abandon();
       throw e;

@@ -1,5 +1,6 @@
 package io.recsv.report;
 
+import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recsv.common.Lineage;
 import io.recsv.common.UserError;
@@ -69,12 +70,12 @@ public record RunReport(
    */
   public static RunReport build(Configuration conf, RunLayout layout, Lineage merge, Csv csv,
       Evaluation evaluation) throws IOException {
-    Map<String, Lineage> chain = merge.byStage();
+    Map<StageName, Lineage> chain = merge.byStage();
     List<String> notes = new ArrayList<>();
-    InputStats input = statsOf(conf, layout, chain, "prepare", InputStats.class, notes);
-    ScoreStats scores = statsOf(conf, layout, chain, "score", ScoreStats.class, notes);
+    InputStats input = statsOf(conf, layout, chain, StageName.PREPARE, InputStats.class, notes);
+    ScoreStats scores = statsOf(conf, layout, chain, StageName.SCORE, ScoreStats.class, notes);
     if (csv.rows() == 0) {
-      Lineage score = chain.get("score");
+      Lineage score = chain.get(StageName.SCORE);
       boolean excluded = score != null && "true".equals(score.config().get("score.exclude-seen"));
       notes.add("the CSV has its header and no row: no user has a product to recommend" + (excluded
           ? " (every user has seen the whole catalogue, and score.exclude-seen = true leaves it out)" : ""));
@@ -91,22 +92,22 @@ public record RunReport(
     if (evaluation != null && evaluation.metrics() != null) {  // beside the chain: it reads prepare, nothing reads it
       EvaluationMetrics m = evaluation.metrics();
       String start = Instant.parse(m.createdAt()).minusMillis((long) (m.seconds() * 1000)).toString();
-      stages.add(new StageTime("evaluate", null, start, m.createdAt(), m.seconds()));
+      stages.add(new StageTime(StageName.EVALUATE.id(), null, start, m.createdAt(), m.seconds()));
     }
     stages.sort(Comparator.comparing(StageTime::finishedAt));
     return new RunReport(FORMAT, layout.runId(), now, Version.version(), Version.commit(), csv, stages,
-        settings(chain, "train"), settings(chain, "score"), input, scores,
+        settings(chain, StageName.TRAIN), settings(chain, StageName.SCORE), input, scores,
         evaluation == null ? null : evaluation.metrics(), evaluation == null ? null : evaluation.publishedDespiteGate(),
         notes);
   }
 
-  private static SortedMap<String, String> settings(Map<String, Lineage> chain, String stage) {
+  private static SortedMap<String, String> settings(Map<StageName, Lineage> chain, StageName stage) {
     Lineage l = chain.get(stage);
     return l == null ? null : l.config();
   }
 
   /** A stage's statistics, if they are those of the output in the chain (else a note says why they are absent). */
-  private static <S> S statsOf(Configuration conf, RunLayout layout, Map<String, Lineage> chain, String stage,
+  private static <S> S statsOf(Configuration conf, RunLayout layout, Map<StageName, Lineage> chain, StageName stage,
       Class<S> type, List<String> notes) throws IOException {
     Lineage made = chain.get(stage);
     if (made == null) {

@@ -1,5 +1,6 @@
 package io.recsv.report;
 
+import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.HadoopConf;
@@ -24,11 +25,11 @@ public record StatsFile<T>(String format, String stage, String outputId, T stats
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Writes {@code stats} of the output {@code outputId} into {@code dir} (the stage's directory being written). */
-  public static void write(Configuration conf, Path dir, String stage, String outputId, Object stats)
+  public static void write(Configuration conf, Path dir, StageName stage, String outputId, Object stats)
       throws IOException {
     FileSystem fs = HadoopConf.forWriting(dir, conf);
     try (OutputStream out = fs.create(new Path(dir, FILE), true)) {
-      JSON.writeValue(out, new StatsFile<>(FORMAT, stage, outputId, stats));
+      JSON.writeValue(out, new StatsFile<>(FORMAT, stage.id(), outputId, stats));
     }
   }
 

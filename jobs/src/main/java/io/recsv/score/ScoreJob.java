@@ -1,5 +1,6 @@
 package io.recsv.score;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.Recommender;
 import io.recsv.common.Lineage;
@@ -41,31 +42,31 @@ public final class ScoreJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("score", args, ScoreJob::new);
+    StageMain.run(StageName.SCORE, args, ScoreJob::new);
   }
 
   @Override
-  public List<String> reads() {
-    return List.of("train", "prepare");
+  public List<StageName> reads() {
+    return List.of(StageName.TRAIN, StageName.PREPARE);
   }
 
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, "score", reads());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.SCORE.id(), reads());
     ALSModel model = ALSModel.load(layout.model().toString());
 
     Dataset<Row> top = score(spark, model);
 
-    StageOutput out = StageOutput.begin(conf, layout, "score");
+    StageOutput out = StageOutput.begin(conf, layout, StageName.SCORE);
     Path topPath = new Path(out.path(), RunLayout.TOP);
     top.write().parquet(topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
         spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
-    Lineage lineage = Lineage.of("score", context.startedAt(), layout, config, inputs, null)
-        .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf("prepare"))));
-    StatsFile.write(conf, out.path(), "score", lineage.id(), stats);
+    Lineage lineage = Lineage.of(StageName.SCORE, context.startedAt(), layout, config, inputs, null)
+        .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf(StageName.PREPARE))));
+    StatsFile.write(conf, out.path(), StageName.SCORE, lineage.id(), stats);
     out.publish(lineage);
     return String.format("%s: %,d of %,d products recommended -> %s", recommender.describe(),
         stats.productsRecommended(), stats.catalogue(), layout.top());
@@ -78,8 +79,9 @@ public final class ScoreJob implements Stage {
   private Lineage.Counts requireEveryUser(ScoreStats stats, Lineage prepared) {
     Lineage.Counts p = prepared.counts();
     long nothingLeft = recommender.excludesSeen() ? p.usersWithEveryProduct() : 0;
-    Lineage.Counts.requireChained("score", "users' recommendations", stats.users(), p.users() - nothingLeft,
-        prepared, String.format("%,d users, %,d of whom have seen every product", p.users(), nothingLeft), "score");
+    Lineage.Counts.requireChained(StageName.SCORE, "users' recommendations", stats.users(), p.users() - nothingLeft,
+        prepared, String.format("%,d users, %,d of whom have seen every product", p.users(), nothingLeft),
+        StageName.SCORE);
     long most = stats.users() * Math.min(recommender.k(), p.products());
     if (stats.rows() < stats.users() || stats.rows() > most) {
       throw new UserError(String.format("score made %,d rows for %,d users: not between 1 and %,d (k = %d, %,d"

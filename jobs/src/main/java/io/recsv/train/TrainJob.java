@@ -1,5 +1,6 @@
 package io.recsv.train;
 
+import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
 import io.recsv.common.Lineage;
@@ -38,30 +39,30 @@ public final class TrainJob implements Stage {
   }
 
   public static void main(String[] args) throws Exception {
-    StageMain.run("train", args, TrainJob::new);
+    StageMain.run(StageName.TRAIN, args, TrainJob::new);
   }
 
   @Override
-  public List<String> reads() {
-    return List.of("prepare");
+  public List<StageName> reads() {
+    return List.of(StageName.PREPARE);
   }
 
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, "train", reads());
+    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.TRAIN.id(), reads());
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
 
     long started = System.nanoTime();
     AlsTrainer.Fitted fitted = trainer.fit(spark, interactions, layout.checkpoints().toString());
     ALSModel model = fitted.model();
 
-    StageOutput out = StageOutput.begin(conf, layout, "train");
+    StageOutput out = StageOutput.begin(conf, layout, StageName.TRAIN);
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
     Lineage.Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
-    out.publish(Lineage.of("train", context.startedAt(), layout, config, inputs, null).withCounts(counts));
+    out.publish(Lineage.of(StageName.TRAIN, context.startedAt(), layout, config, inputs, null).withCounts(counts));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
         model.rank(), trainer.maxIter(), fitted.describe(), counts.users(), counts.products(),
@@ -75,10 +76,10 @@ public final class TrainJob implements Stage {
   private static Lineage.Counts requireEveryUserAndProduct(SparkSession spark, Path model, Lineage prepared) {
     long users = spark.read().parquet(new Path(model, "userFactors").toString()).count();
     long products = spark.read().parquet(new Path(model, "itemFactors").toString()).count();
-    Lineage.Counts.requireChained("train", "user factors", users, prepared.counts().users(), prepared,
-        "one per user", "train");
-    Lineage.Counts.requireChained("train", "product factors", products, prepared.counts().products(), prepared,
-        "one per product", "train");
+    Lineage.Counts.requireChained(StageName.TRAIN, "user factors", users, prepared.counts().users(), prepared,
+        "one per user", StageName.TRAIN);
+    Lineage.Counts.requireChained(StageName.TRAIN, "product factors", products, prepared.counts().products(), prepared,
+        "one per product", StageName.TRAIN);
     return new Lineage.Counts(null, users, products, null);
   }
 

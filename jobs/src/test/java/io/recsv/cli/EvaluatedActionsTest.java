@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,11 +79,11 @@ class EvaluatedActionsTest {
   @Test
   void eachStageIsBuiltFromExactlyTheArgumentsOozieGivesItsAction() throws Exception {
     List<Action> actions = actions();
-    assertEquals(new LocalPipeline(repo).stageNames(), actions.stream().map(Action::stage).toList());
+    assertEquals(new LocalPipeline(repo).stageNames(), actions.stream().map(a -> StageName.of(a.stage())).toList());
     for (Action action : actions) {
-      assertEquals(Stages.mainClass(action.stage()).getName(), action.mainClass(), action.stage());
+      assertEquals(Stages.mainClass(StageName.of(action.stage())).getName(), action.mainClass(), action.stage());
       Config config = config(action, action.args());
-      Stages.create(action.stage(), config);  // validates every key the stage reads
+      Stages.create(StageName.of(action.stage()), config);  // validates every key the stage reads
       RunLayout layout = RunLayout.of(config);
       assertEquals("2026-11-30", layout.runId(), action.stage());
       assertEquals("/data/recsv/published/2026-11-30/recommendations.csv", layout.published().toUri().getPath());
@@ -97,7 +98,7 @@ class EvaluatedActionsTest {
     Action prepare = actions().get(0);
     List<String> args = new ArrayList<>(prepare.args());
     assertTrue(args.removeIf(a -> a.startsWith("prepare.input=")));
-    UserError e = assertThrows(UserError.class, () -> Stages.create("prepare", config(prepare, args)));
+    UserError e = assertThrows(UserError.class, () -> Stages.create(StageName.PREPARE, config(prepare, args)));
     assertEquals("config key 'prepare.input' must be set (e.g. -D prepare.input=...)", e.getMessage());
   }
 }

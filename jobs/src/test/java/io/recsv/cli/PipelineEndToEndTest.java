@@ -1,5 +1,6 @@
 package io.recsv.cli;
 
+import io.recsv.workflow.StageName;
 import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -199,10 +200,9 @@ class PipelineEndToEndTest {
   @Test
   void stageOrderAndMainClassesComeFromTheWorkflow() {
     WorkflowDefinition workflow = WorkflowDefinition.load(home.resolve("workflows/recommendations/workflow.xml"));
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
-        new LocalPipeline(home).stageNames());
+    assertEquals(List.of(StageName.values()), new LocalPipeline(home).stageNames());
     for (WorkflowDefinition.SparkStage stage : workflow.stages()) {
-      assertEquals(Stages.mainClass(stage.name()).getName(), stage.mainClass(), "main class of " + stage.name());
+      assertEquals(Stages.mainClass(StageName.of(stage.name())).getName(), stage.mainClass(), "main class of " + stage.name());
       assertEquals(stage.name() + ".conf", stage.configFiles().get(0), "the stage's own file first");
       assertEquals("cluster.conf", stage.configFiles().get(stage.configFiles().size() - 1), "the environment's last");
       for (String file : stage.configFiles().subList(0, stage.configFiles().size() - 1)) {
@@ -215,10 +215,10 @@ class PipelineEndToEndTest {
   void eachStageReadsTheConfigFilesItsOozieActionShipsThenTheEnvironment() {
     LocalPipeline.Configs c = new LocalPipeline(home).configs("local", List.of(), List.of("run.root=/tmp/x"));
     assertEquals("local[*]", c.run().getString("spark.master"));
-    assertEquals(32, c.of("train").getInt("train.rank"), "train.conf");
-    assertEquals(32, c.of("evaluate").getInt("train.rank"), "the evaluate action ships train.conf too");
-    assertEquals(10, c.of("score").getInt("train.rank"), "the score action does not: reference.conf's");
-    assertEquals(4, c.of("export").getInt("export.parts"), "the environment wins over export.conf's 400");
+    assertEquals(32, c.of(StageName.TRAIN).getInt("train.rank"), "train.conf");
+    assertEquals(32, c.of(StageName.EVALUATE).getInt("train.rank"), "the evaluate action ships train.conf too");
+    assertEquals(10, c.of(StageName.SCORE).getInt("train.rank"), "the score action does not: reference.conf's");
+    assertEquals(4, c.of(StageName.EXPORT).getInt("export.parts"), "the environment wins over export.conf's 400");
     assertEquals(4, c.run().getInt("export.parts"), "the run: the environment's, no stage file");
   }
 }

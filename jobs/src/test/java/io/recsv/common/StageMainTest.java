@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,12 @@ class StageMainTest {
 
   @Test
   void anUnknownOptionOrAStrayWordIsAOneLineUserError() {
-    UserError option = assertThrows(UserError.class, () -> StageMain.run("train", new String[] {"--confg", "a.conf"},
+    UserError option = assertThrows(UserError.class, () -> StageMain.run(StageName.TRAIN, new String[] {"--confg", "a.conf"},
         config -> {
           throw new AssertionError("no stage is made");
         }));
     assertTrue(option.getMessage().startsWith("train: Unknown option: '--confg'"), option.getMessage());
-    UserError word = assertThrows(UserError.class, () -> StageMain.run("train", new String[] {"-D", "train.rank=4",
+    UserError word = assertThrows(UserError.class, () -> StageMain.run(StageName.TRAIN, new String[] {"-D", "train.rank=4",
         "rank4"}, config -> {
           throw new AssertionError("no stage is made");
         }));

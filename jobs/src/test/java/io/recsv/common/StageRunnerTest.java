@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.workflow.StageName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -22,9 +23,9 @@ class StageRunnerTest {
   @Test
   void theEffectiveSettingsLineHasTheStagesOwnKeysAndHidesSecrets() {
     String line = StageRunner.effectiveSettings(ConfigFactory.parseString(
-        "train { rank = 32, method = recsv, output = /x, s3-secret-key = abc }, score { k = 5 }"), "train");
+        "train { rank = 32, method = recsv, output = /x, s3-secret-key = abc }, score { k = 5 }"), StageName.TRAIN);
     assertEquals("train.method=recsv, train.rank=32, train.s3-secret-key=(hidden)", line);
-    assertEquals("no settings of its own", StageRunner.effectiveSettings(ConfigFactory.parseString("a = 1"), "merge"));
+    assertEquals("no settings of its own", StageRunner.effectiveSettings(ConfigFactory.parseString("a = 1"), StageName.MERGE));
   }
 
   /** A full disk's IOException names no path (the JDK's never does): the runner says what the stage wrote. */
@@ -33,7 +34,7 @@ class StageRunnerTest {
     SparkSession spark = TestSpark.get();
     Stage full = new Stage() {
       @Override
-      public List<String> reads() {
+      public List<StageName> reads() {
         return List.of();
       }
 
@@ -44,15 +45,15 @@ class StageRunnerTest {
     };
     var config = ConfigLoader.load(List.of(), List.of("run.root=" + dir.resolve("work"), "run.id=r1",
         "merge.output-root=" + dir.resolve("out")));
-    StageRunner runner = new StageRunner(config, Map.of("train", full), "test", false);
+    StageRunner runner = new StageRunner(config, Map.of(StageName.TRAIN, full), "test", false);
     UserError e = assertThrows(UserError.class, () -> runner.run(spark, new StageRunner.Listener() {
       @Override
-      public void starting(String stage) {}
+      public void starting(StageName stage) {}
 
       @Override
-      public void finished(String stage, String summary, double seconds) {}
+      public void finished(StageName stage, String summary, double seconds) {}
     }));
-    assertEquals("no space left on device while stage 'train' wrote " + RunLayout.of(config).stageDir("train")
+    assertEquals("no space left on device while stage 'train' wrote " + RunLayout.of(config).stageDir(StageName.TRAIN)
         + "._writing (its output) or Spark its shuffle and spill files (spark.local.dir "
         + spark.conf().get("spark.local.dir", System.getProperty("java.io.tmpdir")) + "): No space left on device",
         e.getMessage());

@@ -1,5 +1,6 @@
 package io.recsv.export;
 
+import io.recsv.workflow.StageName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +58,8 @@ class ExportJobTest {
 
     com.typesafe.config.Config config = TestSpark.config(work, "export.parts=4");
     // Score's counts, as the stage records them: export checks that every row and user became a CSV row.
-    TestSpark.lineage(config, Map.of("score", new Lineage.Counts(150L, 50L, null, null)), "prepare", "score");
+    TestSpark.lineage(config, Map.of(StageName.SCORE, new Lineage.Counts(150L, 50L, null, null)),
+        StageName.PREPARE, StageName.SCORE);
     new ExportJob(config).run(spark);
 
     ExportManifest manifest = ExportManifest.read(new Configuration(),

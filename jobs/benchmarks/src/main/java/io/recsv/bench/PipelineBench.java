@@ -1,5 +1,6 @@
 package io.recsv.bench;
 
+import io.recsv.workflow.StageName;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
@@ -73,7 +74,7 @@ public final class PipelineBench implements Callable<Integer> {
   /** The train stage's own line (which solver ran, for one): printed under the table. */
   private String trained = "";
 
-  private record Row2(String stage, String unit, double units, Meter.Reading recsv, String anchor,
+  private record Row2(StageName stage, String unit, double units, Meter.Reading recsv, String anchor,
       Meter.Reading spark) {}
 
   @Override
@@ -110,38 +111,38 @@ public final class PipelineBench implements Callable<Integer> {
       Path firstLines = sample(input, dir.resolve(id + ".warm-up.csv"));
       List<String> warmUp = new ArrayList<>(overrides);
       warmUp.addAll(List.of("run.id=" + id + "-warm-up", "prepare.input=" + firstLines));
-      new PrepareJob(pipeline.configs("local", List.of(), warmUp).of("prepare")).run(spark);
+      new PrepareJob(pipeline.configs("local", List.of(), warmUp).of(StageName.PREPARE)).run(spark);
       aggregatePairs(spark, firstLines, anchors.resolve("warm-up"));
-      Meter.Reading prepare = meter.measure(() -> new PrepareJob(configs.of("prepare")).run(spark));
+      Meter.Reading prepare = meter.measure(() -> new PrepareJob(configs.of(StageName.PREPARE)).run(spark));
       Meter.Reading prepareAnchor = meter.measure(() -> aggregatePairs(spark, input, anchors.resolve("pairs")));
-      rows.add(progress(new Row2("prepare", "interactions/s", interactions, prepare,
+      rows.add(progress(new Row2(StageName.PREPARE, "interactions/s", interactions, prepare,
           "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor)));
 
-      Meter.Reading train = meter.measure(() -> trained = new TrainJob(configs.of("train")).run(spark));
+      Meter.Reading train = meter.measure(() -> trained = new TrainJob(configs.of(StageName.TRAIN)).run(spark));
       Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
-      AlsTrainer reference = AlsTrainer.from(new Settings(configs.of("train").withValue("train.method",
+      AlsTrainer reference = AlsTrainer.from(new Settings(configs.of(StageName.TRAIN).withValue("train.method",
           com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))));
       // Like the stage: fit, then save the model.
       Meter.Reading trainAnchor = meter.measure(() -> reference.fit(spark, prepared,
           anchors.resolve("checkpoints").toString()).model().write().overwrite().save(anchors.resolve("model")
           .toString()));
-      rows.add(progress(new Row2("train", "interactions x iterations/s", (double) interactions * iterations,
+      rows.add(progress(new Row2(StageName.TRAIN, "interactions x iterations/s", (double) interactions * iterations,
           train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor)));
 
-      Meter.Reading score = meter.measure(() -> new ScoreJob(configs.of("score")).run(spark));
+      Meter.Reading score = meter.measure(() -> new ScoreJob(configs.of(StageName.SCORE)).run(spark));
       ALSModel model = ALSModel.load(layout.model().toString());
-      int k = configs.of("score").getInt("score.k");
+      int k = configs.of(StageName.SCORE).getInt("score.k");
       Dataset<Row> sample = model.userFactors().select(col("id").as(RunLayout.USER_INDEX)).limit(scoreSample);
       Meter.Reading scoreSampled = meter.measure(() -> model.setUserCol(RunLayout.USER_INDEX)
           .recommendForUserSubset(sample, k).write().format("noop").mode("overwrite").save());
       double scale = (double) users / Math.min(scoreSample, users);
       Meter.Reading scoreAnchor = new Meter.Reading(scoreSampled.seconds() * scale,
           (long) (scoreSampled.shuffleBytes() * scale), scoreSampled.peakHeapBytes());
-      rows.add(progress(new Row2("score", "users/s", users, score, String.format(
+      rows.add(progress(new Row2(StageName.SCORE, "users/s", users, score, String.format(
           "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor)));
 
-      Meter.Reading export = meter.measure(() -> new ExportJob(configs.of("export")).run(spark));
-      int parts = configs.of("export").getInt("export.parts") > 0 ? configs.of("export").getInt("export.parts")
+      Meter.Reading export = meter.measure(() -> new ExportJob(configs.of(StageName.EXPORT)).run(spark));
+      int parts = configs.of(StageName.EXPORT).getInt("export.parts") > 0 ? configs.of(StageName.EXPORT).getInt("export.parts")
           : localCores;
       Meter.Reading exportAnchor = meter.measure(() -> spark.read().parquet(layout.top().toString())
           .repartition(parts, col(RunLayout.USER_INDEX))
@@ -154,7 +155,7 @@ public final class PipelineBench implements Callable<Integer> {
           .select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.SCORE)
           .write().mode("overwrite").csv(anchors.resolve("csv").toString()));
       long csvRows = (long) users * Math.min(k, products);
-      rows.add(progress(new Row2("export", "rows/s", csvRows, export,
+      rows.add(progress(new Row2(StageName.EXPORT, "rows/s", csvRows, export,
           "Spark write.csv of the same rows, same partitions", exportAnchor)));
 
       // The raw local file system, as the merge writes (no .crc beside the copy).
@@ -171,8 +172,8 @@ public final class PipelineBench implements Callable<Integer> {
         MergeBench.shell("sync");
       });
       MergeBench.shell("sync");
-      Meter.Reading merge = meter.measure(() -> new MergeJob(configs.of("merge")).run(spark));
-      rows.add(progress(new Row2("merge", "MiB/s", bytes / 1048576.0, merge,
+      Meter.Reading merge = meter.measure(() -> new MergeJob(configs.of(StageName.MERGE)).run(spark));
+      rows.add(progress(new Row2(StageName.MERGE, "MiB/s", bytes / 1048576.0, merge,
           "one client streams the parts into one file, then sync", mergeAnchor)));
 
       print(rows, localCores, interactions, csvRows, bytes);
@@ -235,13 +236,13 @@ public final class PipelineBench implements Callable<Integer> {
         + " concat (metadata only), a copy elsewhere streams at the rate measured here.");
     double sumProjected = 0;
     for (Row2 r : rows) {
-      double rowsScale = r.stage().equals("export") || r.stage().equals("merge")
+      double rowsScale = r.stage() == StageName.EXPORT || r.stage() == StageName.MERGE
           ? factor * 100.0 / Math.max(1, csvRows / (double) users) : factor;
-      double projected = r.stage().equals("merge")
+      double projected = r.stage() == StageName.MERGE
           ? r.recsv().seconds() * rowsScale  // one stream: does not spread over cores
           : r.recsv().seconds() * rowsScale * localCores / clusterCores;
-      String note = r.stage().equals("merge") ? "  (a copy; HDFS concat: seconds, whatever the size)" : "";
-      sumProjected += r.stage().equals("merge") ? 0 : projected;
+      String note = r.stage() == StageName.MERGE ? "  (a copy; HDFS concat: seconds, whatever the size)" : "";
+      sumProjected += r.stage() == StageName.MERGE ? 0 : projected;
       out.printf("  %-8s %10s%s%n", r.stage(), duration(projected), note);
     }
     out.printf("  %-8s %10s  (without the merge: on HDFS it is a concat)%n", "total", duration(sumProjected));
