@@ -104,7 +104,7 @@ class HdfsPipelineIT {
     assertEquals(manifest.users(), report.scores().users());
     assertEquals(List.of(), report.notes());
     // Evaluated on HDFS too; 30 users are too few for the gate to judge (evaluate.gate.min-users), and it says so.
-    assertEquals("pass", manifest.evaluation().metrics().gate().verdict());
+    assertEquals(io.recsv.workflow.GateVerdict.Verdict.PASS, manifest.evaluation().metrics().gate().verdict());
     assertTrue(manifest.evaluation().metrics().gate().reason().contains("too few to judge"),
         manifest.evaluation().metrics().gate().reason());
 

@@ -6,7 +6,6 @@ import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.StageRunner;
 import io.recsv.common.UserError;
-import io.recsv.evaluate.EvaluateJob;
 import io.recsv.workflow.GateVerdict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,13 +33,13 @@ final class QualityGate implements StageRunner.Check {
   @Override
   public void check(Configuration conf) throws IOException {
     Lineage.readChained(conf, layout, "the quality gate", List.of(StageName.SCORE, StageName.EVALUATE));
-    Path file = new Path(layout.stageDir(StageName.EVALUATE), EvaluateJob.GATE_FILE);
+    Path file = new Path(layout.stageDir(StageName.EVALUATE), GateVerdict.FILE);
     GateVerdict verdict = GateVerdict.read(conf, file.toString());
-    if (verdict.publish()) {
+    if (verdict.verdict().publishes()) {
       out.println("quality gate: " + verdict.verdict() + " (" + verdict.reason() + ")");
       return;
     }
-    if (force) {
+    if (verdict.mayPublish(force)) {
       out.println("quality gate: refused, published anyway (evaluate.gate.force = true): " + verdict.reason());
       return;
     }

@@ -1,5 +1,6 @@
 package io.recsv.evaluate;
 
+import io.recsv.workflow.GateVerdict;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -36,7 +36,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class EvaluateJob implements Stage {
 
-  public static final String GATE_FILE = "gate.properties";
 
   private final Config config;
   private final Settings settings;
@@ -90,19 +89,15 @@ public final class EvaluateJob implements Stage {
     StageOutput out = StageOutput.begin(conf, layout, StageName.EVALUATE);
     FileSystem fs = HadoopConf.forWriting(out.path(), conf);
     metrics.write(fs, new Path(out.path(), RunLayout.METRICS));
-    writeGate(fs, new Path(out.path(), GATE_FILE), metrics.gate());
+    writeGate(fs, new Path(out.path(), GateVerdict.FILE), metrics.gate());
     out.publish(Lineage.of(StageName.EVALUATE, context.startedAt(), layout, config, inputs, null));
     return MetricsTable.summary(metrics);
   }
 
   /** The verdict as the workflow's gate action reads it (a properties file: no JSON parser needed there). */
   private static void writeGate(FileSystem fs, Path file, EvaluationMetrics.Gate gate) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("verdict", gate.verdict());
-    p.setProperty("publish", String.valueOf(gate.publishes()));
-    p.setProperty("reason", gate.reason());
     try (OutputStream out = fs.create(file, true)) {
-      p.store(out, "recsv evaluate: the quality gate's verdict");
+      gate.toVerdict().write(out);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.recsv.evaluate;
 
+import io.recsv.workflow.GateVerdict.Verdict;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
@@ -53,7 +54,7 @@ final class Gate {
       rules.add(new Rule("vs popularity", "ndcg" + k, null, null, "skipped", why));
       rules.add(new Rule("vs last run", "ndcg" + k, null, null, "skipped", why));
       rules.add(new Rule("coverage", "coverage" + k, null, null, "skipped", why));
-      return new EvaluationMetrics.Gate(enabled ? "pass" : "off", rules, "nothing to judge: " + why);
+      return new EvaluationMetrics.Gate(enabled ? Verdict.PASS : Verdict.OFF, rules, "nothing to judge: " + why);
     }
     rules.add(rule("vs popularity", "ndcg" + k, model.ndcg(), minVsPopularity * popularity.ndcg(),
         String.format("at least %.2f x the popularity baseline's %.4f", minVsPopularity, popularity.ndcg())));
@@ -69,14 +70,14 @@ final class Gate {
         String.format("at least %.4f of the catalogue", minCoverage)));
     List<Rule> failed = rules.stream().filter(r -> "fail".equals(r.outcome())).toList();
     if (!enabled) {
-      return new EvaluationMetrics.Gate("off", rules, "evaluate.gate.enabled = false");
+      return new EvaluationMetrics.Gate(Verdict.OFF, rules, "evaluate.gate.enabled = false");
     }
     if (failed.isEmpty()) {
-      return new EvaluationMetrics.Gate("pass", rules, "every rule passed");
+      return new EvaluationMetrics.Gate(Verdict.PASS, rules, "every rule passed");
     }
     String reason = String.join("; ", failed.stream().map(r -> String.format("%s %.4f is below %.4f (%s)",
         r.metric(), r.value(), r.threshold(), r.detail())).toList());
-    return new EvaluationMetrics.Gate(force ? "forced" : "fail", rules,
+    return new EvaluationMetrics.Gate(force ? Verdict.FORCED : Verdict.FAIL, rules,
         force ? reason + "; published anyway: evaluate.gate.force = true" : reason);
   }
 

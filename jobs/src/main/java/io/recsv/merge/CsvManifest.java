@@ -74,7 +74,12 @@ public record CsvManifest(
    */
   public record Checksum(String algorithm, String value, String verifiedBy) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      // Enums as they spell themselves (the gate's verdict: "pass"), as the report page and consumers read them.
+      .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+      .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .build();
 
   /**
    * The manifest of the CSV {@code journal} plans, verified as {@code verification} says. The scorer's and the

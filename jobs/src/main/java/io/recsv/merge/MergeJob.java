@@ -37,7 +37,7 @@ public final class MergeJob implements Stage {
     this.config = config;
     this.layout = RunLayout.of(config);
     Settings s = new Settings(config);
-    this.settings = MergeSettings.from(s);
+    this.settings = MergeSettings.from(s, layout);
     this.forceGate = s.bool("evaluate.gate.force");
   }
 
@@ -72,7 +72,7 @@ public final class MergeJob implements Stage {
     }
     Lineage.readChained(conf, layout, StageName.MERGE.id(), List.of(StageName.EXPORT, StageName.EVALUATE));
     EvaluationMetrics metrics = EvaluationMetrics.readIfExists(conf, layout.metrics());
-    if (!metrics.gate().publishes() && !forceGate) {
+    if (!metrics.gate().toVerdict().mayPublish(forceGate)) {
       throw new UserError("the quality gate refused run " + layout.runId() + ", so merge does not publish it: "
           + metrics.gate().reason() + " (evaluate.gate.force=true publishes it anyway)");
     }

@@ -1,5 +1,6 @@
 package io.recsv.merge;
 
+import io.recsv.common.RunLayout;
 import io.recsv.config.Settings;
 import org.apache.hadoop.fs.permission.FsPermission;
 
@@ -24,15 +25,16 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         checksum, sync);
   }
 
-  public static MergeSettings from(Settings s) {
+  /** The merge's behaviour from its keys; its paths from {@code layout}, which composes every path of a run. */
+  public static MergeSettings from(Settings s, RunLayout layout) {
     String permission = s.string("merge.permission").trim();
     if (!permission.isEmpty() && !permission.matches("[0-7]{3,4}")) {
       throw s.bad("merge.permission", "must be empty (follow the umask) or octal like 644");
     }
     return new MergeSettings(
-        s.requiredString("export.output"),
-        s.requiredString("merge.output"),
-        s.requiredString("merge.output-root"),
+        layout.exportDir().toString(),
+        layout.published().toString(),
+        layout.outputRoot().toString(),
         s.enumValue("merge.strategy", Strategy.class),
         s.bool("merge.overwrite"),
         permission.isEmpty() ? null : new FsPermission(Short.parseShort(permission, 8)),

@@ -5,6 +5,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.recsv.workflow.GateVerdict;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -41,10 +42,15 @@ public record EvaluationMetrics(String format, String runId, String createdAt, S
   /** A rule of the gate: its metric's value against the threshold, and what came of it. */
   public record Rule(String name, String metric, Double value, Double threshold, String outcome, String detail) {}
 
-  /** The verdict ("pass", "fail", "forced": failed but on-call overrode it, "off"), each rule, and why. */
-  public record Gate(String verdict, List<Rule> rules, String reason) {
+  /** The verdict, each rule, and why; whether it publishes is the verdict's to say. */
+  public record Gate(GateVerdict.Verdict verdict, List<Rule> rules, String reason) {
     public boolean publishes() {
-      return !"fail".equals(verdict);
+      return verdict.publishes();
+    }
+
+    /** As evaluate's gate.properties holds it. */
+    public GateVerdict toVerdict() {
+      return new GateVerdict(verdict, reason);
     }
   }
 

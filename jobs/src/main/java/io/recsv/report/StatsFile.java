@@ -22,7 +22,12 @@ public record StatsFile<T>(String format, String stage, String outputId, T stats
   public static final String FORMAT = "recsv-stats/1";
   public static final String FILE = "_stats.json";
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      // Enums as they spell themselves (the gate's verdict: "pass"), as the report page and consumers read them.
+      .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+      .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .build();
 
   /** Writes {@code stats} of the output {@code outputId} into {@code dir} (the stage's directory being written). */
   public static void write(Configuration conf, Path dir, StageName stage, String outputId, Object stats)

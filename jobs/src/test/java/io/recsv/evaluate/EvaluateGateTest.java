@@ -9,6 +9,7 @@ import io.recsv.cli.Generator;
 import io.recsv.common.RunLayout;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.report.EvaluationMetrics;
+import io.recsv.workflow.GateVerdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class EvaluateGateTest {
     Path planted = work.resolve("planted.csv");
     new Generator(1500, 150, 20, 11).write(new Configuration(), planted.toString());
     EvaluationMetrics good = evaluate(planted, "w1");
-    assertEquals("pass", good.gate().verdict(), good.gate().reason());
+    assertEquals(GateVerdict.Verdict.PASS, good.gate().verdict(), good.gate().reason());
     assertEquals("skipped", good.gate().rules().get(1).outcome(), "no earlier run");
     assertTrue(good.modelAt(20).ndcg() > 1.1 * good.popularityAt(20).ndcg());
 
@@ -64,17 +65,20 @@ class EvaluateGateTest {
     }
     Path broken = Files.write(work.resolve("shuffled.csv"), shuffled);
     EvaluationMetrics bad = evaluate(broken, "w2");
-    assertEquals("fail", bad.gate().verdict());
+    assertEquals(GateVerdict.Verdict.FAIL, bad.gate().verdict());
     assertTrue(bad.gate().reason().startsWith("ndcg@20 0."), bad.gate().reason());
     assertTrue(bad.gate().reason().contains("popularity baseline"), bad.gate().reason());
     assertTrue(bad.gate().reason().contains("below run w1's"), "and against the last run: " + bad.gate().reason());
 
     // What the workflow's gate action reads.
     Properties gate = new Properties();
-    try (var in = Files.newInputStream(work.resolve("w2/evaluate/" + EvaluateJob.GATE_FILE))) {
+    try (var in = Files.newInputStream(work.resolve("w2/evaluate/" + io.recsv.workflow.GateVerdict.FILE))) {
       gate.load(in);
     }
     assertEquals("false", gate.getProperty("publish"));
+    assertEquals("fail", gate.getProperty("verdict"));
     assertEquals(bad.gate().reason(), gate.getProperty("reason"));
+    // metrics.json spells the verdict as gate.properties and the report page do.
+    assertTrue(Files.readString(work.resolve("w2/evaluate/metrics.json")).contains("\"verdict\" : \"fail\""));
   }
 }

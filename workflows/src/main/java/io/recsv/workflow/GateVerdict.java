@@ -4,19 +4,60 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The quality gate's verdict on a week, as the evaluate stage writes it ({@code evaluate/gate.properties}):
- * whether to publish, the verdict (pass, fail, forced, off) and why. The workflow's gate action and the local
- * launcher read it here, so both decide alike.
+ * The quality gate's verdict on a week, as the evaluate stage writes it ({@code evaluate/gate.properties}): the
+ * verdict and why. The one place that says whether a week may be published: the evaluate stage, the local
+ * launcher's gate, the merge and the workflow's gate action all decide by it.
  */
-public record GateVerdict(boolean publish, String verdict, String reason) {
+public record GateVerdict(Verdict verdict, String reason) {
+
+  /** The file in evaluate's output that holds it. */
+  public static final String FILE = "gate.properties";
 
   /** Oozie keeps at most 2 KB of an action's output (oozie.action.max.output.data); the reason gets most. */
   static final int MAX_REASON = 1500;
+
+  /** What the gate concluded. */
+  public enum Verdict {
+    /** Every rule passed (or none could judge). */
+    PASS,
+    /** A rule failed: the week is not published. */
+    FAIL,
+    /** A rule failed, and on-call published the week anyway (evaluate.gate.force). */
+    FORCED,
+    /** The gate is switched off (evaluate.gate.enabled = false). */
+    OFF;
+
+    /** Whether a week with this verdict is published (without forcing). */
+    public boolean publishes() {
+      return this != FAIL;
+    }
+
+    /** "pass", ...: as the files and the report spell it. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Verdict of(String id) {
+      for (Verdict v : values()) {
+        if (v.toString().equals(id)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("not a gate verdict: '" + id + "' (pass, fail, forced, off)");
+    }
+  }
+
+  /** Whether the week may be published: its verdict lets it, or on-call forces it ({@code force}). */
+  public boolean mayPublish(boolean force) {
+    return verdict.publishes() || force;
+  }
 
   public static GateVerdict read(Configuration conf, String file) throws IOException {
     Path path = new Path(file);
@@ -27,19 +68,38 @@ public record GateVerdict(boolean publish, String verdict, String reason) {
       throw new IOException("no quality gate verdict at " + file + ": the evaluate stage of this run has not"
           + " published (run it first)", e);
     }
-    String publish = p.getProperty("publish");
-    if (publish == null || p.getProperty("verdict") == null) {
-      throw new IOException(file + " is not a gate verdict (no 'publish' or 'verdict')");
+    Verdict verdict;
+    try {
+      verdict = Verdict.of(p.getProperty("verdict"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + " is not a gate verdict: " + e.getMessage(), e);
     }
-    return new GateVerdict(Boolean.parseBoolean(publish), p.getProperty("verdict"), p.getProperty("reason", ""));
+    if (!String.valueOf(verdict.publishes()).equals(p.getProperty("publish"))) {
+      throw new IOException(file + " is not a gate verdict: 'publish' is '" + p.getProperty("publish")
+          + "' with the verdict '" + verdict + "'");
+    }
+    return new GateVerdict(verdict, p.getProperty("reason", ""));
+  }
+
+  /**
+   * The file evaluate publishes: the verdict, {@code publish} (what the workflow's decision node reads, without a
+   * parser of its own), and the reason.
+   */
+  public void write(OutputStream out) throws IOException {
+    properties(reason).store(out, "recsv evaluate: the quality gate's verdict");
   }
 
   /** As Oozie's capture-output reads it: publish, verdict, reason (cut to fit Oozie's limit). */
   void writeActionOutput(OutputStream out) throws IOException {
+    properties(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason)
+        .store(out, "recsv gate");
+  }
+
+  private Properties properties(String why) {
     Properties p = new Properties();
-    p.setProperty("publish", String.valueOf(publish));
-    p.setProperty("verdict", verdict);
-    p.setProperty("reason", reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
-    p.store(out, "recsv gate");
+    p.setProperty("publish", String.valueOf(verdict.publishes()));
+    p.setProperty("verdict", verdict.toString());
+    p.setProperty("reason", why);
+    return p;
   }
 }

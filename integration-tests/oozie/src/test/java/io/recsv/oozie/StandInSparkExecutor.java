@@ -70,16 +70,15 @@ public final class StandInSparkExecutor extends StandInExecutor {
   private static void writeVerdict(List<String> args) {
     String root = value(args, "run.root=");
     String runId = value(args, "run.id=");
-    java.util.Properties p = new java.util.Properties();
-    p.setProperty("publish", String.valueOf(gatePasses));
-    p.setProperty("verdict", gatePasses ? "pass" : "fail");
-    p.setProperty("reason", gatePasses ? "every rule passed"
-        : "ndcg@100 0.0535 is below 0.0939 (at least 1.10 x the popularity baseline's 0.0853)");
+    io.recsv.workflow.GateVerdict verdict = gatePasses
+        ? new io.recsv.workflow.GateVerdict(io.recsv.workflow.GateVerdict.Verdict.PASS, "every rule passed")
+        : new io.recsv.workflow.GateVerdict(io.recsv.workflow.GateVerdict.Verdict.FAIL,
+            "ndcg@100 0.0535 is below 0.0939 (at least 1.10 x the popularity baseline's 0.0853)");
     try {
       java.nio.file.Path dir = java.nio.file.Files.createDirectories(
           java.nio.file.Path.of(java.net.URI.create(root)).resolve(runId).resolve("evaluate"));
-      try (var out = java.nio.file.Files.newOutputStream(dir.resolve("gate.properties"))) {
-        p.store(out, "stand-in evaluate");
+      try (var out = java.nio.file.Files.newOutputStream(dir.resolve(io.recsv.workflow.GateVerdict.FILE))) {
+        verdict.write(out);
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
