@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.cli.Stages;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.ConfigLoader;
 import io.recsv.merge.CsvManifest;
 import io.recsv.report.RunReport;

@@ -28,15 +28,26 @@ class LauncherInterruptIT {
     Process run = new ProcessBuilder("bash", REPO.resolve("recsv").toString(), "run", "--work",
         dir.resolve("w").toString()).directory(dir.toFile()).redirectError(err.toFile()).redirectOutput(out.toFile())
         .start();
-    // Wait until a stage is under way (the launcher execs java: the pid is the JVM's), then Ctrl-C.
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.readString(out).contains("[prepare] running...") && System.nanoTime() < until) {
-      Thread.sleep(100);
+    try {
+      // Wait until a stage is under way (the launcher execs java: the pid is the JVM's), then Ctrl-C. The waits are
+      // generous: on a loaded machine (two builds at once) the JVM's exit, its shutdown hooks included, has taken
+      // over a minute.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+      while (!Files.readString(out).contains("[prepare] running...") && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
+      assertTrue(Files.readString(out).contains("[prepare] running..."), Files.readString(out));
+      Thread.sleep(1500);
+      assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor());
+      if (!run.waitFor(600, TimeUnit.SECONDS)) {
+        Process jstack = new ProcessBuilder("jstack", String.valueOf(run.pid())).redirectErrorStream(true).start();
+        String threads = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        throw new AssertionError("./recsv run did not end within 10 minutes of Ctrl-C; its stderr:\n"
+            + Files.readString(err) + "\nits threads:\n" + threads);
+      }
+    } finally {
+      run.destroyForcibly();  // after a failure: the temporary directory must be deletable
     }
-    assertTrue(Files.readString(out).contains("[prepare] running..."), Files.readString(out));
-    Thread.sleep(1500);
-    assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor());
-    assertTrue(run.waitFor(60, TimeUnit.SECONDS));
 
     assertEquals(130, run.exitValue());
     List<String> stderr = Files.readAllLines(err, StandardCharsets.UTF_8);

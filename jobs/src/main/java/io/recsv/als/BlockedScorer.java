@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

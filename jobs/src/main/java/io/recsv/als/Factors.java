@@ -1,6 +1,6 @@
 package io.recsv.als;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.util.List;
 import org.apache.spark.sql.Row;
 

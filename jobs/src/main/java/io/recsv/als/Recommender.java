@@ -1,6 +1,6 @@
 package io.recsv.als;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import java.util.Locale;
 import org.apache.spark.ml.recommendation.ALSModel;

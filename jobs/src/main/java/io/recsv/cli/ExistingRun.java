@@ -2,8 +2,8 @@ package io.recsv.cli;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.UserError;
-import io.recsv.common.UserPaths;
+import io.recsv.config.UserError;
+import io.recsv.config.UserPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

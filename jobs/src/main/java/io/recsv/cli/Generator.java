@@ -2,7 +2,7 @@ package io.recsv.cli;
 
 import io.recsv.common.HadoopConf;
 import io.recsv.common.Renames;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

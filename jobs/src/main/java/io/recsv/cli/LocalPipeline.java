@@ -52,7 +52,7 @@ public final class LocalPipeline {
     List<StageName> names = stageNames();
     int at = workflow.stageNames().indexOf(from);
     if (at < 0) {
-      throw new io.recsv.common.UserError("unknown stage '" + from + "'; the workflow runs "
+      throw new io.recsv.config.UserError("unknown stage '" + from + "'; the workflow runs "
           + String.join(", ", workflow.stageNames()));
     }
     return names.subList(at, names.size());
@@ -63,7 +63,7 @@ public final class LocalPipeline {
     try {
       return StageName.of(name);
     } catch (IllegalArgumentException e) {
-      throw new io.recsv.common.UserError(e.getMessage());
+      throw new io.recsv.config.UserError(e.getMessage());
     }
   }
 
@@ -76,7 +76,7 @@ public final class LocalPipeline {
   public Configs configs(String env, List<String> userFiles, List<String> overrides) {
     Path envConf = home.resolve("config/env/" + env + ".conf");
     if (!Files.isRegularFile(envConf)) {
-      throw new io.recsv.common.UserError("no environment config " + envConf);
+      throw new io.recsv.config.UserError("no environment config " + envConf);
     }
     return new Configs(envConf, userFiles, overrides);
   }

@@ -1,6 +1,6 @@
 package io.recsv.cli;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.common.Version;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

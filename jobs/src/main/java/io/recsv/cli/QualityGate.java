@@ -5,7 +5,7 @@ import com.typesafe.config.Config;
 import io.recsv.common.Lineage;
 import io.recsv.common.RunLayout;
 import io.recsv.common.StageRunner;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.workflow.GateVerdict;
 import java.io.IOException;
 import java.io.PrintStream;

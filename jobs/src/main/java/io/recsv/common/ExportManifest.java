@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.config.UserError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.FileNotFoundException;

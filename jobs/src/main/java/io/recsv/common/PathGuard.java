@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.config.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.config.UserError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.config.UserError;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.recsv.common;
 
+import io.recsv.config.UserError;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.config.Settings;

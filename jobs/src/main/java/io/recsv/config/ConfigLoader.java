@@ -10,8 +10,6 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import io.recsv.common.UserError;
-import io.recsv.common.UserPaths;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package io.recsv.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.recsv.common.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

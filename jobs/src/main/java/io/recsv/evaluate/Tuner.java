@@ -8,7 +8,7 @@ import io.recsv.als.Recommender;
 import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.RunLayout;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics.Ranking;
 import java.io.IOException;

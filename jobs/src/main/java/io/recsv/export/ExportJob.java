@@ -13,7 +13,7 @@ import io.recsv.common.Stage;
 import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import java.io.IOException;
 import java.time.Instant;
@@ -98,7 +98,7 @@ public final class ExportJob implements Stage {
     // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
     // the score rows again (a plain join-then-repartition shuffles them three times). The users are joined by
     // hash (a part's users, one row each, in a hash table), not by a sort-merge join: its sort of the score rows
-    // by user would come on top of the one that puts them in rank order (docs/benchmarks.md has the figures).
+    // by user would come on top of the one that puts them in rank order (docs/results.md has the figures).
     Dataset<Row> rows = top.repartition(partCount, col(RunLayout.USER_INDEX))
         .join(broadcast(products), RunLayout.PRODUCT_INDEX)
         .join(users.repartition(partCount, col(RunLayout.USER_INDEX)).hint("shuffle_hash"), RunLayout.USER_INDEX)

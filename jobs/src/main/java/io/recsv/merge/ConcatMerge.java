@@ -1,7 +1,7 @@
 package io.recsv.merge;
 
 import io.recsv.common.Renames;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsv.common.ExportManifest;
 import io.recsv.common.Renames;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

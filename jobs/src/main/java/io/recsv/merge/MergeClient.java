@@ -1,7 +1,7 @@
 package io.recsv.merge;
 
 import io.recsv.common.HadoopConf;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;

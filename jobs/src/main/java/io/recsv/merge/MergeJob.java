@@ -8,7 +8,7 @@ import io.recsv.common.RunLayout;
 import io.recsv.common.Stage;
 import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.Evaluation;
 import io.recsv.report.EvaluationMetrics;

@@ -1,7 +1,7 @@
 package io.recsv.merge;
 
 import io.recsv.common.Crc32c;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.common.ExportManifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.recsv.common.ExportManifest;
 import io.recsv.common.Lineage;
 import io.recsv.common.PathGuard;
 import io.recsv.common.Renames;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.report.Evaluation;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.recsv.common.Stage;
 import io.recsv.common.StageContext;
 import io.recsv.common.StageMain;
 import io.recsv.common.StageOutput;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.InputStats;
 import io.recsv.report.StatsFile;

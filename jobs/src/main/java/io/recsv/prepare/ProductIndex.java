@@ -1,6 +1,6 @@
 package io.recsv.prepare;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.recsv.report;
 import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recsv.common.Lineage;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.common.Renames;
 import io.recsv.common.RunLayout;
 import io.recsv.common.Version;

@@ -1,6 +1,6 @@
 package io.recsv.yarn;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.workflow.SparkSubmission;
 import java.io.File;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
 import io.recsv.common.RunLayout;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.testing.SharedData;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.score.ScoreJob;
 import io.recsv.testing.SameTopK;

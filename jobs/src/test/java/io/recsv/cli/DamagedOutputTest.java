@@ -8,7 +8,7 @@ import io.recsv.TestSpark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.recsv.TestSpark;
 import io.recsv.common.RunLayout;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;

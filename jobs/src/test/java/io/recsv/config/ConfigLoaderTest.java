@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import io.recsv.common.UserError;
 import io.recsv.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.common.ExportManifest;
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.testing.SyntheticParts;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.recsv.bench;
 
-import io.recsv.common.UserError;
+import io.recsv.config.UserError;
 import io.recsv.common.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;

@@ -1,4 +1,4 @@
-package io.recsv.common;
+package io.recsv.config;
 
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;

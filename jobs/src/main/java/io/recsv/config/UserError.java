@@ -1,4 +1,4 @@
-package io.recsv.common;
+package io.recsv.config;
 
 /**
  * A problem the user can fix (bad input, bad config key, output already there). Its message is complete on
