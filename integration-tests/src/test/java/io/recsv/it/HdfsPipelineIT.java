@@ -134,27 +134,31 @@ class HdfsPipelineIT {
     long mtime = fs.getFileStatus(csv).getModificationTime();
     Stages.create(StageName.MERGE, config).run(spark);
     assertEquals(mtime, fs.getFileStatus(csv).getModificationTime());
-    // A file of a stage's output lost on HDFS (a clean-up, a retention job) is found by its next reader, by name.
-    Path top = new Path(uri + ODD + "/work/2026-11-23/score/top");
-    Path lost = null;
-    for (var it = fs.listFiles(top, false); it.hasNext(); ) {
-      Path p = it.next().getPath();
-      if (p.getName().startsWith("part-")) {
-        lost = p;
+    // A file of a stage's output lost on HDFS (a clean-up, a retention job) is found by its next reader, by name,
+    // for each of the outputs whose loss once published a wrong CSV (as locally: DamagedOutputTest).
+    Path run = new Path(uri + ODD + "/work/2026-11-23");
+    for (Object[] c : List.of(new Object[] {"score/top", StageName.EXPORT, "score"},
+        new Object[] {"prepare/interactions", StageName.TRAIN, "prepare"},
+        new Object[] {"prepare/products", StageName.EXPORT, "prepare"},
+        new Object[] {"prepare/users", StageName.EXPORT, "prepare"},
+        new Object[] {"train/model/userFactors", StageName.SCORE, "train"})) {
+      Path lost = firstPart(fs, new Path(run, (String) c[0]));
+      byte[] bytes;
+      try (InputStream in = fs.open(lost)) {
+        bytes = in.readAllBytes();
+      }
+      assertTrue(fs.delete(lost, false));
+      UserError damaged = assertThrows(UserError.class, () -> Stages.create((StageName) c[1], config).run(spark));
+      String inOutput = ((String) c[0]).substring(((String) c[2]).length() + 1) + "/" + lost.getName();
+      assertTrue(damaged.getMessage().contains(": " + inOutput + " is missing (recorded: ")
+          && damaged.getMessage().endsWith("rerun from '" + c[2] + "' (./recsv run ... --from " + c[2] + ")"),
+          c[0] + ": " + damaged.getMessage());
+      try (var out = fs.create(lost, false)) {
+        out.write(bytes);
       }
     }
-    assertTrue(lost != null && fs.delete(lost, false));
-    UserError damaged = assertThrows(UserError.class, () -> Stages.create(StageName.EXPORT, config).run(spark));
-    assertTrue(damaged.getMessage().contains("top/" + lost.getName() + " is missing (recorded: ")
-        && damaged.getMessage().endsWith("rerun from 'score' (./recsv run ... --from score)"), damaged.getMessage());
     // And one cut short (written again, half of it: what a listing sees of a truncated file).
-    Path users = null;
-    for (var it = fs.listFiles(new Path(uri + ODD + "/work/2026-11-23/prepare/users"), false); it.hasNext(); ) {
-      Path p = it.next().getPath();
-      if (p.getName().startsWith("part-")) {
-        users = p;
-      }
-    }
+    Path users = firstPart(fs, new Path(run, "prepare/users"));
     byte[] whole;
     try (InputStream in = fs.open(users)) {
       whole = in.readAllBytes();
@@ -166,6 +170,19 @@ class HdfsPipelineIT {
     assertTrue(truncated.getMessage().contains("users/" + users.getName() + " has " + whole.length / 2
         + " bytes, not the " + whole.length + " recorded") && truncated.getMessage().endsWith(
         "rerun from 'prepare' (./recsv run ... --from prepare)"), truncated.getMessage());
+  }
+
+  /** The first data file (not Spark's marker) of a dataset. */
+  private static Path firstPart(FileSystem fs, Path dataset) throws IOException {
+    List<Path> parts = new ArrayList<>();
+    for (var it = fs.listFiles(dataset, false); it.hasNext(); ) {
+      Path p = it.next().getPath();
+      if (p.getName().startsWith("part-")) {
+        parts.add(p);
+      }
+    }
+    assertFalse(parts.isEmpty(), dataset + " has data files");
+    return parts.stream().sorted().findFirst().orElseThrow();
   }
 
   @Test

@@ -27,9 +27,9 @@ import org.apache.hadoop.conf.Configuration;
  * submitted as the Oozie workflow's action for it is evaluated (the same class, arguments, config files with their
  * links, cluster.conf and spark-opts), with the run's paths, the user's {@code -D} overrides and {@code --config}
  * files after the action's own, and the stage's {@code spark.conf} (cluster.conf's, the user's files', {@code -D
- * spark.conf.*} and {@code --conf}) as Spark properties at submission, where resources must be known. The quality gate between evaluate
- * and export is the local run's ({@link QualityGate}). Each stage's main takes the run's lock and checks its
- * inputs itself, as under Oozie.
+ * spark.conf.*} and {@code --conf}) as Spark properties at submission, where resources must be known. The
+ * quality gate between evaluate and export is the local run's ({@link QualityGate}). Each stage's main takes the
+ * run's lock and checks its inputs itself, as under Oozie.
  */
 final class YarnPipeline {
 
