@@ -82,11 +82,11 @@ public final class ScoreJob implements Stage {
     Lineage.Counts.requireChained(StageName.SCORE, "users' recommendations", stats.users(), p.users() - nothingLeft,
         prepared, String.format("%,d users, %,d of whom have seen every product", p.users(), nothingLeft),
         StageName.SCORE);
-    long most = stats.users() * Math.min(recommender.k(), p.products());
-    if (stats.rows() < stats.users() || stats.rows() > most) {
+    long atMostPerUser = Math.min(recommender.k(), p.products());
+    if (stats.rows() < stats.users() || stats.rows() > stats.users() * atMostPerUser) {
       throw new UserError(String.format("score made %,d rows for %,d users: not between 1 and %,d (k = %d, %,d"
           + " products) each; nothing was published; rerun from 'score'", stats.rows(), stats.users(),
-          Math.min(recommender.k(), p.products()), recommender.k(), p.products()));
+          atMostPerUser, recommender.k(), p.products()));
     }
     return new Lineage.Counts(stats.rows(), stats.users(), null, null);
   }
