@@ -20,18 +20,18 @@ final class ExistingRun {
 
   private ExistingRun() {}
 
-  static Config config(Path home, Options o) throws IOException {
-    return configs(home, o, StageName.SCORE).of(StageName.SCORE);
+  static Config config(Path home, RunOptions run, ConfigOptions config) throws IOException {
+    return configs(home, run, config, StageName.SCORE).of(StageName.SCORE);
   }
 
   /** The run's configs, the default run being the only one with an output of {@code stage}. */
-  static LocalPipeline.Configs configs(Path home, Options o, StageName stage) throws IOException {
-    String work = o.get("--work", "recsv-work");
+  static LocalPipeline.Configs configs(Path home, RunOptions run, ConfigOptions config, StageName stage)
+      throws IOException {
     List<String> overrides = new ArrayList<>();
-    overrides.add("run.root=" + UserPaths.absolute(work));
-    overrides.add("run.id=" + (o.get("--run-id") != null ? o.get("--run-id") : onlyRun(work, stage)));
-    overrides.addAll(o.overrides);
-    return new LocalPipeline(home).configs(o.get("--env", "local"), o.configFiles, overrides);
+    overrides.add(run.root());
+    overrides.add("run.id=" + (run.runId != null ? run.runId : onlyRun(run.work, stage)));
+    overrides.addAll(config.overrides());
+    return new LocalPipeline(home).configs(run.env("local"), config.files, overrides);
   }
 
   /** The one run under {@code work} with an output of {@code stage}; an error naming them when there are several. */

@@ -12,25 +12,43 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code recsv report}: prints the summary of the report beside a published CSV, or writes it again. */
-final class ReportCommand {
+@Command(name = "report",
+    header = "print a run's report (written beside the CSV as .report.html and .report.json), or redo it",
+    description = "Prints the summary of the report beside the published CSV (FILE.report.json; FILE.report.html is"
+        + " the page with the charts); without --csv, of the run's (--work; --run-id, default the only run there).")
+final class ReportCommand extends RecsvCommand {
 
-  private final PrintStream out;
+  @Option(names = "--csv", paramLabel = "FILE", description = "the published CSV")
+  String csvFile;
 
-  ReportCommand(PrintStream out) {
-    this.out = out;
+  @Option(names = "--regenerate", description = "write both again from the run's outputs (--work, --run-id, the"
+      + " run's config), e.g. after an older recsv made the CSV or the report could not be written")
+  boolean regenerate;
+
+  @Mixin
+  RunOptions run;
+
+  @Mixin
+  ConfigOptions config;
+
+  ReportCommand(PrintStream out, Path home) {
+    super(out, home);
   }
 
-  int run(Options o, Path home) throws Exception {
-    o.refusePositional("report");
+  @Override
+  public Integer call() throws Exception {
     // As the merge that writes the report reads its settings.
-    Config config = ExistingRun.configs(home, o, StageName.SCORE).of(StageName.MERGE);
-    org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(o.get("--csv") != null
-        ? UserPaths.absolute(o.get("--csv")) : config.getString("merge.output"));
+    Config merge = ExistingRun.configs(home, run, config, StageName.SCORE).of(StageName.MERGE);
+    org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(csvFile != null
+        ? UserPaths.absolute(csvFile) : merge.getString("merge.output"));
     FileSystem fs = HadoopConf.forWriting(csv, new Configuration());
-    if (o.has("--regenerate")) {
-      regenerate(fs, csv, RunLayout.of(config));
+    if (regenerate) {
+      regenerate(fs, csv, RunLayout.of(merge));
     } else if (!fs.exists(RunReport.jsonFor(csv))) {
       throw new UserError("report: no report beside " + csv + " (" + RunReport.jsonFor(csv).getName()
           + "); recsv report --regenerate writes it from the run's outputs");

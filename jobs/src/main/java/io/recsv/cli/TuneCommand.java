@@ -5,7 +5,6 @@ import com.typesafe.config.Config;
 import io.recsv.common.RunLayout;
 import io.recsv.common.RunLock;
 import io.recsv.common.SparkSessions;
-import io.recsv.common.StageRunner;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
 import io.recsv.config.Settings;
@@ -18,55 +17,81 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code recsv tune}: searches the ALS settings on a holdout of a run's prepared interactions (prepared first
  * from --input when given), prints the trials best first, and writes the best as a config file for --config.
  */
-final class TuneCommand {
+@Command(name = "tune",
+    header = "search the ALS settings on a holdout of a run's interactions; writes the best as a config file",
+    description = "Trains ALS on one holdout of the run's prepared interactions (evaluate.* says how it is split) for"
+        + " each trial: the settings as they are, then a seeded random choice of train.rank (8 16 32 64),"
+        + " train.reg-param (0.01 0.03 0.1 0.3), train.alpha (1 3 10 30) and train.max-iter (5 10 15); measures each"
+        + " as the evaluate stage does (the popularity baseline once), prints them best first, and writes the best"
+        + " as a config file.")
+final class TuneCommand extends RecsvCommand {
 
-  private final PrintStream out;
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "prepare this input first, into --work and --run-id (default: tune)")
+  String input;
 
-  TuneCommand(PrintStream out) {
-    this.out = out;
+  @Option(names = "--trials", paramLabel = "N", defaultValue = "8", converter = WholeNumber.class,
+      description = "at most N trials (default ${DEFAULT-VALUE})")
+  int trials;
+
+  @Option(names = "--minutes", paramLabel = "M", defaultValue = "60", converter = WholeNumber.class,
+      description = "no trial started after M minutes (default ${DEFAULT-VALUE})")
+  int minutes;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = WholeNumber.class,
+      description = "the search's seed (default ${DEFAULT-VALUE}): the same seed, data and settings give the same"
+          + " trials")
+  int seed;
+
+  @Option(names = "--metric", paramLabel = "M", description = "what 'best' means: ndcg, precision, recall, map or"
+      + " hit-rate at 10 or score.k (default ndcg@k)")
+  String metric;
+
+  @Option(names = "--output", paramLabel = "FILE", defaultValue = "recsv-tuned.conf",
+      description = "the best settings (default ./${DEFAULT-VALUE}), for recsv run --config FILE")
+  Path output;
+
+  @Mixin
+  RunOptions run;
+
+  @Mixin
+  ConfigOptions config;
+
+  TuneCommand(PrintStream out, Path home) {
+    super(out, home);
   }
 
-  int run(Options o, Path home) throws Exception {
-    o.refusePositional("tune");
-    int trials = o.intValue("tune", "--trials", 8);
-    int minutes = o.intValue("tune", "--minutes", 60);
-    long seed = o.intValue("tune", "--seed", 42);
+  @Override
+  public Integer call() throws Exception {
     if (trials < 1 || minutes < 1) {
       throw new UserError("tune: --trials and --minutes must be at least 1");
     }
-    Path output = Path.of(o.get("--output", "recsv-tuned.conf")).toAbsolutePath();
+    Path output = this.output.toAbsolutePath();
     Config config;
-    if (o.get("--input") != null) {
+    if (input != null) {
       // Prepare the input into its own run first (default run id "tune"); the trials read it from there.
       LocalPipeline pipeline = new LocalPipeline(home, out);
-      List<String> overrides = new ArrayList<>(List.of("run.root=" + UserPaths.absolute(o.get("--work", "recsv-work")),
-          "run.id=" + o.get("--run-id", "tune"), "prepare.input=" + UserPaths.absolute(o.get("--input"))));
-      overrides.addAll(o.overrides);
-      LocalPipeline.Configs configs = pipeline.configs(o.get("--env", "local"), o.configFiles, overrides);
+      List<String> overrides = new ArrayList<>(List.of(run.root(),
+          "run.id=" + (run.runId != null ? run.runId : "tune"), "prepare.input=" + UserPaths.absolute(input)));
+      overrides.addAll(this.config.overrides());
+      LocalPipeline.Configs configs = pipeline.configs(run.env("local"), this.config.files, overrides);
       // The trials train, score and evaluate as the evaluate stage does: with its config files.
       config = configs.of(StageName.EVALUATE);
       pipeline.run(pipeline.runner(List.of(StageName.PREPARE), configs, "recsv tune", false), configs.run(),
-          new StageRunner.Listener() {
-            @Override
-            public void starting(StageName stage) {
-              out.printf("[%s] running...%n", stage);
-            }
-
-            @Override
-            public void finished(StageName stage, String summary, double seconds) {
-              out.printf("[%s] done in %.1f s: %s%n", stage, seconds, summary);
-            }
-          });
+          progress());
     } else {
-      config = ExistingRun.configs(home, o, StageName.PREPARE).of(StageName.EVALUATE);
+      config = ExistingRun.configs(home, run, this.config, StageName.PREPARE).of(StageName.EVALUATE);
     }
     Tuner tuner = new Tuner(config);
-    String metric = o.get("--metric", "ndcg@" + tuner.ks().get(tuner.ks().size() - 1));
+    String metric = this.metric != null ? this.metric : "ndcg@" + tuner.ks().get(tuner.ks().size() - 1);
     RunLayout layout = RunLayout.of(config);
     SparkSession spark = SparkSessions.create(config, "recsv tune");
     Tuner.Result result;

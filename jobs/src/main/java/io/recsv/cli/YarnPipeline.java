@@ -45,13 +45,9 @@ final class YarnPipeline {
     this.workflow = LocalPipeline.workflow(home);
   }
 
-  /** Whether {@code master} is YARN's: the stages then run as YARN applications, not in this JVM. */
-  static boolean isYarn(String master) {
-    return "yarn".equals(master);
-  }
-
   /** {@code gated}: the workflow's quality gate decides before the first stage that publishes (not for one stage). */
-  void run(List<StageName> stages, LocalPipeline.Configs configs, Options o, boolean gated) throws Exception {
+  void run(List<StageName> stages, LocalPipeline.Configs configs, MasterOptions master, List<String> userFiles,
+      List<String> userOverrides, String output, boolean gated) throws Exception {
     Config run = configs.run();
     for (String key : List.of("run.root", "prepare.input", "merge.output-root")) {
       String path = run.getString(key);
@@ -68,7 +64,7 @@ final class YarnPipeline {
     Configuration hadoop = new Configuration();
     Path app = stagedApp();
     try {
-      submit(stages, configs, o, gated, hadoop, app);
+      submit(stages, configs, master, userFiles, userOverrides, output, gated, hadoop, app);
     } finally {
       try (var files = Files.walk(app)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -76,8 +72,9 @@ final class YarnPipeline {
     }
   }
 
-  private void submit(List<StageName> stages, LocalPipeline.Configs configs, Options o, boolean gated,
-      Configuration hadoop, Path app) throws Exception {
+  private void submit(List<StageName> stages, LocalPipeline.Configs configs, MasterOptions master,
+      List<String> userFiles, List<String> userOverrides, String output, boolean gated, Configuration hadoop, Path app)
+      throws Exception {
     Config run = configs.run();
     Properties job = new Properties();
     job.put("appPath", app.toUri().toString().replaceAll("/$", ""));
@@ -87,9 +84,9 @@ final class YarnPipeline {
     job.put("inputPath", run.getString("prepare.input"));
     job.put("mergeOverwrite", String.valueOf(run.getBoolean("merge.overwrite")));
     job.put("gateForce", String.valueOf(run.getBoolean("evaluate.gate.force")));
-    job.put("sparkJavaHome", o.get("--java-home", System.getProperty("java.home")));
-    if (o.get("--queue") != null) {
-      job.put("queueName", o.get("--queue"));
+    job.put("sparkJavaHome", master.javaHome != null ? master.javaHome : System.getProperty("java.home"));
+    if (master.queue != null) {
+      job.put("queueName", master.queue);
     }
     List<String> sparkOpts = new ArrayList<>();
     String sparkHome = System.getenv("SPARK_HOME");
@@ -101,20 +98,20 @@ final class YarnPipeline {
     // The user's files and overrides come after the action's own (a later one wins), as in a local run.
     List<String> files = new ArrayList<>();
     List<String> args = new ArrayList<>();
-    for (int i = 0; i < o.configFiles.size(); i++) {
+    for (int i = 0; i < userFiles.size(); i++) {
       // Linked under a name of its own: YARN's distributed cache takes one file of a name (a user's cluster.conf
       // would collide with the application's).
       String link = "user-" + (i + 1) + ".conf";
       Path linked = app.resolve("config/user/" + link);
       Files.createDirectories(linked.getParent());
-      Files.createSymbolicLink(linked, Path.of(o.configFiles.get(i)).toAbsolutePath());
+      Files.createSymbolicLink(linked, Path.of(userFiles.get(i)).toAbsolutePath());
       files.add(linked.toUri() + "#" + link);
       args.addAll(List.of("--config", link));
     }
-    if (o.get("--output") != null) {
+    if (output != null) {
       args.add("merge.output=" + run.getString("merge.output"));
     }
-    args.addAll(o.overrides);
+    args.addAll(userOverrides);
 
     Map<StageName, SparkSubmission> actions = new LinkedHashMap<>();
     for (SparkSubmission s : SparkActions.evaluate(workflow, job)) {

@@ -12,11 +12,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Parameters;
 
 /**
  * The shared {@code main} of every stage under spark-submit (and so under Oozie's spark action):
@@ -34,44 +33,51 @@ public final class StageMain {
    * The stage's command line, parsed by picocli: {@code --config FILE}s, and overrides as {@code -D key=value}, as
    * everywhere else, or as bare {@code key=value} (what the Oozie actions and spark-submit scripts pass).
    */
-  private static CommandSpec spec(StageName name) {
-    CommandSpec spec = CommandSpec.create().name(name.id());
-    spec.usageMessage().description("Runs the " + name + " stage of a recsv run (spark-submit, Oozie's spark"
-        + " action): config files in order, then the overrides.");
-    spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(List.class).auxiliaryTypes(String.class)
-        .description("a config file; a later one wins; may repeat").build());
-    spec.addOption(OptionSpec.builder("-D").paramLabel("key=value").type(List.class).auxiliaryTypes(String.class)
-        .description("a config key; may repeat").build());
-    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this help").build());
-    spec.addPositional(PositionalParamSpec.builder().paramLabel("key=value").arity("0..*").type(List.class)
-        .auxiliaryTypes(String.class).description("a config key, as -D takes it").build());
-    return spec;
+  @Command(description = "Runs one stage of a recsv run (spark-submit, Oozie's spark action): config files in order,"
+      + " then the overrides.")
+  static final class Arguments {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "a config file; a later one wins; may repeat")
+    final List<String> files = new ArrayList<>();
+
+    @Option(names = "-D", paramLabel = "key=value", description = "a config key; may repeat")
+    final List<String> overrides = new ArrayList<>();
+
+    @Parameters(paramLabel = "key=value", description = "a config key, as -D takes it")
+    final List<String> keyValues = new ArrayList<>();
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
+
+    /** -D's, then the bare ones, in order (a later one wins). */
+    List<String> allOverrides(StageName name) {
+      List<String> all = new ArrayList<>(overrides);
+      all.addAll(keyValues);
+      for (String kv : all) {
+        if (kv.indexOf('=') <= 0) {
+          throw new UserError(name + ": unexpected argument '" + kv + "'; " + USAGE.replace("STAGE", name.id()));
+        }
+      }
+      return all;
+    }
   }
 
+  private static final String USAGE = "usage: STAGE [--config FILE]... [-D key=value]... [key=value]...";
+
   public static void run(StageName name, String[] args, Function<Config, Stage> factory) throws Exception {
-    CommandLine cl = new CommandLine(spec(name));
-    ParseResult parsed;
+    Arguments arguments = new Arguments();
+    CommandLine cl = new CommandLine(arguments).setCommandName(name.id());
     try {
-      parsed = cl.parseArgs(args);
+      cl.parseArgs(args);
     } catch (ParameterException e) {
-      throw new UserError(name + ": " + e.getMessage() + "; usage: " + name + " [--config FILE]... [-D key=value]..."
-          + " [key=value]...");
+      throw new UserError(name + ": " + e.getMessage() + "; " + USAGE.replace("STAGE", name.id()));
     }
-    if (parsed.isUsageHelpRequested()) {
+    if (arguments.help) {
       System.out.print(cl.getUsageMessage());
       return;
     }
-    List<String> files = parsed.matchedOptionValue("--config", List.<String>of());
-    List<String> overrides = new ArrayList<>(parsed.matchedOptionValue("-D", List.<String>of()));
-    if (parsed.hasMatchedPositional(0)) {
-      overrides.addAll(parsed.matchedPositional(0).<List<String>>getValue());
-    }
-    for (String kv : overrides) {
-      if (kv.indexOf('=') <= 0) {
-        throw new UserError(name + ": unexpected argument '" + kv + "'; usage: " + name
-            + " [--config FILE]... [-D key=value]... [key=value]...");
-      }
-    }
+    List<String> files = arguments.files;
+    List<String> overrides = arguments.allOverrides(name);
     Config config = ConfigLoader.load(files, overrides);
     // In the container's log: what this stage ran with, after every file and override.
     LOG.info("{} runs with {}", name, StageRunner.effectiveSettings(config, name));

@@ -31,6 +31,14 @@ public final class Version {
     return "recsv " + version() + " (commit " + commit() + ")";
   }
 
+  /** {@link #line()} for picocli's {@code --version}, in every recsv command. */
+  public static final class Provider implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {line()};
+    }
+  }
+
   private static Properties load() {
     Properties p = new Properties();
     try (InputStream in = Version.class.getResourceAsStream("/recsv-git.properties")) {

@@ -119,17 +119,17 @@ class MainTest {
   void versionAndSparkSubmitStyleMasterAndConf() throws Exception {
     assertEquals(0, main.run(List.of("--version")));
     assertTrue(output().startsWith("recsv "), output());
-    Options o = Options.parse(Command.RUN, List.of("--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=3",
-        "--conf=spark.ui.enabled=false", "-Dscore.k=7", "--work=/tmp/w"));
-    assertEquals(List.of("score.k=7"), o.overrides);
-    assertEquals("/tmp/w", o.get("--work"));
-    assertEquals("local[1]", o.get("--master"));
-    assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.ui.enabled=false"), o.sparkConfs);
-    com.typesafe.config.Config config = io.recsv.config.ConfigLoader.load(List.of(),
-        List.of("spark.master=" + o.get("--master"), "spark.conf." + o.sparkConfs.get(0)));
+    RunCommand run = new RunCommand(new PrintStream(out, true, StandardCharsets.UTF_8), work);
+    new picocli.CommandLine(run).parseArgs("--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=3",
+        "--conf=spark.ui.enabled=false", "-Dscore.k=7", "--work=/tmp/w");
+    assertEquals(List.of("score.k=7"), run.config.overrides());
+    assertEquals("/tmp/w", run.run.work);
+    assertEquals(List.of("spark.master=local[1]", "spark.conf.spark.sql.shuffle.partitions=3",
+        "spark.conf.spark.ui.enabled=false"), run.master.overrides());
+    com.typesafe.config.Config config = io.recsv.config.ConfigLoader.load(List.of(), run.master.overrides());
     assertEquals("local[1]", config.getString("spark.master"));
     assertEquals("3", config.getConfig("spark.conf").getString("\"spark.sql.shuffle.partitions\""));
-    UserError bad = assertThrows(UserError.class, () -> Options.parse(Command.RUN, List.of("--conf", "nokeyvalue")));
+    UserError bad = assertThrows(UserError.class, () -> main.run(List.of("run", "--conf", "nokeyvalue")));
     assertTrue(bad.getMessage().contains("key=value"), bad.getMessage());
   }
 }

@@ -8,18 +8,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code recsv airflow dag [--properties FILE] [--output FILE]}: writes the weekly pipeline as an Airflow DAG,
  * generated from workflows/recommendations (see {@link AirflowDag}). Runs without Spark.
  */
+@Command(name = "recsv airflow", usageHelpWidth = 100, synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true,
+    versionProvider = OozieMain.Version.class, commandListHeading = "%ncommands:%n",
+    description = "The weekly pipeline as an Airflow DAG.", subcommands = AirflowMain.Dag.class)
 public final class AirflowMain {
-
-  static final String USAGE = String.join("\n",
-      "usage: recsv airflow dag [--properties FILE] [--output FILE]   (recsv airflow dag --help: its options)",
-      "  writes the Airflow DAG of the weekly pipeline, generated from workflows/recommendations/workflow.xml,",
-      "  coordinator.xml and the job properties (default: workflows/recommendations/job.properties, the values",
-      "  the DAG's schedule and params take); to standard output unless --output is given");
 
   /** Where the DAG generated from the example properties is kept, and compared by a test. */
   static final String CHECKED_IN = "workflows/airflow/recsv_weekly.py";
@@ -38,8 +36,7 @@ public final class AirflowMain {
     }
   }
 
-  /** {@code dag}'s command line, parsed by picocli (help generated). */
-  @Command(name = "recsv airflow dag", mixinStandardHelpOptions = false, sortOptions = false,
+  @Command(name = "dag", sortOptions = false, usageHelpWidth = 100,
       description = "Writes the Airflow DAG of the weekly pipeline, generated from workflows/recommendations"
           + " (workflow.xml, coordinator.xml) and the job properties; to standard output unless --output is given.")
   static final class Dag {
@@ -50,34 +47,39 @@ public final class AirflowMain {
     Path output;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
     boolean help;
+
+    int run() throws IOException {
+      Path repo = Path.of(System.getProperty("recsv.home", "."));
+      Path file = properties != null ? properties : repo.resolve("workflows/recommendations/job.properties");
+      String text = AirflowDag.generate(repo.resolve("workflows/recommendations"), file);
+      if (output == null) {
+        System.out.print(text);
+      } else {
+        Files.writeString(output, text);
+        System.err.println("wrote " + output);
+      }
+      return 0;
+    }
   }
 
   static int run(List<String> args) throws IOException {
-    if (args.isEmpty() || !args.get(0).equals("dag")) {
-      System.out.println(USAGE);
-      return args.equals(List.of("--help")) ? 0 : 2;
-    }
-    Dag dag = new Dag();
-    CommandLine cl = new CommandLine(dag);
+    CommandLine cl = new CommandLine(new AirflowMain());
+    ParseResult parsed;
     try {
-      cl.parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+      parsed = cl.parseArgs(args.toArray(String[]::new));
     } catch (ParameterException e) {
-      throw new IllegalArgumentException("dag: " + e.getMessage() + " (see recsv airflow dag --help)");
+      String command = e.getCommandLine().getCommandName();
+      throw new IllegalArgumentException(command.equals("dag")
+          ? "dag: " + e.getMessage() + " (see recsv airflow dag --help)" : e.getMessage() + " (see recsv airflow --help)");
     }
-    if (dag.help) {
-      System.out.print(cl.getUsageMessage());
-      return 0;
+    Integer help = CommandLine.executeHelpRequest(parsed);
+    if (help != null) {
+      return help;
     }
-    Path repo = Path.of(System.getProperty("recsv.home", "."));
-    Path properties = dag.properties != null ? dag.properties
-        : repo.resolve("workflows/recommendations/job.properties");
-    String text = AirflowDag.generate(repo.resolve("workflows/recommendations"), properties);
-    if (dag.output == null) {
-      System.out.print(text);
-    } else {
-      Files.writeString(dag.output, text);
-      System.err.println("wrote " + dag.output);
+    if (!parsed.hasSubcommand()) {
+      cl.usage(System.out);
+      return 2;
     }
-    return 0;
+    return ((Dag) parsed.subcommand().commandSpec().userObject()).run();
   }
 }

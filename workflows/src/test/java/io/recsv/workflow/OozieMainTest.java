@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 /** The command line of {@code ./recsv oozie}: what it takes from its words and the environment. */
 class OozieMainTest {
 
-  private static OozieMain.Args args(String... words) {
-    return new OozieMain.Args(words);
+  private static OozieOptions.Server server(String... words) {
+    Object command = OozieMain.parse(words);
+    if (command instanceof OozieCommands.Status status) {
+      return status.server;
+    }
+    return ((OozieCommands.Submit) command).server;
   }
 
   @Test
@@ -22,35 +26,35 @@ class OozieMainTest {
         {"rerun", id, "--failed", "-auth", "KERBEROS"},
         {"rerun", "-auth", "SIMPLE", "--from", "score", id},
         {"rerun", "--oozie", "http://o:11000/oozie", "-D", "mergeOverwrite=true", id}}) {
-      assertEquals(id, args(words).positional(0, "JOB_ID"), String.join(" ", words));
+      assertEquals(id, ((OozieCommands.Rerun) OozieMain.parse(words)).jobId, String.join(" ", words));
     }
-    assertEquals("true", args("rerun", "-D", "mergeOverwrite=true", id).overrides.getProperty("mergeOverwrite"));
+    assertEquals("true", ((OozieCommands.Rerun) OozieMain.parse("rerun", "-D", "mergeOverwrite=true", id)).overrides
+        .properties().getProperty("mergeOverwrite"));
   }
 
   @Test
   void theOozieUrlComesFromTheOptionElseOozieUrlLikeOoziesOwnCli() {
-    assertEquals("http://a:11000/oozie", OozieMain.oozieUrl(args("status", "x", "--oozie", "http://a:11000/oozie"),
-        Map.of("OOZIE_URL", "http://b:11000/oozie")));
-    assertEquals("http://b:11000/oozie", OozieMain.oozieUrl(args("status", "x"), Map.of("OOZIE_URL",
-        "http://b:11000/oozie")));
+    assertEquals("http://a:11000/oozie", server("status", "x", "--oozie", "http://a:11000/oozie")
+        .url(Map.of("OOZIE_URL", "http://b:11000/oozie")));
+    assertEquals("http://b:11000/oozie", server("status", "x").url(Map.of("OOZIE_URL", "http://b:11000/oozie")));
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> OozieMain.oozieUrl(args("status", "x"), Map.of()));
+        () -> server("status", "x").url(Map.of()));
     assertTrue(none.getMessage().contains("OOZIE_URL"), none.getMessage());
   }
 
   @Test
   void authIsKerberosSimpleOrBasicAndDefaultsToTheNegotiatingClient() {
-    assertEquals("KERBEROS", OozieMain.auth(args("submit", "-auth", "kerberos")));
-    assertEquals(null, OozieMain.auth(args("submit")));
+    assertEquals("KERBEROS", server("submit", "--properties", "j.properties", "-auth", "kerberos").auth());
+    assertEquals(null, server("submit", "--properties", "j.properties").auth());
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> OozieMain.auth(args("submit", "-auth", "ldap")));
+        () -> server("submit", "--properties", "j.properties", "-auth", "ldap").auth());
     assertEquals("-auth takes KERBEROS, SIMPLE or BASIC, got 'ldap'", bad.getMessage());
   }
 
   @Test
   void theAuthenticatingClientIsOnTheClasspath() {
     // It failed with NoClassDefFoundError (commons-io) before the dependency was declared.
-    assertEquals("http://127.0.0.1:1/oozie/", OozieMain.client("http://127.0.0.1:1/oozie", "SIMPLE").getOozieUrl());
+    assertEquals("http://127.0.0.1:1/oozie/", OozieOptions.Server.client("http://127.0.0.1:1/oozie", "SIMPLE").getOozieUrl());
   }
 
   @Test
@@ -61,5 +65,31 @@ class OozieMainTest {
     IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
         () -> OozieMain.run(new String[] {"rerun", "x-W", "--failed", "--properties", "week.properties"}));
     assertTrue(file.getMessage().startsWith("rerun takes no --properties"), file.getMessage());
+  }
+
+  @Test
+  void eachCommandHasGeneratedHelpAndAMistakeNamesTheCommand() throws Exception {
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(help, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, OozieMain.run(new String[] {"--help"}));
+      assertEquals(0, OozieMain.run(new String[] {"rerun", "--help"}));
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = help.toString(java.nio.charset.StandardCharsets.UTF_8);
+    for (String command : new String[] {"validate", "deploy", "submit", "rollback", "rerun", "backfill", "dryrun",
+        "status", "logs", "kill", "retention"}) {
+      assertTrue(text.contains("  " + command + " "), command + " in " + text);
+    }
+    assertTrue(text.contains("Usage: recsv oozie rerun") && text.contains("--from=STAGE"), text);
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> OozieMain.run(new String[] {"submit", "--oozie", "http://o"}));
+    assertEquals("submit: Missing required option: '--properties=FILE' (see recsv oozie submit --help)",
+        missing.getMessage());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> OozieMain.run(new String[] {"sumbit"}));
+    assertTrue(unknown.getMessage().contains("'sumbit'"), unknown.getMessage());
   }
 }

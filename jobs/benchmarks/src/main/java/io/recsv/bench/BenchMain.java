@@ -3,14 +3,13 @@ package io.recsv.bench;
 import io.recsv.config.UserError;
 import io.recsv.common.Version;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code recsv bench}: commands that print figures, each against a baseline measured in the same run. */
-@Command(name = "recsv bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.RecsvVersion.class,
+@Command(name = "recsv bench", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
     subcommands = {PipelineBench.class, MergeBench.class, ScoreBench.class},
     description = "Benchmarks: each prints its figures next to a baseline measured in the same run, on this machine.")
 public final class BenchMain implements Runnable {
@@ -38,13 +37,5 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "name a benchmark");
-  }
-
-  /** The version line every recsv command prints. */
-  static final class RecsvVersion implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {Version.line()};
-    }
   }
 }

@@ -24,6 +24,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code recsv show}: the recommendations of some users, without reading the whole CSV with another tool.
@@ -31,23 +34,43 @@ import org.apache.spark.sql.SparkSession;
  * are together), or from a run's score output (Parquet, read by Spark: only the rows of those users are kept),
  * which also has each recommendation's raw ALS score. Both print the rows the CSV has, in its order.
  */
-final class Show {
+@Command(name = "show", header = "the recommendations of some users, from the published CSV or a run's score output",
+    description = "Prints rows in the CSV's order, with the scores as the CSV prints them. With --csv: read from the"
+        + " file's start until the users are found (each user's rows are together); without it: the run's score"
+        + " output (--work; --run-id, default the only run there), which also has the raw ALS scores.")
+final class ShowCommand extends RecsvCommand {
 
   /** One recommendation, as the CSV prints it; {@code raw} is NaN where unknown (read from the CSV). */
   record Recommendation(long productId, String score, float raw) {}
 
-  private final PrintStream out;
+  @Option(names = "--user", paramLabel = "IDS", description = "these users (original ids, comma-separated)")
+  String users;
 
-  Show(PrintStream out) {
-    this.out = out;
+  @Option(names = "--first", paramLabel = "N", defaultValue = "3", converter = WholeNumber.class,
+      description = "else the first N users (default ${DEFAULT-VALUE}): of the file with --csv, of the smallest ids"
+          + " otherwise")
+  int first;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "read the published CSV, from its start until the users"
+      + " are found; without it, the run's score output (which also has the raw ALS scores)")
+  String csv;
+
+  @Mixin
+  RunOptions run;
+
+  @Mixin
+  ConfigOptions config;
+
+  ShowCommand(PrintStream out, java.nio.file.Path home) {
+    super(out, home);
   }
 
-  /** The command: from the CSV ({@code --csv}) or from the run's score output. */
-  int run(Options o, java.nio.file.Path home) throws Exception {
-    o.refusePositional("show");
+  /** From the CSV ({@code --csv}) or from the run's score output. */
+  @Override
+  public Integer call() throws Exception {
     List<Long> ids = new ArrayList<>();
-    if (o.get("--user") != null) {
-      for (String id : o.get("--user").split(",")) {
+    if (users != null) {
+      for (String id : users.split(",")) {
         try {
           ids.add(Long.parseLong(id.trim()));
         } catch (NumberFormatException e) {
@@ -55,13 +78,12 @@ final class Show {
         }
       }
     }
-    int first = o.intValue("show", "--first", 3);
-    if (o.get("--csv") != null) {
-      Path csv = new Path(UserPaths.absolute(o.get("--csv")));
-      print(fromCsv(new Configuration(), csv, ids, first), ids, csv.toString());
+    if (csv != null) {
+      Path file = new Path(UserPaths.absolute(csv));
+      print(fromCsv(new Configuration(), file, ids, first), ids, file.toString());
       return 0;
     }
-    Config config = ExistingRun.config(home, o);
+    Config config = ExistingRun.config(home, run, this.config);
     RunLayout layout = RunLayout.of(config);
     // The outputs it reads are of one run and hold the files their records name.
     io.recsv.common.Lineage.readChained(new Configuration(), layout, "show",

@@ -1,0 +1,112 @@
+package io.recsv.cli;
+
+import com.typesafe.config.Config;
+import io.recsv.common.StageRunner;
+import io.recsv.config.UserError;
+import io.recsv.config.UserPaths;
+import io.recsv.merge.CsvManifest;
+import io.recsv.report.RunReport;
+import io.recsv.workflow.StageName;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code recsv run}: every stage in the workflow's order, here or on YARN; with no --input, on a demo dataset. */
+@Command(name = "run", header = "run the whole pipeline (with no options: on a generated demo dataset)",
+    description = "Runs every stage in the order workflows/recommendations/workflow.xml defines. With no --input:"
+        + " generates a demo dataset (10,000 users x 2,000 products) and runs every stage on it.",
+    footer = "--run-id defaults to 'manual' ('demo' for the demo).")
+final class RunCommand extends RecsvCommand {
+
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "interactions (CSV user_id,product_id,weight with header; see prepare.* keys)")
+  String input;
+
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "the CSV to publish (must not exist unless -D merge.overwrite=true)")
+  String output;
+
+  @Option(names = "--from", paramLabel = "STAGE",
+      description = "rerun from STAGE on, reusing the earlier outputs of this --work and --run-id")
+  String from;
+
+  @Mixin
+  MasterOptions master;
+
+  @Mixin
+  RunOptions run;
+
+  @Mixin
+  ConfigOptions config;
+
+  RunCommand(PrintStream out, Path home) {
+    super(out, home);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    LocalPipeline pipeline = new LocalPipeline(home, out);
+    List<String> overrides = new ArrayList<>(run.overrides(input, output));
+    overrides.addAll(master.overrides());
+    boolean demo = input == null;
+    if (demo && master.isYarn()) {
+      throw new UserError("run --master yarn: give --input, --work and --output on the cluster's file system (the"
+          + " demo runs on one machine)");
+    }
+    String demoInput = null;
+    if (demo) {
+      if (output != null) {
+        throw new UserError("run: --output needs --input (the demo publishes under --work)");
+      }
+      demoInput = UserPaths.child(run.work, "demo-input/interactions.csv");
+      overrides.add(0, "prepare.input=" + demoInput);
+      overrides.add(0, "merge.overwrite=true");
+      if (run.runId == null) {
+        overrides.add(0, "run.id=demo");
+      }
+    }
+    overrides.addAll(userOverrides(config));
+    LocalPipeline.Configs configs = pipeline.configs(run.env(master.defaultEnv()), config.files, overrides);
+    List<StageName> stages = from == null ? pipeline.stageNames() : pipeline.stagesFrom(from);
+    if (master.isYarn()) {
+      new YarnPipeline(home, out, System.err).run(stages, configs, master, config.files, userOverrides(config), output, true);
+      return 0;
+    }
+    // A mistake in the config fails now, before any data is generated.
+    StageRunner runner = pipeline.runner(stages, configs, "recsv run", true);
+    if (demoInput != null && !exists(demoInput)) {
+      long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput);
+      out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
+          rows, demoInput);
+    }
+    pipeline.run(runner, configs.run(), progress());
+    if (stages.contains(StageName.MERGE)) {
+      summary(configs.of(StageName.MERGE));
+    }
+    return 0;
+  }
+
+  private static boolean exists(String path) throws java.io.IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    return p.getFileSystem(new Configuration()).exists(p);
+  }
+
+  /** Where the CSV, its manifest and its report are, and the report's summary. */
+  private void summary(Config config) throws Exception {
+    org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(config.getString("merge.output"));
+    FileSystem fs = csv.getFileSystem(new Configuration());
+    out.println();
+    out.println("CSV:      " + csv);
+    out.println("manifest: " + CsvManifest.pathFor(csv));
+    out.println("report:   " + RunReport.htmlFor(csv) + "  (a page to open in a browser; .json beside it)");
+    for (String line : RunReport.read(fs, csv).summary()) {
+      out.println(line);
+    }
+  }
+}
