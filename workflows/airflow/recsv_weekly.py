@@ -162,7 +162,6 @@ with DAG(
             "run.id={{ data_interval_end | ds }}",
             "run.root={{ params.run_root }}",
             "merge.output-root={{ params.output_root }}",
-            "evaluate.gate.force={{ params.gate_force }}",
         ],
     )
 

@@ -1,9 +1,11 @@
 package io.recsv;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.Lineage;
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class TestSpark {
    * from the one before, as if the pipeline had written them, recording {@code counts.get(stage)} (if any) as what
    * its output holds; each record names its output's files.
    */
-  public static void lineage(Config config, Map<StageName, Lineage.Counts> counts, StageName... stages)
+  public static void lineage(Config config, Map<StageName, Counts> counts, StageName... stages)
       throws java.io.IOException {
     RunLayout layout = RunLayout.of(config);
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();

@@ -1,6 +1,6 @@
 package io.recsv.als;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.Settings;
 import java.util.Locale;
 import org.apache.logging.log4j.LogManager;

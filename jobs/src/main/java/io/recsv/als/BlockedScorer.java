@@ -82,7 +82,7 @@ final class BlockedScorer {
     private final Task task;
     private final Iterator<Row> rows;
     private final BlockKernel kernel = new BlockKernel();
-    private final UserBlock[] group;
+    private final ScoringBlock[] group;
     private final int[] outItems;
     private final float[] outScores;
     private final List<Row> buffer = new ArrayList<>();
@@ -91,9 +91,9 @@ final class BlockedScorer {
     UserBlocks(Task task, Iterator<Row> rows) {
       this.task = task;
       this.rows = rows;
-      this.group = new UserBlock[task.blocksPerGroup()];
+      this.group = new ScoringBlock[task.blocksPerGroup()];
       for (int b = 0; b < group.length; b++) {
-        group[b] = new UserBlock(task);
+        group[b] = new ScoringBlock(task);
       }
       this.outItems = new int[task.k()];
       this.outScores = new float[task.k()];
@@ -132,7 +132,7 @@ final class BlockedScorer {
         }
       }
       for (int b = 0; b < blocks; b++) {
-        UserBlock block = group[b];
+        ScoringBlock block = group[b];
         for (int u = 0; u < block.count; u++) {
           int n = block.tops[u].drainSorted(outItems, outScores);
           buffer.add(TopRows.list(block.ids[u], outItems, outScores, n, task.normalization()));
@@ -142,14 +142,14 @@ final class BlockedScorer {
   }
 
   /** Up to blockSize users: their factors (user-major), ids, seen items and top-k so far. */
-  private static final class UserBlock {
+  private static final class ScoringBlock {
     final float[] factors;
     final int[] ids;
     final int[][] seen;
     final TopK[] tops;
     int count;
 
-    UserBlock(Task task) {
+    ScoringBlock(Task task) {
       factors = new float[task.blockSize() * task.rank()];
       ids = new int[task.blockSize()];
       seen = task.excludeSeen() ? new int[task.blockSize()][] : null;

@@ -2,7 +2,7 @@ package io.recsv.als;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,12 +47,18 @@ public final class BroadcastAls {
 
   private static final Logger LOG = LogManager.getLogger(BroadcastAls.class);
 
-  /** How the least-squares problems of a half-step are solved. */
+  /** How the least-squares problems of a half-step are solved: the solver, chosen once. */
   public enum Solver {
     /** The normal equation formed and factored (Cholesky), as MLlib. */
-    EXACT,
+    EXACT(new ExactHalfSteps()),
     /** A few steps of conjugate gradient from the previous iteration's factors ({@link ConjugateGradient}). */
-    CG
+    CG(new CgHalfSteps());
+
+    private final HalfSteps halfSteps;
+
+    Solver(HalfSteps halfSteps) {
+      this.halfSteps = halfSteps;
+    }
   }
 
   /**
@@ -135,7 +141,8 @@ public final class BroadcastAls {
     int productParts = (int) Math.max(blocks,
         Math.min(products, partials * NormalEquation.length(rank) * 8 / (128L << 20) + 1));
     Partitioner byProduct = new KeyPartitioner(productParts, blocks);
-    if (p.solver() == Solver.CG) {
+    HalfSteps steps = p.solver().halfSteps;
+    if (steps.fromPrevious()) {
       spark.sparkContext().setCheckpointDir(checkpointDir);
     }
 
@@ -150,39 +157,28 @@ public final class BroadcastAls {
       long started = System.nanoTime();
       double[][] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
       long productsStarted = System.nanoTime();
-      solved = p.solver() == Solver.EXACT
-          ? ExactHalfSteps.products(userBlocks, users, userGram, byProduct, products, p)
-          : CgHalfSteps.products(spark, userBlocks, users, userGram, byProduct, solved.factors(),
-              inLineage.isEmpty() ? null : inLineage.get(inLineage.size() - 1), p);
+      solved = steps.products(spark, userBlocks, users, userGram, byProduct, solved,
+          inLineage.isEmpty() ? null : inLineage.get(inLineage.size() - 1), p);
       LOG.debug(String.format("train: iteration %d of %d in %.2f s, of which the products %.2f s", iteration,
           p.maxIter(), (System.nanoTime() - started) / 1e9, (System.nanoTime() - productsStarted) / 1e9));
       // The user factors are materialized now (the products came from them): what they came from can go.
       if (previousUsers != null) {
         previousUsers.unpersist(false);
       }
-      if (p.solver() == Solver.EXACT || users.rdd().isCheckpointed()) {
+      if (!steps.fromPrevious() || users.rdd().isCheckpointed()) {
         inLineage.forEach(Broadcast::destroy);
         inLineage.clear();
       }
       Broadcast<float[]> y = broadcast(spark, solved.factors());
       inLineage.add(y);
       double[][] productGram = p.implicit() ? gram(solved.factors(), products, rank) : null;
-      Params params = p;
-      if (p.solver() == Solver.EXACT) {
-        // Each iteration's users come from the cached blocks and a broadcast only: the lineage does not grow.
-        users.unpersist(false);
-        users = userBlocks.map(b -> ExactHalfSteps.users(b, y.value(), productGram, params));
-      } else {
+      JavaRDD<BlockFactors> next = steps.users(userBlocks, users, y, productGram, iteration, p);
+      if (steps.fromPrevious()) {
         previousUsers = users;
-        float[][] full = productGram == null ? null : ConjugateGradient.full(productGram);
-        users = userBlocks.zipPartitions(previousUsers, (b, x) -> Collections.singletonList(
-            CgHalfSteps.users(b.next(), x.next(), y.value(), full, params)).iterator());
-        // Not the last: the model's rows are cached from it at once, a checkpoint would be a second copy.
-        if (iteration % p.checkpointInterval() == 0 && iteration < p.maxIter()) {
-          users.checkpoint();
-        }
+      } else {
+        users.unpersist(false);
       }
-      users.persist(StorageLevel.MEMORY_AND_DISK());
+      users = next.persist(StorageLevel.MEMORY_AND_DISK());
     }
     Dataset<Row> userFactors = FactorFrames.users(spark, userBlocks, users, rank);
     Dataset<Row> itemFactors = FactorFrames.products(spark, solved.present(), solved.factors(), rank);

@@ -17,19 +17,25 @@ import scala.Tuple2;
  * ({@link ConjugateGradient}) from the last iteration's factor. Users where their block is; products by passes over
  * the blocks, one per step, the steps' vectors on the driver.
  */
-final class CgHalfSteps {
+final class CgHalfSteps implements HalfSteps {
 
-  private CgHalfSteps() {}
+  /** Each user is improved from its last factor: the users' lineage grows, and is checkpointed. */
+  @Override
+  public boolean fromPrevious() {
+    return true;
+  }
 
   /**
    * The products improved from {@code start} by conjugate gradient. Every step is a pass over the blocks, each
    * adding its part of every product's {@code b - A z} (k floats a product, where the exact solve shuffles a
    * normal equation), the parts summed by product. The steps' vectors (current factors, residuals, directions: 3 x
    * products x rank floats) are on the driver, as the product factors are; the directions are broadcast per step.
-   * {@code start} is the factors the users were solved from, broadcast already (null in the first iteration).
+   * The start is the factors the users were solved from, broadcast already (null in the first iteration).
    */
-  static Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
-      double[][] userGram, Partitioner byProduct, float[] start, Broadcast<float[]> startBroadcast, Params p) {
+  @Override
+  public Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
+      double[][] userGram, Partitioner byProduct, Solved previous, Broadcast<float[]> startBroadcast, Params p) {
+    float[] start = previous.factors();
     int k = p.rank();
     int products = start.length / k;
     float[][] gram = userGram == null ? null : ConjugateGradient.full(userGram);
@@ -137,9 +143,21 @@ final class CgHalfSteps {
     return new ProductResiduals.Parts(products, residuals);
   }
 
-  /** Users improved from their previous factors, from the broadcast product factors, where the block is. */
-  static BlockFactors users(UserBlock b, BlockFactors previous, float[] y, float[][] productGram,
-      Params p) {
+  @Override
+  public JavaRDD<BlockFactors> users(JavaRDD<UserBlock> blocks, JavaRDD<BlockFactors> previous,
+      Broadcast<float[]> y, double[][] productGram, int iteration, Params p) {
+    float[][] full = productGram == null ? null : ConjugateGradient.full(productGram);
+    JavaRDD<BlockFactors> users = blocks.zipPartitions(previous, (b, x) -> Collections.singletonList(
+        users(b.next(), x.next(), y.value(), full, p)).iterator());
+    // Not the last: the model's rows are cached from it at once, a checkpoint would be a second copy.
+    if (iteration % p.checkpointInterval() == 0 && iteration < p.maxIter()) {
+      users.checkpoint();
+    }
+    return users;
+  }
+
+  /** A block's users improved from their previous factors. */
+  static BlockFactors users(UserBlock b, BlockFactors previous, float[] y, float[][] productGram, Params p) {
     int rank = p.rank();
     float[] f = previous.factors().clone();
     ConjugateGradient cg = new ConjugateGradient(rank);

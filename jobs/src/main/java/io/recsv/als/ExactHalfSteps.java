@@ -8,20 +8,29 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
 /**
  * {@code train.solver = exact}: each user's and product's normal equation formed and solved by Cholesky, as MLlib.
  * A product's equation is summed from every block's part of it (a k x k matrix per product and block).
  */
-final class ExactHalfSteps {
+final class ExactHalfSteps implements HalfSteps {
 
-  private ExactHalfSteps() {}
+  /** Each iteration's users come from the cached blocks and a broadcast only: the lineage does not grow. */
+  @Override
+  public boolean fromPrevious() {
+    return false;
+  }
 
   /** Products from users, partial normal equations per (product, block), summed per product and solved. */
-  static Solved products(JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users, double[][] userGram,
-      Partitioner byProduct, int products, Params params) {
+  @Override
+  public Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
+      double[][] userGram, Partitioner byProduct, Solved previous, Broadcast<float[]> previousBroadcast,
+      Params params) {
     int blocks = params.blocks();
+    int products = previous.present().length;
     List<Tuple2<Integer, float[]>> solved = userBlocks.zipPartitions(users,
             (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t)
         .repartitionAndSortWithinPartitions(byProduct)
@@ -66,7 +75,13 @@ final class ExactHalfSteps {
     return new Tuple2<>(product, f);
   }
 
-  /** Users from the broadcast product factors, where the block is: no shuffle. */
+  @Override
+  public JavaRDD<BlockFactors> users(JavaRDD<UserBlock> blocks, JavaRDD<BlockFactors> previous,
+      Broadcast<float[]> y, double[][] productGram, int iteration, Params p) {
+    return blocks.map(b -> users(b, y.value(), productGram, p));
+  }
+
+  /** A block's users from the product factors. */
   static BlockFactors users(UserBlock b, float[] y, double[][] productGram, Params p) {
     int rank = p.rank();
     float[] f = new float[b.users.length * rank];

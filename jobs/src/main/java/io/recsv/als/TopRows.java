@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.posexplode;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,5 +1,7 @@
 package io.recsv.cli;
 
+import io.recsv.generate.Generator;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;

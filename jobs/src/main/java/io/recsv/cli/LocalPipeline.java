@@ -2,9 +2,9 @@ package io.recsv.cli;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.SparkSessions;
-import io.recsv.common.Stage;
-import io.recsv.common.StageRunner;
+import io.recsv.run.SparkSessions;
+import io.recsv.run.Stage;
+import io.recsv.run.StageRunner;
 import io.recsv.config.ConfigLoader;
 import io.recsv.workflow.WorkflowDefinition;
 import java.nio.file.Files;

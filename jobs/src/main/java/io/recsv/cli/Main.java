@@ -1,7 +1,7 @@
 package io.recsv.cli;
 
-import io.recsv.common.IoErrors;
-import io.recsv.common.Version;
+import io.recsv.fs.IoErrors;
+import io.recsv.run.Version;
 import io.recsv.config.UserError;
 import java.io.PrintStream;
 import java.io.PrintWriter;

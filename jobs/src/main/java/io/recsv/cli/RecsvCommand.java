@@ -1,6 +1,6 @@
 package io.recsv.cli;
 
-import io.recsv.common.StageRunner;
+import io.recsv.run.StageRunner;
 import io.recsv.workflow.StageName;
 import java.io.PrintStream;
 import java.nio.file.Path;

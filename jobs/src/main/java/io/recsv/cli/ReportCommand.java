@@ -2,8 +2,8 @@ package io.recsv.cli;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.HadoopConf;
-import io.recsv.common.RunLayout;
+import io.recsv.fs.HadoopConf;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
 import io.recsv.merge.CsvManifest;

@@ -1,7 +1,9 @@
 package io.recsv.cli;
 
+import io.recsv.generate.Generator;
+
 import com.typesafe.config.Config;
-import io.recsv.common.StageRunner;
+import io.recsv.run.StageRunner;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
 import io.recsv.merge.CsvManifest;

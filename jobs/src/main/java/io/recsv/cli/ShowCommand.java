@@ -4,8 +4,8 @@ import io.recsv.workflow.StageName;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
-import io.recsv.common.RunLayout;
-import io.recsv.common.SparkSessions;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.SparkSessions;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
 import io.recsv.export.ScoreFormat;
@@ -86,7 +86,7 @@ final class ShowCommand extends RecsvCommand {
     Config config = ExistingRun.config(home, run, this.config);
     RunLayout layout = RunLayout.of(config);
     // The outputs it reads are of one run and hold the files their records name.
-    io.recsv.common.Lineage.readChained(new Configuration(), layout, "show",
+    io.recsv.lineage.Lineage.readChained(new Configuration(), layout, "show",
         List.of(StageName.PREPARE, StageName.SCORE));
     print(fromRun(SparkSessions.create(config, "recsv show"), layout, config.getInt("export.score-decimals"), ids,
         first), ids, "run " + layout.runId() + "'s score output " + layout.top());

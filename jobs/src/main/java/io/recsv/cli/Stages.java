@@ -1,7 +1,7 @@
 package io.recsv.cli;
 
 import com.typesafe.config.Config;
-import io.recsv.common.Stage;
+import io.recsv.run.Stage;
 import io.recsv.evaluate.EvaluateJob;
 import io.recsv.export.ExportJob;
 import io.recsv.merge.MergeJob;

@@ -2,9 +2,9 @@ package io.recsv.cli;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.RunLayout;
-import io.recsv.common.RunLock;
-import io.recsv.common.SparkSessions;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.RunLock;
+import io.recsv.run.SparkSessions;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
 import io.recsv.config.Settings;

@@ -2,10 +2,11 @@ package io.recsv.cli;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.SparkSessions;
+import io.recsv.run.PublishGate;
+import io.recsv.run.SparkSessions;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
-import io.recsv.workflow.OozieApp;
+import io.recsv.ops.OozieApp;
 import io.recsv.workflow.SparkActions;
 import io.recsv.workflow.SparkSubmission;
 import io.recsv.workflow.WorkflowDefinition;
@@ -83,7 +84,7 @@ final class YarnPipeline {
     job.put("outputRoot", run.getString("merge.output-root"));
     job.put("inputPath", run.getString("prepare.input"));
     job.put("mergeOverwrite", String.valueOf(run.getBoolean("merge.overwrite")));
-    job.put("gateForce", String.valueOf(run.getBoolean("evaluate.gate.force")));
+    job.put("gateForce", String.valueOf(new PublishGate(run).force()));
     job.put("sparkJavaHome", master.javaHome != null ? master.javaHome : System.getProperty("java.home"));
     if (master.queue != null) {
       job.put("queueName", master.queue);

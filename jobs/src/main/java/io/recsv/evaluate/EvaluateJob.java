@@ -5,14 +5,14 @@ import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
 import io.recsv.als.Recommender;
-import io.recsv.common.HadoopConf;
-import io.recsv.common.Lineage;
-import io.recsv.common.PathGuard;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.common.StageOutput;
+import io.recsv.fs.HadoopConf;
+import io.recsv.lineage.Lineage;
+import io.recsv.fs.PathGuard;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
+import io.recsv.lineage.StageOutput;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics.Ranking;
 import io.recsv.report.EvaluationMetrics;
@@ -51,7 +51,7 @@ public final class EvaluateJob implements Stage {
     this.layout = RunLayout.of(config);
     this.trainer = AlsTrainer.from(settings);
     this.recommender = Recommender.from(settings);
-    this.ks = HoldoutBench.ks(recommender.k());
+    this.ks = Holdout.ks(recommender.k());
     this.gate = new Gate(settings);
   }
 
@@ -72,7 +72,7 @@ public final class EvaluateJob implements Stage {
     List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.EVALUATE.id(), reads());
     Path checkpoints = new Path(layout.checkpoints(), StageName.EVALUATE.id());
     EvaluationMetrics metrics;
-    try (HoldoutBench bench = HoldoutBench.of(spark, layout, settings, ks)) {
+    try (Holdout bench = Holdout.of(spark, layout, settings, ks)) {
       ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString()).model();
       List<Ranking> modelRanking = bench.measure(model, recommender);
       List<Ranking> popularity = bench.popularity();

@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whether this week's model may be published ({@code evaluate.gate.*}): its NDCG at k against the popularity
+ * The verdict on this week's model ({@code evaluate.gate.*}; whether the week is published is {@link
+ * io.recsv.run.PublishGate}'s decision): its NDCG at k against the popularity
  * baseline's and against the last passed run's, and its catalogue coverage. A rule without data (no earlier run)
  * is skipped, and says so.
  */
 final class Gate {
 
   private final boolean enabled;
-  private final boolean force;
   private final double minVsPopularity;
   private final double maxDrop;
   private final double minCoverage;
@@ -24,7 +24,6 @@ final class Gate {
 
   Gate(Settings s) {
     enabled = s.bool("evaluate.gate.enabled");
-    force = s.bool("evaluate.gate.force");
     minVsPopularity = s.doubleAtLeast("evaluate.gate.min-ndcg-vs-popularity", 0);
     maxDrop = s.doubleAtLeast("evaluate.gate.max-drop-vs-last-run", 0);
     if (maxDrop > 1) {
@@ -77,8 +76,7 @@ final class Gate {
     }
     String reason = String.join("; ", failed.stream().map(r -> String.format("%s %.4f is below %.4f (%s)",
         r.metric(), r.value(), r.threshold(), r.detail())).toList());
-    return new EvaluationMetrics.Gate(force ? Verdict.FORCED : Verdict.FAIL, rules,
-        force ? reason + "; published anyway: evaluate.gate.force = true" : reason);
+    return new EvaluationMetrics.Gate(Verdict.FAIL, rules, reason);
   }
 
   private static Rule rule(String name, String metric, double value, double threshold, String detail) {

@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.report.EvaluationMetrics.Ranking;
 import io.recsv.report.Histogram;
 import io.recsv.report.ScoreStats;

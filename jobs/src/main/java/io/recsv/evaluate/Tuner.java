@@ -5,9 +5,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.recsv.als.AlsTrainer;
 import io.recsv.als.Recommender;
-import io.recsv.common.Lineage;
-import io.recsv.common.PathGuard;
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.Lineage;
+import io.recsv.fs.PathGuard;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics.Ranking;
@@ -56,7 +56,7 @@ public final class Tuner {
     this.config = config;
     this.layout = RunLayout.of(config);
     this.recommender = Recommender.from(new Settings(config));
-    this.ks = HoldoutBench.ks(recommender.k());
+    this.ks = Holdout.ks(recommender.k());
   }
 
   /** The metrics' k, for naming the metric to sort by. */
@@ -76,7 +76,7 @@ public final class Tuner {
     Path checkpoints = new Path(layout.checkpoints(), "tune");
     long started = System.nanoTime();
     List<Trial> done = new ArrayList<>();
-    try (HoldoutBench bench = HoldoutBench.of(spark, layout, new Settings(config), ks)) {
+    try (Holdout bench = Holdout.of(spark, layout, new Settings(config), ks)) {
       List<Ranking> popularity = bench.popularity();
       for (Config trial : candidates(trials, seed)) {
         if (!done.isEmpty() && System.nanoTime() - started > budget.toNanos()) {

@@ -1,18 +1,20 @@
 package io.recsv.export;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
-import io.recsv.common.ExportManifest;
-import io.recsv.common.HadoopConf;
-import io.recsv.common.Lineage;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.common.StageOutput;
+import io.recsv.lineage.ExportManifest;
+import io.recsv.fs.HadoopConf;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
+import io.recsv.lineage.StageOutput;
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import java.io.IOException;
@@ -75,13 +77,13 @@ public final class ExportJob implements Stage {
    * The counts chain: every row and user of score's output became a CSV row and user. The joins with prepare's
    * dictionaries are inner joins, so a user or product missing from them would drop rows without a word.
    */
-  private static Lineage.Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
+  private static Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
     String because = "every row of score's output, whose ids are in prepare's dictionaries";
-    Lineage.Counts.requireChained(StageName.EXPORT, "rows", written.rows(), score.counts().rows(), score, because,
+    Counts.requireChained(StageName.EXPORT, "rows", written.rows(), score.counts().rows(), score, because,
         StageName.PREPARE);
-    Lineage.Counts.requireChained(StageName.EXPORT, "users", written.users(), score.counts().users(), score, because,
+    Counts.requireChained(StageName.EXPORT, "users", written.users(), score.counts().users(), score, because,
         StageName.PREPARE);
-    return new Lineage.Counts(written.rows(), written.users(), null, null);
+    return new Counts(written.rows(), written.users(), null, null);
   }
 
   @Override
@@ -125,7 +127,7 @@ public final class ExportJob implements Stage {
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
         written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
-    Lineage.Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf(StageName.SCORE)), manifest);
+    Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf(StageName.SCORE)), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
     stageOut.publish(Lineage.of(StageName.EXPORT, context.startedAt(), layout, config, inputs, null).withCounts(counts),

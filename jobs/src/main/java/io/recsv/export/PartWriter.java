@@ -1,8 +1,8 @@
 package io.recsv.export;
 
-import io.recsv.common.Crc32c;
-import io.recsv.common.ExportManifest;
-import io.recsv.common.HadoopConf;
+import io.recsv.fs.Crc32c;
+import io.recsv.lineage.ExportManifest;
+import io.recsv.fs.HadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.recsv.merge;
 
-import io.recsv.common.Renames;
+import io.recsv.fs.Renames;
 import io.recsv.config.UserError;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.recsv.merge;
 
-import io.recsv.common.DaemonThreads;
+import io.recsv.run.DaemonThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

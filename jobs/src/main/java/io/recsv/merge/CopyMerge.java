@@ -1,6 +1,6 @@
 package io.recsv.merge;
 
-import io.recsv.common.Crc32c;
+import io.recsv.fs.Crc32c;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

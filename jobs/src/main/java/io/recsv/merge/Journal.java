@@ -2,8 +2,8 @@ package io.recsv.merge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.recsv.common.ExportManifest;
-import io.recsv.common.Renames;
+import io.recsv.lineage.ExportManifest;
+import io.recsv.fs.Renames;
 import io.recsv.config.UserError;
 import java.io.IOException;
 import java.io.InputStream;

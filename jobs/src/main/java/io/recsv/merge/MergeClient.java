@@ -1,6 +1,6 @@
 package io.recsv.merge;
 
-import io.recsv.common.HadoopConf;
+import io.recsv.fs.HadoopConf;
 import io.recsv.config.UserError;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;

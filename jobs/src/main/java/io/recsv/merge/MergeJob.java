@@ -2,13 +2,13 @@ package io.recsv.merge;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.HadoopConf;
-import io.recsv.common.Lineage;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.config.UserError;
+import io.recsv.fs.HadoopConf;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.PublishGate;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
 import io.recsv.config.Settings;
 import io.recsv.report.Evaluation;
 import io.recsv.report.EvaluationMetrics;
@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * Stage 5, merge: export's parts become one CSV with one header, published atomically under
  * {@code merge.output} with {@code merge.output.manifest.json} beside it, which carries the lineage of the whole
  * run, then the run's report ({@code .report.json} and {@code .report.html}, see {@link RunReport}). A week whose
- * quality gate refused it is not published unless on-call forces it (evaluate.gate.force). See {@link Merger}.
+ * quality gate refused it is not published unless on-call forces it ({@link PublishGate}). See {@link Merger}.
  * Runs on the driver alone (no executors needed); Spark is only the carrier of the Hadoop configuration.
  */
 public final class MergeJob implements Stage {
@@ -31,14 +31,14 @@ public final class MergeJob implements Stage {
   private final Config config;
   private final RunLayout layout;
   private final MergeSettings settings;
-  private final boolean forceGate;
+  private final PublishGate gate;
 
   public MergeJob(Config config) {
     this.config = config;
     this.layout = RunLayout.of(config);
     Settings s = new Settings(config);
     this.settings = MergeSettings.from(s, layout);
-    this.forceGate = s.bool("evaluate.gate.force");
+    this.gate = new PublishGate(config);
   }
 
   public static void main(String[] args) throws Exception {
@@ -63,20 +63,16 @@ public final class MergeJob implements Stage {
   }
 
   /**
-   * The run's evaluation, if evaluate ran on the same data as the export (its output chains with it); null when
-   * the run was not evaluated.
+   * The run's evaluation, once the gate lets the week publish (by a verdict of the same data as the export);
+   * null when the run was not evaluated.
    */
   private Evaluation evaluation(Configuration conf) throws IOException {
-    if (!layout.metrics().getFileSystem(conf).exists(layout.metrics())) {
+    if (!gate.evaluated(conf)) {
       return null;
     }
-    Lineage.readChained(conf, layout, StageName.MERGE.id(), List.of(StageName.EXPORT, StageName.EVALUATE));
-    EvaluationMetrics metrics = EvaluationMetrics.readIfExists(conf, layout.metrics());
-    if (!metrics.gate().toVerdict().mayPublish(forceGate)) {
-      throw new UserError("the quality gate refused run " + layout.runId() + ", so merge does not publish it: "
-          + metrics.gate().reason() + " (evaluate.gate.force=true publishes it anyway)");
-    }
-    return new Evaluation(metrics, !metrics.gate().publishes());
+    PublishGate.Decision decision = gate.decide(conf, StageName.MERGE.id(), List.of(StageName.EXPORT,
+        StageName.EVALUATE));
+    return new Evaluation(EvaluationMetrics.readIfExists(conf, layout.metrics()), decision.forced());
   }
 
   /**

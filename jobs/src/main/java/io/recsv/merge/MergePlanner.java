@@ -1,8 +1,8 @@
 package io.recsv.merge;
 
-import io.recsv.common.Crc32c;
+import io.recsv.fs.Crc32c;
 import io.recsv.config.UserError;
-import io.recsv.common.ExportManifest;
+import io.recsv.lineage.ExportManifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

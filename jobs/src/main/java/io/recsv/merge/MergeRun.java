@@ -1,7 +1,7 @@
 package io.recsv.merge;
 
-import io.recsv.common.Crc32c;
-import io.recsv.common.Renames;
+import io.recsv.fs.Crc32c;
+import io.recsv.fs.Renames;
 import java.io.IOException;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;

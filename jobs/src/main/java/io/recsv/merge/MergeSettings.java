@@ -1,6 +1,6 @@
 package io.recsv.merge;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.Settings;
 import org.apache.hadoop.fs.permission.FsPermission;
 

@@ -1,9 +1,9 @@
 package io.recsv.merge;
 
-import io.recsv.common.ExportManifest;
-import io.recsv.common.Lineage;
-import io.recsv.common.PathGuard;
-import io.recsv.common.Renames;
+import io.recsv.lineage.ExportManifest;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.PublishGuard;
+import io.recsv.fs.Renames;
 import io.recsv.config.UserError;
 import io.recsv.report.Evaluation;
 import java.io.IOException;
@@ -85,7 +85,7 @@ public final class Merger {
 
   private CsvManifest merge(FileSystem fs) throws IOException {
     Path target = fs.makeQualified(finalPath);
-    PathGuard.requireInside(fs, target, new Path(settings.outputRoot()), "merge.output", "merge.output-root");
+    PublishGuard.requireInsideRoot(fs, target, new Path(settings.outputRoot()));
     Path staging = new Path(target.getParent(), "." + target.getName() + ".merging");
     try {
       Path manifestFile = new Path(exportDir, ExportManifest.FILE);
@@ -104,9 +104,7 @@ public final class Merger {
         LOG.info("{} is already published from export {}; nothing to do", target, manifest.exportId());
         return published;
       }
-      if (targetExists && !settings.overwrite()) {
-        throw new UserError("output " + target + " already exists; set merge.overwrite=true to replace it");
-      }
+      PublishGuard.requireReplaceable(target, targetExists, settings.overwrite(), "");
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);
       FileSystem partsFs = MergeClient.of(partsDir, fs, conf);
       Strategy chosen = MergeClient.choose(settings.strategy(), partsFs, fs, partsDir, finalPath);

@@ -1,7 +1,7 @@
 package io.recsv.merge;
 
-import io.recsv.common.Crc32c;
-import io.recsv.common.DaemonThreads;
+import io.recsv.fs.Crc32c;
+import io.recsv.run.DaemonThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.UserError;
 import java.io.BufferedReader;
 import java.io.IOException;

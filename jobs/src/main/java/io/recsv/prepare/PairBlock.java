@@ -1,6 +1,6 @@
 package io.recsv.prepare;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,14 +1,16 @@
 package io.recsv.prepare;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
-import io.recsv.common.InputListing;
-import io.recsv.common.Lineage;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.common.StageOutput;
+import io.recsv.lineage.InputListing;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
+import io.recsv.lineage.StageOutput;
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.InputStats;
@@ -114,7 +116,7 @@ public final class PrepareJob implements Stage {
       write(spark, blocks, users, products, out.path());
       InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
           products.pairsPerProduct());
-      Lineage lineage = Lineage.of(StageName.PREPARE, started, layout, config, List.of(), files).withCounts(new Lineage.Counts(
+      Lineage lineage = Lineage.of(StageName.PREPARE, started, layout, config, List.of(), files).withCounts(new Counts(
           users.pairs(), users.count(), products.count(), users.pairsPerUser().getOrDefault(products.count(), 0L)));
       StatsFile.write(conf, out.path(), StageName.PREPARE, lineage.id(), stats);
       out.publish(lineage);

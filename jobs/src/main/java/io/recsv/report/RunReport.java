@@ -2,11 +2,11 @@ package io.recsv.report;
 
 import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.recsv.common.Lineage;
+import io.recsv.lineage.Lineage;
 import io.recsv.config.UserError;
-import io.recsv.common.Renames;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Version;
+import io.recsv.fs.Renames;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

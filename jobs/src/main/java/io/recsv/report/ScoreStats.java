@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

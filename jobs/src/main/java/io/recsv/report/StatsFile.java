@@ -3,7 +3,7 @@ package io.recsv.report;
 import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.recsv.common.HadoopConf;
+import io.recsv.fs.HadoopConf;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,14 +1,16 @@
 package io.recsv.score;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.Recommender;
-import io.recsv.common.Lineage;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.common.StageOutput;
+import io.recsv.lineage.Lineage;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
+import io.recsv.lineage.StageOutput;
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.report.ScoreStats;
@@ -76,10 +78,10 @@ public final class ScoreJob implements Stage {
    * Every user of prepare's output has rows, but those with nothing left to recommend (seen products excluded,
    * the whole catalogue seen), and at most k each: a user without rows would be missing from the CSV.
    */
-  private Lineage.Counts requireEveryUser(ScoreStats stats, Lineage prepared) {
-    Lineage.Counts p = prepared.counts();
+  private Counts requireEveryUser(ScoreStats stats, Lineage prepared) {
+    Counts p = prepared.counts();
     long nothingLeft = recommender.excludesSeen() ? p.usersWithEveryProduct() : 0;
-    Lineage.Counts.requireChained(StageName.SCORE, "users' recommendations", stats.users(), p.users() - nothingLeft,
+    Counts.requireChained(StageName.SCORE, "users' recommendations", stats.users(), p.users() - nothingLeft,
         prepared, String.format("%,d users, %,d of whom have seen every product", p.users(), nothingLeft),
         StageName.SCORE);
     long atMostPerUser = Math.min(recommender.k(), p.products());
@@ -88,7 +90,7 @@ public final class ScoreJob implements Stage {
           + " products) each; nothing was published; rerun from 'score'", stats.rows(), stats.users(),
           atMostPerUser, recommender.k(), p.products()));
     }
-    return new Lineage.Counts(stats.rows(), stats.users(), null, null);
+    return new Counts(stats.rows(), stats.users(), null, null);
   }
 
   /** The top-k rows, not yet written: what the benchmark times and the tests compare. */

@@ -1,15 +1,17 @@
 package io.recsv.train;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
-import io.recsv.common.Lineage;
-import io.recsv.common.PathGuard;
-import io.recsv.common.RunLayout;
-import io.recsv.common.Stage;
-import io.recsv.common.StageContext;
-import io.recsv.common.StageMain;
-import io.recsv.common.StageOutput;
+import io.recsv.lineage.Lineage;
+import io.recsv.fs.PathGuard;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.Stage;
+import io.recsv.run.StageContext;
+import io.recsv.run.StageMain;
+import io.recsv.lineage.StageOutput;
 import io.recsv.config.Settings;
 import java.io.IOException;
 import java.util.List;
@@ -61,7 +63,7 @@ public final class TrainJob implements Stage {
     StageOutput out = StageOutput.begin(conf, layout, StageName.TRAIN);
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
-    Lineage.Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
+    Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
     out.publish(Lineage.of(StageName.TRAIN, context.startedAt(), layout, config, inputs, null).withCounts(counts));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
@@ -73,14 +75,14 @@ public final class TrainJob implements Stage {
    * The model's factors as written (counted from the Parquet footers), which must be one per user and product of
    * prepare's output: every product there has a pair, so a factor; a missing one would lose a user's rows.
    */
-  private static Lineage.Counts requireEveryUserAndProduct(SparkSession spark, Path model, Lineage prepared) {
+  private static Counts requireEveryUserAndProduct(SparkSession spark, Path model, Lineage prepared) {
     long users = spark.read().parquet(new Path(model, "userFactors").toString()).count();
     long products = spark.read().parquet(new Path(model, "itemFactors").toString()).count();
-    Lineage.Counts.requireChained(StageName.TRAIN, "user factors", users, prepared.counts().users(), prepared,
+    Counts.requireChained(StageName.TRAIN, "user factors", users, prepared.counts().users(), prepared,
         "one per user", StageName.TRAIN);
-    Lineage.Counts.requireChained(StageName.TRAIN, "product factors", products, prepared.counts().products(), prepared,
+    Counts.requireChained(StageName.TRAIN, "product factors", products, prepared.counts().products(), prepared,
         "one per product", StageName.TRAIN);
-    return new Lineage.Counts(null, users, products, null);
+    return new Counts(null, users, products, null);
   }
 
   /** Every run would otherwise leave a checkpoint directory of the size of the factors behind. */

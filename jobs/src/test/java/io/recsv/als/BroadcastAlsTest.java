@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.prepare.PrepareJob;

@@ -1,5 +1,7 @@
 package io.recsv.cli;
 
+import io.recsv.generate.Generator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

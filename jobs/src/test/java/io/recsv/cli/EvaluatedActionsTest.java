@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.recsv.TestSpark;
-import io.recsv.common.RunLayout;
+import io.recsv.lineage.RunLayout;
 import io.recsv.config.UserError;
 import io.recsv.config.ConfigLoader;
 import java.nio.file.Files;

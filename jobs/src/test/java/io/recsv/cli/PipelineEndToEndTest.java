@@ -1,5 +1,7 @@
 package io.recsv.cli;
 
+import io.recsv.generate.Generator;
+
 import io.recsv.workflow.StageName;
 import io.recsv.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;

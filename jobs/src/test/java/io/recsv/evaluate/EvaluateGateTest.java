@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.recsv.TestSpark;
-import io.recsv.cli.Generator;
-import io.recsv.common.RunLayout;
+import io.recsv.generate.Generator;
+import io.recsv.lineage.RunLayout;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.workflow.GateVerdict;

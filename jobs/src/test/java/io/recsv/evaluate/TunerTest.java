@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.recsv.TestSpark;
-import io.recsv.cli.Generator;
+import io.recsv.generate.Generator;
 import io.recsv.config.UserError;
 import io.recsv.prepare.PrepareJob;
 import java.io.ByteArrayOutputStream;

@@ -1,13 +1,15 @@
 package io.recsv.export;
 
+import io.recsv.lineage.Counts;
+
 import io.recsv.workflow.StageName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
-import io.recsv.common.ExportManifest;
-import io.recsv.common.Lineage;
+import io.recsv.lineage.ExportManifest;
+import io.recsv.lineage.Lineage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ class ExportJobTest {
 
     com.typesafe.config.Config config = TestSpark.config(work, "export.parts=4");
     // Score's counts, as the stage records them: export checks that every row and user became a CSV row.
-    TestSpark.lineage(config, Map.of(StageName.SCORE, new Lineage.Counts(150L, 50L, null, null)),
+    TestSpark.lineage(config, Map.of(StageName.SCORE, new Counts(150L, 50L, null, null)),
         StageName.PREPARE, StageName.SCORE);
     new ExportJob(config).run(spark);
 

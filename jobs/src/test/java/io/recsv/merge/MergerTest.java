@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.common.ExportManifest;
+import io.recsv.lineage.ExportManifest;
 import io.recsv.config.UserError;
 import io.recsv.testing.MiniHdfs;
 import io.recsv.testing.SyntheticParts;

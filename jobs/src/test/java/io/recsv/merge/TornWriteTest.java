@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.common.ExportManifest;
+import io.recsv.lineage.ExportManifest;
 import io.recsv.testing.SyntheticParts;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;

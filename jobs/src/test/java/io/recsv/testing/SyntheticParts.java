@@ -1,8 +1,8 @@
 package io.recsv.testing;
 
-import io.recsv.common.Crc32c;
+import io.recsv.fs.Crc32c;
 import io.recsv.export.ExportJob;
-import io.recsv.common.ExportManifest;
+import io.recsv.lineage.ExportManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

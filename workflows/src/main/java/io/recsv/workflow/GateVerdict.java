@@ -11,8 +11,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The quality gate's verdict on a week, as the evaluate stage writes it ({@code evaluate/gate.properties}): the
- * verdict and why. The one place that says whether a week may be published: the evaluate stage, the local
- * launcher's gate, the merge and the workflow's gate action all decide by it.
+ * verdict and why, and the one rule of publishing ({@link #mayPublish}) that the jobs' publish gate and the
+ * workflow's decision node apply.
  */
 public record GateVerdict(Verdict verdict, String reason) {
 
@@ -26,10 +26,8 @@ public record GateVerdict(Verdict verdict, String reason) {
   public enum Verdict {
     /** Every rule passed (or none could judge). */
     PASS,
-    /** A rule failed: the week is not published. */
+    /** A rule failed: the week is not published, unless on-call forces it. */
     FAIL,
-    /** A rule failed, and on-call published the week anyway (evaluate.gate.force). */
-    FORCED,
     /** The gate is switched off (evaluate.gate.enabled = false). */
     OFF;
 
@@ -50,7 +48,7 @@ public record GateVerdict(Verdict verdict, String reason) {
           return v;
         }
       }
-      throw new IllegalArgumentException("not a gate verdict: '" + id + "' (pass, fail, forced, off)");
+      throw new IllegalArgumentException("not a gate verdict: '" + id + "' (pass, fail, off)");
     }
   }
 

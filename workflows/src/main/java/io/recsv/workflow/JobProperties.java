@@ -15,19 +15,19 @@ import java.util.regex.Pattern;
  * resolved as Hadoop's Configuration resolves them), else the workflow's {@code <parameters>} defaults. A name
  * neither defines is an error, not an empty string.
  */
-final class JobProperties {
+public final class JobProperties {
 
   private static final Pattern EL = Pattern.compile("\\$\\{([^}]*)}");
 
   private final Properties values;
   private final WorkflowDefinition workflow;
 
-  JobProperties(Properties values, WorkflowDefinition workflow) {
+  public JobProperties(Properties values, WorkflowDefinition workflow) {
     this.values = values;
     this.workflow = workflow;
   }
 
-  static Properties load(Path file) throws IOException {
+  public static Properties load(Path file) throws IOException {
     Properties job = new Properties();
     try (Reader in = Files.newBufferedReader(file)) {
       job.load(in);
@@ -44,7 +44,7 @@ final class JobProperties {
   }
 
   /** The value of {@code key}, its own {@code ${...}} resolved. */
-  String get(String key) {
+  public String get(String key) {
     String value = values.getProperty(key);
     if (value == null) {
       value = workflow.parameterDefault(key);
@@ -56,12 +56,12 @@ final class JobProperties {
   }
 
   /** {@code text} with every {@code ${name}} replaced by that property's value. */
-  String resolve(String text) {
+  public String resolve(String text) {
     return replace(text, this::get);
   }
 
   /** {@code text} with each {@code ${expression}} replaced by {@code replacement} of it (trimmed). */
-  static String replace(String text, UnaryOperator<String> replacement) {
+  public static String replace(String text, UnaryOperator<String> replacement) {
     Matcher m = EL.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -30,11 +30,12 @@ public final class WorkflowDefinition {
   /** The classpath copy of the application, packaged by this module. */
   public static final String RESOURCE = "recsv/workflows/recommendations/workflow.xml";
 
-  static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
-  static final String SPARK_NS = "uri:oozie:spark-action:1.0";
-  /** The main class of the quality gate's java action. */
+  /** The namespaces of workflow.xml's elements and of its spark actions. */
+  public static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
+  public static final String SPARK_NS = "uri:oozie:spark-action:1.0";
   /** The environment's config file among an action's {@code --config} files (config/env/cluster.conf). */
   public static final String ENVIRONMENT_CONFIG = "cluster.conf";
+  /** The main class of the quality gate's java action. */
   public static final String GATE_MAIN = "io.recsv.workflow.GateMain";
 
   /**
@@ -243,7 +244,7 @@ public final class WorkflowDefinition {
     return source;
   }
 
-  static Document document(InputStream in, String source) {
+  public static Document document(InputStream in, String source) {
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
@@ -267,13 +268,13 @@ public final class WorkflowDefinition {
     return found.get(0);
   }
 
-  static List<Element> childrenNamed(Element parent, String ns, String local) {
+  public static List<Element> childrenNamed(Element parent, String ns, String local) {
     return children(parent).stream()
         .filter(e -> ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName()))
         .toList();
   }
 
-  static List<Element> children(Element parent) {
+  public static List<Element> children(Element parent) {
     List<Element> out = new ArrayList<>();
     NodeList nodes = parent.getChildNodes();
     for (int i = 0; i < nodes.getLength(); i++) {

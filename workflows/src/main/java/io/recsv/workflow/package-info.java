@@ -1,6 +1,6 @@
 /**
- * The Oozie application read without Oozie or Spark (the stages and their order, the gate, each spark action
- * evaluated for a run), and the operator tools: validate, deploy, submit, rerun, backfill, retention, the gate's
- * action and the Airflow DAG generator.
+ * The Oozie application as the jobs read it, without Oozie or Spark: the stages ({@link
+ * io.recsv.workflow.StageName}) and their order ({@link io.recsv.workflow.WorkflowDefinition}), the gate's verdict
+ * ({@link io.recsv.workflow.GateVerdict}) and its action's main, and each spark action evaluated for a run.
  */
 package io.recsv.workflow;

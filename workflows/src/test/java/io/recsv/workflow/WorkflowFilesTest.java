@@ -1,5 +1,8 @@
 package io.recsv.workflow;
 
+import io.recsv.ops.OozieSchemas;
+import io.recsv.ops.Reruns;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package io.recsv.oozie;
 
-import io.recsv.workflow.OozieOps;
+import io.recsv.ops.OozieOps;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.workflow.OozieOps;
+import io.recsv.ops.OozieOps;
 import io.recsv.workflow.WorkflowDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

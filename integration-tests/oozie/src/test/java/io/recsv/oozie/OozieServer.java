@@ -1,6 +1,6 @@
 package io.recsv.oozie;
 
-import io.recsv.workflow.OozieApp;
+import io.recsv.ops.OozieApp;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.recsv.oozie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.workflow.OozieApp;
-import io.recsv.workflow.OozieOps;
-import io.recsv.workflow.Releases;
+import io.recsv.ops.OozieApp;
+import io.recsv.ops.OozieOps;
+import io.recsv.ops.Releases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.recsv.oozie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.workflow.Reruns;
+import io.recsv.ops.Reruns;
 import io.recsv.workflow.WorkflowDefinition;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recsv.cli.Generator;
+import io.recsv.generate.Generator;
 import io.recsv.merge.CsvManifest;
 import io.recsv.merge.Strategy;
-import io.recsv.workflow.OozieApp;
-import io.recsv.workflow.OozieDeployer;
+import io.recsv.ops.OozieApp;
+import io.recsv.ops.OozieDeployer;
 import io.recsv.workflow.SparkActions;
 import io.recsv.workflow.SparkSubmission;
 import io.recsv.workflow.WorkflowDefinition;

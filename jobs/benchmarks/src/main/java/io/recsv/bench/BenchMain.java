@@ -1,7 +1,7 @@
 package io.recsv.bench;
 
 import io.recsv.config.UserError;
-import io.recsv.common.Version;
+import io.recsv.run.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

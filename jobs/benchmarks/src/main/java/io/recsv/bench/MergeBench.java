@@ -2,7 +2,7 @@ package io.recsv.bench;
 
 import io.recsv.merge.Strategy;
 import io.recsv.merge.ChecksumMode;
-import io.recsv.common.HadoopConf;
+import io.recsv.fs.HadoopConf;
 import io.recsv.merge.MergeSettings;
 import io.recsv.merge.MergeStep;
 import io.recsv.merge.Merger;

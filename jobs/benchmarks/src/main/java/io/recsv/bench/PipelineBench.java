@@ -7,10 +7,10 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
-import io.recsv.cli.Generator;
+import io.recsv.generate.Generator;
 import io.recsv.cli.LocalPipeline;
-import io.recsv.common.RunLayout;
-import io.recsv.common.SparkSessions;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.SparkSessions;
 import io.recsv.config.Settings;
 import io.recsv.export.ExportJob;
 import io.recsv.merge.MergeJob;

@@ -5,10 +5,10 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
 import com.typesafe.config.Config;
-import io.recsv.cli.Generator;
+import io.recsv.generate.Generator;
 import io.recsv.als.KernelProbe;
-import io.recsv.common.RunLayout;
-import io.recsv.common.SparkSessions;
+import io.recsv.lineage.RunLayout;
+import io.recsv.run.SparkSessions;
 import io.recsv.config.ConfigLoader;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.score.ScoreJob;

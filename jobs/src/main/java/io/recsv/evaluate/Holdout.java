@@ -1,0 +1,94 @@
+package io.recsv.evaluate;
+
+import io.recsv.als.Recommender;
+import io.recsv.lineage.RunLayout;
+import io.recsv.config.Settings;
+import io.recsv.report.EvaluationMetrics;
+import io.recsv.report.EvaluationMetrics.Ranking;
+import java.util.List;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A holdout of a run's interactions ({@code evaluate.*}: the share held out, the users sampled) with what every
+ * model measured on it shares: the evaluated users, the catalogue, and the popularity baseline's metrics,
+ * computed once. The evaluate stage measures one model on it; {@code recsv tune} measures many.
+ */
+final class Holdout implements AutoCloseable {
+
+  private final SparkSession spark;
+  private final HoldoutSplit split;
+  private final List<Integer> ks;
+  private final long catalogue;
+  private final EvaluationMetrics.Split described;
+  private List<Ranking> popularity;
+
+  private Holdout(SparkSession spark, HoldoutSplit split, List<Integer> ks, long catalogue,
+      EvaluationMetrics.Split described) {
+    this.spark = spark;
+    this.split = split;
+    this.ks = ks;
+    this.catalogue = catalogue;
+    this.described = described;
+  }
+
+  /** The metrics' k: 10 and {@code k} (one of them when they are equal, or k is below 10). */
+  static List<Integer> ks(int k) {
+    return k == 10 ? List.of(10) : k < 10 ? List.of(k) : List.of(10, k);
+  }
+
+  /** The split of prepare's output in {@code layout}, as the {@code evaluate.*} settings ask. */
+  static Holdout of(SparkSession spark, RunLayout layout, Settings s, List<Integer> ks) {
+    double fraction = s.doubleAtLeast("evaluate.holdout-fraction", 0);
+    if (fraction <= 0 || fraction >= 1) {
+      throw s.bad("evaluate.holdout-fraction", "must be more than 0 and less than 1");
+    }
+    int minInteractions = s.intAtLeast("evaluate.min-interactions", 2);
+    long sampleUsers = s.intAtLeast("evaluate.sample-users", 1);
+    long users = spark.read().parquet(layout.users().toString()).count();
+    long catalogue = spark.read().parquet(layout.products().toString()).count();
+    long every = Math.max(1, (users + sampleUsers - 1) / sampleUsers);
+    HoldoutSplit split = HoldoutSplit.of(spark.read().parquet(layout.interactions().toString()), fraction,
+        minInteractions, every, s.longValue("evaluate.seed"));
+    EvaluationMetrics.Split described = new EvaluationMetrics.Split(split.method(), fraction, minInteractions, every,
+        split.train().select(RunLayout.USER_INDEX).distinct().count(), evaluated(split).count(),
+        split.train().count(), split.holdout().count());
+    return new Holdout(spark, split, ks, catalogue, described);
+  }
+
+  private static Dataset<Row> evaluated(HoldoutSplit split) {
+    return split.holdout().select(RunLayout.USER_INDEX).distinct();
+  }
+
+  /** (user_index, product_index, weight) to train a model on. */
+  Dataset<Row> train() {
+    return split.train();
+  }
+
+  EvaluationMetrics.Split described() {
+    return described;
+  }
+
+  /** How well {@code model}'s lists, as {@code recommender} makes them, find the held-out products. */
+  List<Ranking> measure(ALSModel model, Recommender recommender) {
+    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topK(spark, model, "the holdout model",
+        split.train()).select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.RANK);
+    return RankingMetrics.of(lists, split.holdout(), ks, catalogue);
+  }
+
+  /** The popularity baseline's metrics on the same split (computed on first use, then kept). */
+  List<Ranking> popularity() {
+    if (popularity == null) {
+      popularity = RankingMetrics.of(Popularity.lists(spark, split.train(), evaluated(split), ks.get(ks.size() - 1)),
+          split.holdout(), ks, catalogue);
+    }
+    return popularity;
+  }
+
+  @Override
+  public void close() {
+    split.close();
+  }
+}
