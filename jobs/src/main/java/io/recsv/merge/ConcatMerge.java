@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.HadoopIllegalArgumentException;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.protocol.ErasureCodingPolicy;
+import org.apache.hadoop.ipc.RemoteException;
 
 /**
  * The HDFS merge: the parts directory is moved into the staging directory, a file holding the header is put
@@ -111,9 +115,34 @@ final class ConcatMerge implements MergeMethod {
       for (int i = 0; i < sources.length; i++) {
         sources[i] = new Path(run.stagedParts(), parts.get(i).name());
       }
-      run.fs.concat(merged(run), sources);
+      try {
+        run.fs.concat(merged(run), sources);
+      } catch (RemoteException | HadoopIllegalArgumentException e) {
+        throw Refused.byNameNode(e);
+      }
     }
     return MergeStep.MERGED;
+  }
+
+  /**
+   * The NameNode refused concat for what recsv cannot arrange (sources in a snapshot, an encryption zone, ...):
+   * concat is all or nothing, so the parts are as they were, and the merge can copy them instead.
+   */
+  static final class Refused extends IOException {
+    Refused(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+
+    /** The refusal, if {@code e} is one (the NameNode's argument or snapshot errors); else {@code e} itself. */
+    static IOException byNameNode(Exception e) {
+      String type = e instanceof RemoteException remote ? remote.getClassName() : e.getClass().getName();
+      if (type.equals(HadoopIllegalArgumentException.class.getName())
+          || type.equals("org.apache.hadoop.hdfs.protocol.SnapshotException")) {
+        String message = e instanceof RemoteException remote ? remote.getLocalizedMessage() : e.getMessage();
+        return new Refused(message.lines().findFirst().orElse(message), e);
+      }
+      return e instanceof IOException io ? io : new IOException(e);
+    }
   }
 
   private static MergeStep verify(MergeRun run) throws IOException {
@@ -136,17 +165,37 @@ final class ConcatMerge implements MergeMethod {
     return new Path(run.stagedParts(), MergeRun.MERGED);
   }
 
-  /** The target of concat, holding the header line; its block size that of the largest part (HDFS requires it). */
+  /**
+   * The target of concat, holding the header line, made as the NameNode requires of it: a block size no smaller
+   * than any part's (that of the largest), and the parts' erasure-coding policy (or replication), whatever the
+   * directory it is written in would give a new file.
+   */
   private static void writeHeader(MergeRun run, Path file, Path dir) throws IOException {
     long blockSize = 0;
     for (PlannedPart part : run.journal.parts()) {
       blockSize = Math.max(blockSize, part.blockSize());
     }
     FileSystem fs = run.fs;
-    try (OutputStream out = fs.create(file, true, 4096, fs.getDefaultReplication(dir),
-        blockSize > 0 ? blockSize : fs.getDefaultBlockSize(dir))) {
+    long size = blockSize > 0 ? blockSize : fs.getDefaultBlockSize(dir);
+    try (OutputStream out = fs instanceof DistributedFileSystem dfs ? createLikeTheParts(dfs, run, file, size)
+        : fs.create(file, true, 4096, fs.getDefaultReplication(dir), size)) {
       out.write((run.journal.header() + "\n").getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  private static OutputStream createLikeTheParts(DistributedFileSystem dfs, MergeRun run, Path file, long blockSize)
+      throws IOException {
+    var builder = dfs.createFile(file).overwrite(true).blockSize(blockSize);
+    ErasureCodingPolicy ec = run.journal.parts().isEmpty() ? null : dfs.getErasureCodingPolicy(aPart(run));
+    return ec != null ? builder.ecPolicyName(ec.getName()).build()
+        : builder.replicate().replication(dfs.getDefaultReplication(file)).build();
+  }
+
+  /** The first part, where it is now: still in the export, or moved into the staging directory. */
+  private static Path aPart(MergeRun run) throws IOException {
+    String name = run.journal.parts().get(0).name();
+    Path staged = new Path(run.stagedParts(), name);
+    return run.fs.exists(staged) ? staged : new Path(run.exportParts(), name);
   }
 
   private static UserError cannotResume(MergeRun run, String why) {

@@ -23,6 +23,7 @@ record Journal(
     String runId,
     String exportId,
     Strategy strategy,
+    String strategyReason,
     String exportParts,
     String finalPath,
     String header,
@@ -36,16 +37,25 @@ record Journal(
 
   static final String FILE = "journal.json";
 
+  /**
+   * The same plan, merged by a verified copy of the parts where they lie now ({@code parts}): the NameNode refused
+   * concat, for {@code reason}.
+   */
+  Journal copiedFrom(Path parts, String reason) {
+    return new Journal(runId, exportId, Strategy.COPY, reason, parts.toString(), finalPath, header, rows, users,
+        exportPartCount, expectedBytes, expectedCrc32c, this.parts, scoreDecimals);
+  }
+
   private static final Logger LOG = LogManager.getLogger(Journal.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Written to a temporary name and renamed, so a journal is either complete or absent. */
+  /** Written to a temporary name and renamed over the last, so a journal is always whole: this plan or the last. */
   void write(FileSystem fs, Path staging) throws IOException {
     Path temp = new Path(staging, FILE + ".tmp");
     try (OutputStream out = fs.create(temp, true)) {
       JSON.writeValue(out, this);
     }
-    Renames.move(fs, temp, new Path(staging, FILE));
+    Renames.replace(fs, temp, new Path(staging, FILE));
   }
 
   /**

@@ -3,14 +3,21 @@ package io.recsv.merge;
 import io.recsv.fs.HadoopConf;
 import io.recsv.config.UserError;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.protocol.EncryptionZone;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /** The merge's file systems: its own client, where the parts are, and what the file system allows. */
 final class MergeClient {
+
+  private static final Logger LOG = LogManager.getLogger(MergeClient.class);
 
   private MergeClient() {}
 
@@ -44,17 +51,62 @@ final class MergeClient {
     return other.getUri().equals(fs.getUri()) ? fs : other;
   }
 
-  /** concat where it can (HDFS, parts and output on one file system), as merge.strategy allows. */
-  static Strategy choose(Strategy setting, FileSystem partsFs, FileSystem fs, Path partsDir, Path finalPath)
+  /** The strategy a merge takes, and why: the journal and the manifest hold both. */
+  record Choice(Strategy strategy, String reason) {}
+
+  /**
+   * concat where it can (HDFS, parts and output on one file system, outside an encryption zone), as
+   * merge.strategy allows; else the verified copy, with a line that says why.
+   */
+  static Choice choose(Strategy setting, FileSystem partsFs, FileSystem fs, Path partsDir, Path finalPath)
       throws IOException {
-    boolean canConcat = !(fs instanceof RawLocalFileSystem)  // its concat truncates the target: never use it
-        && partsFs.getUri().equals(fs.getUri())
-        && fs.hasPathCapability(partsDir, CommonPathCapabilities.FS_CONCAT);
-    if (setting == Strategy.CONCAT && !canConcat) {
-      throw new UserError("merge.strategy = concat, but " + fs.getUri() + " cannot concat " + partsDir
-          + " into " + finalPath + " (needs HDFS, parts and output on the same file system); use auto or copy");
+    if (setting == Strategy.COPY) {
+      return new Choice(Strategy.COPY, "merge.strategy = copy");
     }
-    return setting == Strategy.COPY || !canConcat ? Strategy.COPY : Strategy.CONCAT;
+    String cannot = whyNoConcat(partsFs, fs, partsDir, finalPath);
+    if (cannot == null) {
+      return new Choice(Strategy.CONCAT, "HDFS concat: the parts' blocks linked into one file, no data moved");
+    }
+    if (setting == Strategy.CONCAT) {
+      throw new UserError("merge.strategy = concat, but " + fs.getUri() + " cannot concat " + partsDir + " into "
+          + finalPath + ": " + cannot + "; use auto (the verified copy) or copy");
+    }
+    if (!(fs instanceof RawLocalFileSystem)) {  // one machine's file system: copying is its way, nothing to say
+      LOG.info("merge: {}: merging by the verified copy", cannot);
+    }
+    return new Choice(Strategy.COPY, cannot);
+  }
+
+  /** Why the parts cannot be concatenated into the CSV; null when they can. */
+  private static String whyNoConcat(FileSystem partsFs, FileSystem fs, Path partsDir, Path finalPath)
+      throws IOException {
+    if (fs instanceof RawLocalFileSystem) {
+      return "a local file system has no concat that keeps the target's bytes";
+    }
+    if (!partsFs.getUri().equals(fs.getUri())) {
+      return "the parts (" + partsFs.getUri() + ") and the CSV (" + fs.getUri() + ") are on different file systems";
+    }
+    if (!fs.hasPathCapability(partsDir, CommonPathCapabilities.FS_CONCAT)) {
+      return "the " + fs.getUri().getScheme() + " file system (" + fs.getClass().getSimpleName() + ") has no"
+          + " concat recsv uses";
+    }
+    if (fs instanceof DistributedFileSystem dfs) {
+      for (Path p : List.of(partsDir, existingAncestor(fs, finalPath))) {
+        EncryptionZone zone = dfs.getEZForPath(p);
+        if (zone != null) {
+          return p + " is in the encryption zone " + zone.getPath() + ", where the NameNode refuses concat";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Path existingAncestor(FileSystem fs, Path path) throws IOException {
+    Path p = path;
+    while (p.getParent() != null && !fs.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
   }
 
   /** The NameNode refuses a file of more blocks than dfs.namenode.fs-limits.max-blocks-per-file: checked first. */

@@ -35,7 +35,7 @@ final class MergePlanner {
     return manifest.header() + "\n";
   }
 
-  static Journal plan(FileSystem fs, ExportManifest manifest, Path partsDir, Path finalPath, Strategy strategy)
+  static Journal plan(FileSystem fs, ExportManifest manifest, Path partsDir, Path finalPath, MergeClient.Choice choice)
       throws IOException {
     Map<Integer, FileStatus> found = listParts(fs, partsDir);
     List<PlannedPart> parts = new ArrayList<>();
@@ -67,8 +67,8 @@ final class MergePlanner {
       throw new UserError("part " + extra.getPath() + " is not in the export manifest: the parts directory was"
           + " changed after export; re-run the 'export' stage");
     }
-    return new Journal(manifest.runId(), manifest.exportId(), strategy, partsDir.toString(), finalPath.toString(),
-        manifest.header(), manifest.rows(), manifest.users(), manifest.parts().size(), bytes, Crc32c.hex(crc),
+    return new Journal(manifest.runId(), manifest.exportId(), choice.strategy(), choice.reason(), partsDir.toString(),
+        finalPath.toString(), manifest.header(), manifest.rows(), manifest.users(), manifest.parts().size(), bytes, Crc32c.hex(crc),
         parts, manifest.scoreDecimals());
   }
 

@@ -107,8 +107,9 @@ public final class Merger {
       PublishGuard.requireReplaceable(target, targetExists, settings.overwrite(), "");
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);
       FileSystem partsFs = MergeClient.of(partsDir, fs, conf);
-      Strategy chosen = MergeClient.choose(settings.strategy(), partsFs, fs, partsDir, finalPath);
-      Journal journal = MergePlanner.plan(partsFs, manifest, partsFs.makeQualified(partsDir), target, chosen);
+      MergeClient.Choice choice = MergeClient.choose(settings.strategy(), partsFs, fs, partsDir, finalPath);
+      Strategy chosen = choice.strategy();
+      Journal journal = MergePlanner.plan(partsFs, manifest, partsFs.makeQualified(partsDir), target, choice);
       if (chosen == Strategy.CONCAT) {
         MergeClient.checkBlockLimit(journal, settings.maxBlocksPerFile(), conf);
       }
@@ -159,7 +160,10 @@ public final class Merger {
         : settings.checksum() == ChecksumMode.VERIFY ? Verification.PARTS_CRC : Verification.LENGTH_ONLY;
   }
 
-  /** The state machine: one transition at a time, from {@code from} until the staging directory is gone. */
+  /**
+   * The state machine: one transition at a time, from {@code from} until the staging directory is gone. Should the
+   * NameNode refuse concat for what recsv cannot arrange, the parts are copied instead (merge.strategy = auto).
+   */
   private CsvManifest advance(MergeMethod method, MergeRun run, MergeStep from, CsvManifest staged)
       throws IOException {
     MergeStep at = from;
@@ -174,7 +178,16 @@ public final class Merger {
           run.fs.delete(run.staging, true);
           at = MergeStep.CLEANED;
         }
-        default -> at = method.next(at, run);
+        default -> {
+          try {
+            at = method.next(at, run);
+          } catch (ConcatMerge.Refused refused) {
+            run = copyInstead(run, refused);
+            method = MergeMethod.of(Strategy.COPY, conf);
+            staged = null;  // it says concat: the manifest is made anew
+            at = MergeStep.PLANNED;
+          }
+        }
       }
       step(at);
     }
@@ -183,6 +196,22 @@ public final class Merger {
         journal.rows(), journal.expectedBytes(), journal.parts().size(), journal.strategy().id(),
         (System.nanoTime() - started) / 1e9, timings));
     return manifest;
+  }
+
+  /**
+   * The run from here on by the verified copy of the staged parts, its journal saying so (a crash now resumes the
+   * copy); refused instead when merge.strategy = concat asked for concat alone.
+   */
+  private MergeRun copyInstead(MergeRun run, ConcatMerge.Refused refused) throws IOException {
+    if (settings.strategy() == Strategy.CONCAT) {
+      throw new UserError("merge.strategy = concat, but the NameNode refused it: " + refused.getMessage() + ";"
+          + " nothing was published; use merge.strategy = auto to merge by the verified copy instead");
+    }
+    LOG.warn("merge: the NameNode refused concat ({}); merging by the verified copy instead", refused.getMessage());
+    Journal journal = run.journal.copiedFrom(run.stagedParts(), "the NameNode refused concat: "
+        + refused.getMessage());
+    journal.write(run.fs, run.staging);
+    return run(run.fs, journal, run.staging, run.target, false);
   }
 
   /** The manifest beside the published CSV: the staged one if it says how the file was verified, else a new one. */

@@ -16,6 +16,11 @@ public final class MiniHdfs implements AutoCloseable {
 
   /** @param blockSize the cluster's default block size (tests use tiny ones to get partial blocks) */
   public MiniHdfs(long blockSize) throws IOException {
+    this(blockSize, 1);
+  }
+
+  /** With {@code dataNodes} DataNodes: an erasure-coding policy needs as many as its data and parity units. */
+  public MiniHdfs(long blockSize, int dataNodes) throws IOException {
     base = Files.createTempDirectory("recsv-minidfs").toFile();
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getAbsolutePath());
@@ -25,7 +30,7 @@ public final class MiniHdfs implements AutoCloseable {
     conf.setInt("dfs.replication", 1);
     // The client's first completeFile retry waits 400 ms by default: most of the time of writing many files.
     conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 5);
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(dataNodes).build();
     cluster.waitActive();
   }
 

@@ -26,7 +26,7 @@ final class AppChecks {
 
   static List<String> workflowErrors(Path file) {
     Element root = parse(file);
-    List<String> errors = new ArrayList<>();
+    List<String> errors = new ArrayList<>(launcherJavaErrors(file));
     for (Element parameters : WorkflowDefinition.childrenNamed(root, WorkflowDefinition.WORKFLOW_NS, "parameters")) {
       for (Element property : WorkflowDefinition.children(parameters)) {
         String value = text(property, WorkflowDefinition.WORKFLOW_NS, "value");
@@ -88,6 +88,32 @@ final class AppChecks {
       } else if (!message.contains("wf:errorMessage(") || !message.contains("wf:actionExternalId(")) {
         errors.add(file + ": kill node '" + kill.getAttribute("name") + "' must give wf:errorMessage and"
             + " wf:actionExternalId of the failed stage, so on-call finds its YARN logs");
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Every java action whose main is recsv's (Java 17 classes) runs it in the Oozie launcher, which the NodeManager
+   * starts with its own JAVA_HOME unless the launcher's env gives one: any workflow of the app, the retention's
+   * too.
+   */
+  static List<String> launcherJavaErrors(Path file) {
+    List<String> errors = new ArrayList<>();
+    for (Element action : WorkflowDefinition.childrenNamed(parse(file), WorkflowDefinition.WORKFLOW_NS, "action")) {
+      Element java = first(action, WorkflowDefinition.WORKFLOW_NS, "java");
+      String main = text(java, WorkflowDefinition.WORKFLOW_NS, "main-class");
+      if (main == null || !main.startsWith("io.recsv.")) {
+        continue;
+      }
+      Element launcher = first(java, WorkflowDefinition.WORKFLOW_NS, "launcher");
+      boolean javaHome = launcher != null && WorkflowDefinition.childrenNamed(launcher, WorkflowDefinition.WORKFLOW_NS,
+          "env").stream().anyMatch(env -> env.getTextContent().trim().matches("(.*:)?JAVA_HOME=\\S+.*"));
+      if (!javaHome) {
+        errors.add(file + ": java action '" + action.getAttribute("name") + "' runs " + main + " (Java 17) in the"
+            + " Oozie launcher, which the NodeManager starts with its own Java (8 or 11 on many clusters: an"
+            + " UnsupportedClassVersionError after every action before it ran): give its <launcher> an"
+            + " <env>JAVA_HOME=${sparkJavaHome}</env>");
       }
     }
     return errors;

@@ -59,6 +59,7 @@ public final class OozieApp {
     Path app = repoRoot.resolve("workflows/recommendations");
     List<String> errors = validate(app.resolve("workflow.xml"), app.resolve("coordinator.xml"));
     errors.addAll(OozieSchemas.workflowErrors(app.resolve("retention/workflow.xml")));
+    errors.addAll(AppChecks.launcherJavaErrors(app.resolve("retention/workflow.xml")));
     errors.addAll(OozieSchemas.coordinatorErrors(app.resolve("retention/coordinator.xml")));
     return errors;
   }

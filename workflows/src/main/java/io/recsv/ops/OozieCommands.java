@@ -64,16 +64,37 @@ final class OozieCommands {
       if (!errors.isEmpty()) {
         throw new IllegalArgumentException("not deploying an invalid application: " + errors.get(0));
       }
+      Configuration conf = new Configuration();
+      requireNameNode(appPath, conf);
       Path jar = home().resolve("jobs/target/recsv-jobs-" + OozieMain.version() + "-cluster.jar");
       String name = version != null ? version : Releases.newVersion(OozieMain.version(), ZonedDateTime.now());
       org.apache.hadoop.fs.Path release = new org.apache.hadoop.fs.Path(Releases.dir(appPath, name));
-      new OozieDeployer(new Configuration()).deployRelease(OozieApp.entries(home(), jar), release);
+      new OozieDeployer(conf).deployRelease(OozieApp.entries(home(), jar), release);
       System.out.println("deployed release " + name + " to " + release + "; submit with --release " + name
           + ", or move a live coordinator to it with: ./recsv oozie rollback COORD_ID --to " + name);
       if (keep != null) {
         prune(release.getParent(), keep, server.ops().releasesInUse());
       }
       return 0;
+    }
+
+    /**
+     * An hdfs:/// path takes its NameNode from the cluster's client configuration (fs.defaultFS in core-site.xml,
+     * found through HADOOP_CONF_DIR): without it, say where it was looked for.
+     */
+    static void requireNameNode(String appPath, Configuration conf) {
+      java.net.URI uri = new org.apache.hadoop.fs.Path(appPath).toUri();
+      String defaultFs = conf.get("fs.defaultFS", "file:///");
+      boolean noNameNode = uri.getAuthority() == null && (("hdfs".equals(uri.getScheme()) && !defaultFs.startsWith(
+          "hdfs:")) || (uri.getScheme() == null && defaultFs.startsWith("file:")));
+      if (noNameNode) {
+        String dir = System.getenv("HADOOP_CONF_DIR");
+        throw new IllegalArgumentException("--app-path " + appPath + " names no NameNode, and the Hadoop"
+            + " configuration gives none (fs.defaultFS = " + defaultFs + "): " + (dir == null || dir.isBlank()
+            ? "HADOOP_CONF_DIR is not set (the default, /etc/hadoop/conf, gave no core-site.xml)"
+            : "HADOOP_CONF_DIR is " + dir + ", which gave no core-site.xml with fs.defaultFS")
+            + "; set HADOOP_CONF_DIR to the cluster's client configuration, or give hdfs://namenode:8020/...");
+      }
     }
 
     private static void prune(org.apache.hadoop.fs.Path releases, int keep, Set<String> inUse) throws IOException {

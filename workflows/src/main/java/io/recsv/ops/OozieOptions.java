@@ -2,6 +2,10 @@ package io.recsv.ops;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +30,8 @@ final class OozieOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--oozie", paramLabel = "URL", description = "the Oozie server (default: $OOZIE_URL)")
+    @Option(names = {"--oozie", "-oozie"}, paramLabel = "URL",
+        description = "the Oozie server (default: $OOZIE_URL)")
     String url;
 
     @Option(names = "-auth", paramLabel = "KERBEROS|SIMPLE|BASIC",
@@ -54,10 +59,39 @@ final class OozieOptions {
       return auth == null ? null : auth.toUpperCase(Locale.ROOT);
     }
 
-    /** The operations, through Oozie's authenticating client, printing to standard output. */
+    /**
+     * The operations, through Oozie's authenticating client, printing to standard output; first, one connection
+     * to the server, so that a server that is down is one line at once, not the client's retries for a quarter of
+     * a minute and a Kerberos stack trace.
+     */
     OozieOps ops() {
-      OozieClient client = client(url(System.getenv()), auth());
+      String server = url(System.getenv());
+      requireReachable(server, PROBE_TIMEOUT_MS);
+      OozieClient client = client(server, auth());
       return new OozieOps(client, client, System.out);
+    }
+
+    /** How long a connection to the server may take to open: a server that is up answers in far less. */
+    static final int PROBE_TIMEOUT_MS = 5_000;
+
+    /** Opens (and closes) a TCP connection to the server of {@code url}; else says it cannot be reached. */
+    static void requireReachable(String url, int timeoutMs) {
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("the Oozie URL '" + url + "' is not a URL: " + e.getMessage());
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("the Oozie URL '" + url + "' names no host (e.g. http://host:11000/oozie)");
+      }
+      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMs);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot reach the Oozie server at " + url + " (" + e.getMessage()
+            + "): is it up, and is this its URL? (--oozie, or OOZIE_URL)");
+      }
     }
 
     /** Oozie's authenticating client (Kerberos SPNEGO, simple or basic), as its CLI uses. */
@@ -88,7 +122,8 @@ final class OozieOptions {
   /** The job's properties file, with the -D overrides over it and the submitting user when it names none. */
   static final class Job {
 
-    @Option(names = "--properties", paramLabel = "FILE", required = true, description = "the job's properties")
+    @Option(names = {"--properties", "-config"}, paramLabel = "FILE", required = true,
+        description = "the job's properties")
     Path file;
 
     Properties load(Overrides overrides) throws IOException {

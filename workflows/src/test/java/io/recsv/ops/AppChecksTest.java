@@ -52,6 +52,18 @@ class AppChecksTest {
   }
 
   @Test
+  void aJavaActionOfRecsvsWithoutTheLaunchersJavaHome() throws Exception {
+    String wf = without(workflow(), "(?s)<launcher>\\s*<env>JAVA_HOME=\\$\\{sparkJavaHome}</env>\\s*</launcher>");
+    assertNamed(validate(wf, coordinator()), "java action 'gate' runs io.recsv.workflow.GateMain (Java 17) in the"
+        + " Oozie launcher");
+    Path retention = dir.resolve("retention.xml");
+    Files.writeString(retention, without(Files.readString(APP.resolve("retention/workflow.xml")),
+        "<env>JAVA_HOME=\\$\\{sparkJavaHome}</env>"));
+    assertNamed(AppChecks.launcherJavaErrors(retention), "java action 'retention' runs io.recsv.ops.RetentionMain");
+    assertEquals(List.of(), AppChecks.launcherJavaErrors(APP.resolve("retention/workflow.xml")));
+  }
+
+  @Test
   void anElFunctionInAParameterDefault() throws Exception {
     String wf = workflow().replace("<parameters>", "<parameters><property><name>jobsJar</name>"
         + "<value>${wf:appPath()}/lib/recsv-jobs-cluster.jar</value></property>")

@@ -68,6 +68,39 @@ class OozieMainTest {
   }
 
   @Test
+  void aServerThatIsDownIsOneLineThatNamesTheUrl() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();  // free once closed: nothing listens there
+    }
+    String url = "http://127.0.0.1:" + closed + "/oozie";
+    IllegalArgumentException down = assertThrows(IllegalArgumentException.class,
+        () -> OozieMain.run(new String[] {"status", "0000001-261130020000000-oozie-oozi-W", "-oozie", url}));
+    assertTrue(down.getMessage().startsWith("cannot reach the Oozie server at " + url + " (Connection refused"),
+        down.getMessage());
+    IllegalArgumentException noHost = assertThrows(IllegalArgumentException.class,
+        () -> OozieOptions.Server.requireReachable("oozie:11000", 1000));
+    assertTrue(noHost.getMessage().contains("names no host"), noHost.getMessage());
+  }
+
+  @Test
+  void oozieOwnSpellingsOfTheUrlAndThePropertiesAreTaken() {
+    OozieCommands.Submit submit = (OozieCommands.Submit) OozieMain.parse("submit", "-oozie", "http://o:11000/oozie",
+        "-config", "week.properties");
+    assertEquals("http://o:11000/oozie", submit.server.url(Map.of()));
+    assertEquals(java.nio.file.Path.of("week.properties"), submit.job.file);
+  }
+
+  @Test
+  void deployWithoutTheClustersConfigurationSaysWhereItLooked() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OozieCommands.Deploy
+        .requireNameNode("hdfs:///apps/recsv", new org.apache.hadoop.conf.Configuration(false)));
+    assertTrue(e.getMessage().startsWith("--app-path hdfs:///apps/recsv names no NameNode, and the Hadoop"
+        + " configuration gives none (fs.defaultFS = file:///): HADOOP_CONF_DIR"), e.getMessage());
+    OozieCommands.Deploy.requireNameNode("hdfs://nn:8020/apps/recsv", new org.apache.hadoop.conf.Configuration(false));
+  }
+
+  @Test
   void eachCommandHasGeneratedHelpAndAMistakeNamesTheCommand() throws Exception {
     java.io.PrintStream stdout = System.out;
     java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.oozie.workflow.lite.LauncherSettings;
 import org.jdom.Element;
 import org.jdom.Namespace;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,10 @@ class WeeklyAppInTheEngineTest extends EngineTest {
           .contains("spark.yarn.appMasterEnv.JAVA_HOME=/usr/lib/jvm/java-17-openjdk"), stage);
     }
     assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), stages);
+    // The gate's main is recsv's Java 17 code, run in the launcher: its launcher configuration, as Oozie makes it
+    // of the evaluated action, starts the launcher on that Java.
+    assertEquals("JAVA_HOME=/usr/lib/jvm/java-17-openjdk",
+        LauncherSettings.of(actions.get("gate")).get("oozie.launcher.env"));
     assertTrue(texts(actions.get("prepare"), "arg").contains("prepare.input=file:///data/interactions/2026-11-30"),
         "prepare reads the week's input");
 
