@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code recsv run}: every stage in the workflow's order, here or on YARN; with no --input, on a demo dataset. */
@@ -24,28 +23,11 @@ import picocli.CommandLine.Option;
     description = "Runs every stage in the order workflows/recommendations/workflow.xml defines. With no --input:"
         + " generates a demo dataset (10,000 users x 2,000 products) and runs every stage on it.",
     footer = "--run-id defaults to 'manual' ('demo' for the demo).")
-final class RunCommand extends RecsvCommand {
-
-  @Option(names = "--input", paramLabel = "PATH",
-      description = "interactions (CSV user_id,product_id,weight with header; see prepare.* keys)")
-  String input;
-
-  @Option(names = "--output", paramLabel = "FILE",
-      description = "the CSV to publish (must not exist unless -D merge.overwrite=true)")
-  String output;
+final class RunCommand extends PipelineCommand {
 
   @Option(names = "--from", paramLabel = "STAGE",
       description = "rerun from STAGE on, reusing the earlier outputs of this --work and --run-id")
   String from;
-
-  @Mixin
-  MasterOptions master;
-
-  @Mixin
-  RunOptions run;
-
-  @Mixin
-  ConfigOptions config;
 
   RunCommand(PrintStream out, Path home) {
     super(out, home);
@@ -54,30 +36,27 @@ final class RunCommand extends RecsvCommand {
   @Override
   public Integer call() throws Exception {
     LocalPipeline pipeline = new LocalPipeline(home, out);
-    List<String> overrides = new ArrayList<>(run.overrides(input, output));
-    overrides.addAll(master.overrides());
     boolean demo = input == null;
     if (demo && master.isYarn()) {
       throw new UserError("run --master yarn: give --input, --work and --output on the cluster's file system (the"
           + " demo runs on one machine)");
     }
     String demoInput = null;
+    List<String> defaults = new ArrayList<>();
     if (demo) {
       if (output != null) {
         throw new UserError("run: --output needs --input (the demo publishes under --work)");
       }
       demoInput = UserPaths.child(run.work, "demo-input/interactions.csv");
-      overrides.add(0, "prepare.input=" + demoInput);
-      overrides.add(0, "merge.overwrite=true");
+      defaults.addAll(List.of("prepare.input=" + demoInput, "merge.overwrite=true"));
       if (run.runId == null) {
-        overrides.add(0, "run.id=demo");
+        defaults.add("run.id=demo");
       }
     }
-    overrides.addAll(userOverrides(config));
-    LocalPipeline.Configs configs = pipeline.configs(run.env(master.defaultEnv()), config.files, overrides);
+    LocalPipeline.Configs configs = configs(pipeline, defaults);
     List<StageName> stages = from == null ? pipeline.stageNames() : pipeline.stagesFrom(from);
     if (master.isYarn()) {
-      new YarnPipeline(home, out, System.err).run(stages, configs, master, config.files, userOverrides(config), output, true);
+      runOnYarn(stages, configs, true);
       return 0;
     }
     // A mistake in the config fails now, before any data is generated.

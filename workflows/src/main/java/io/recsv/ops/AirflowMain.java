@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 
 /**
  * {@code recsv airflow dag [--properties FILE] [--output FILE]}: writes the weekly pipeline as an Airflow DAG,
@@ -30,7 +28,7 @@ public final class AirflowMain {
     } catch (java.nio.file.NoSuchFileException e) {
       System.err.println("recsv airflow: no such file: " + e.getFile());
       System.exit(2);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (Exception e) {
       System.err.println("recsv airflow: " + e.getMessage());
       System.exit(2);
     }
@@ -39,7 +37,7 @@ public final class AirflowMain {
   @Command(name = "dag", sortOptions = false, usageHelpWidth = 100,
       description = "Writes the Airflow DAG of the weekly pipeline, generated from workflows/recommendations"
           + " (workflow.xml, coordinator.xml) and the job properties; to standard output unless --output is given.")
-  static final class Dag {
+  static final class Dag implements Callable<Integer> {
     @Option(names = "--properties", paramLabel = "FILE", description = "the job properties (default:"
         + " workflows/recommendations/job.properties): the values the DAG's schedule and params take")
     Path properties;
@@ -48,7 +46,8 @@ public final class AirflowMain {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
     boolean help;
 
-    int run() throws IOException {
+    @Override
+    public Integer call() throws IOException {
       Path repo = Path.of(System.getProperty("recsv.home", "."));
       Path file = properties != null ? properties : repo.resolve("workflows/recommendations/job.properties");
       String text = AirflowDag.generate(repo.resolve("workflows/recommendations"), file);
@@ -62,24 +61,7 @@ public final class AirflowMain {
     }
   }
 
-  static int run(List<String> args) throws IOException {
-    CommandLine cl = new CommandLine(new AirflowMain());
-    ParseResult parsed;
-    try {
-      parsed = cl.parseArgs(args.toArray(String[]::new));
-    } catch (ParameterException e) {
-      String command = e.getCommandLine().getCommandName();
-      throw new IllegalArgumentException(command.equals("dag")
-          ? "dag: " + e.getMessage() + " (see recsv airflow dag --help)" : e.getMessage() + " (see recsv airflow --help)");
-    }
-    Integer help = CommandLine.executeHelpRequest(parsed);
-    if (help != null) {
-      return help;
-    }
-    if (!parsed.hasSubcommand()) {
-      cl.usage(System.out);
-      return 2;
-    }
-    return ((Dag) parsed.subcommand().commandSpec().userObject()).run();
+  static int run(List<String> args) throws Exception {
+    return Subcommands.run(new AirflowMain(), "recsv airflow", args.toArray(String[]::new));
   }
 }

@@ -116,8 +116,8 @@ final class OozieCommands {
     }
   }
 
-  @Command(name = "submit", description = "start the coordinator (or workflow)")
-  static final class Submit implements Callable<Integer> {
+  /** A command that submits the job's properties (-D over them), maybe pinned to a release, to the server. */
+  abstract static class WithJobProperties implements Callable<Integer> {
     @Mixin
     OozieOptions.Job job;
     @Mixin
@@ -126,7 +126,10 @@ final class OozieCommands {
     OozieOptions.Server server;
     @Mixin
     OozieOptions.Overrides overrides;
+  }
 
+  @Command(name = "submit", description = "start the coordinator (or workflow)")
+  static final class Submit extends WithJobProperties {
     @Override
     public Integer call() throws Exception {
       System.out.println("submitted " + server.ops().submit(release.pin(job.load(overrides))));
@@ -135,16 +138,7 @@ final class OozieCommands {
   }
 
   @Command(name = "dryrun", description = "what the coordinator would materialize, without submitting")
-  static final class Dryrun implements Callable<Integer> {
-    @Mixin
-    OozieOptions.Job job;
-    @Mixin
-    OozieOptions.Release release;
-    @Mixin
-    OozieOptions.Server server;
-    @Mixin
-    OozieOptions.Overrides overrides;
-
+  static final class Dryrun extends WithJobProperties {
     @Override
     public Integer call() throws Exception {
       System.out.println(server.ops().dryrun(release.pin(job.load(overrides))));
@@ -153,21 +147,12 @@ final class OozieCommands {
   }
 
   @Command(name = "backfill", description = "run past weeks the live coordinator does not cover")
-  static final class Backfill implements Callable<Integer> {
+  static final class Backfill extends WithJobProperties {
     @Option(names = "--from-week", paramLabel = "D", required = true, description = "the first week")
     LocalDate from;
 
     @Option(names = "--to-week", paramLabel = "D", required = true, description = "the last week")
     LocalDate to;
-
-    @Mixin
-    OozieOptions.Job job;
-    @Mixin
-    OozieOptions.Release release;
-    @Mixin
-    OozieOptions.Server server;
-    @Mixin
-    OozieOptions.Overrides overrides;
 
     @Override
     public Integer call() throws Exception {
@@ -256,13 +241,16 @@ final class OozieCommands {
     }
   }
 
-  @Command(name = "status", description = "a coordinator's weeks and each week's nodes, or one workflow's")
-  static final class Status implements Callable<Integer> {
+  /** A command on one job of the server's: a coordinator (...-C) or a week's workflow (...-W). */
+  abstract static class OnJob implements Callable<Integer> {
     @Parameters(paramLabel = "JOB_ID", description = "a coordinator (...-C) or a workflow (...-W)")
     String jobId;
     @Mixin
     OozieOptions.Server server;
+  }
 
+  @Command(name = "status", description = "a coordinator's weeks and each week's nodes, or one workflow's")
+  static final class Status extends OnJob {
     @Override
     public Integer call() throws Exception {
       server.ops().status(jobId);
@@ -271,12 +259,7 @@ final class OozieCommands {
   }
 
   @Command(name = "logs", description = "Oozie's log of a coordinator or a workflow")
-  static final class Logs implements Callable<Integer> {
-    @Parameters(paramLabel = "JOB_ID", description = "a coordinator (...-C) or a workflow (...-W)")
-    String jobId;
-    @Mixin
-    OozieOptions.Server server;
-
+  static final class Logs extends OnJob {
     @Override
     public Integer call() throws Exception {
       server.ops().logs(jobId);
@@ -285,12 +268,7 @@ final class OozieCommands {
   }
 
   @Command(name = "kill", description = "kill the coordinator (...-C) or a week's workflow (...-W)")
-  static final class Kill implements Callable<Integer> {
-    @Parameters(paramLabel = "JOB_ID", description = "a coordinator (...-C) or a workflow (...-W)")
-    String jobId;
-    @Mixin
-    OozieOptions.Server server;
-
+  static final class Kill extends OnJob {
     @Override
     public Integer call() throws Exception {
       server.ops().kill(jobId);

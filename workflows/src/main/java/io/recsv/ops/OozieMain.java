@@ -1,11 +1,7 @@
 package io.recsv.ops;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 
 /**
  * {@code recsv oozie ...}: validate, deploy, submit and rerun the Oozie application, each command a class of
@@ -37,26 +33,7 @@ public final class OozieMain {
   }
 
   static int run(String[] args) throws Exception {
-    CommandLine cl = new CommandLine(new OozieMain());
-    ParseResult parsed;
-    try {
-      parsed = cl.parseArgs(args);
-    } catch (ParameterException e) {
-      String command = e.getCommandLine().getCommandName();
-      throw new IllegalArgumentException(command.equals("recsv oozie") ? e.getMessage() + " (see recsv oozie --help)"
-          : command + ": " + e.getMessage() + " (see recsv oozie " + command + " --help)");
-    }
-    Integer help = CommandLine.executeHelpRequest(parsed);
-    if (help != null) {
-      return help;
-    }
-    if (!parsed.hasSubcommand()) {
-      cl.usage(System.out);
-      return 2;
-    }
-    @SuppressWarnings("unchecked")
-    Callable<Integer> command = (Callable<Integer>) parsed.subcommand().commandSpec().userObject();
-    return command.call();
+    return Subcommands.run(new OozieMain(), "recsv oozie", args);
   }
 
   /** This release's version: the jar's, else recsv.version (set by the launcher from the build). */
@@ -67,7 +44,7 @@ public final class OozieMain {
 
   /** The parsed command {@code args} name (for tests: what it took from its words). */
   static Object parse(String... args) {
-    return new CommandLine(new OozieMain()).parseArgs(args).subcommand().commandSpec().userObject();
+    return Subcommands.parse(new OozieMain(), args);
   }
 
   /** The jar's version, as {@code --version} prints it. */
