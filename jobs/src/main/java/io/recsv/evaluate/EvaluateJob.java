@@ -60,6 +60,16 @@ public final class EvaluateJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.EVALUATE;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of(StageName.PREPARE);
   }
@@ -68,8 +78,8 @@ public final class EvaluateJob implements Stage {
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     long started = System.nanoTime();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.EVALUATE.id(), reads());
+    Configuration conf = context.hadoop();
+    List<Lineage> inputs = context.inputs(reads());
     Path checkpoints = new Path(layout.checkpoints(), StageName.EVALUATE.id());
     EvaluationMetrics metrics;
     try (Holdout bench = Holdout.of(spark, layout, settings, ks)) {
@@ -86,11 +96,11 @@ public final class EvaluateJob implements Stage {
       removeCheckpoints(conf, checkpoints);
     }
 
-    StageOutput out = StageOutput.begin(conf, layout, StageName.EVALUATE);
+    StageOutput out = context.output();
     FileSystem fs = HadoopConf.forWriting(out.path(), conf);
     metrics.write(fs, new Path(out.path(), RunLayout.METRICS));
     writeGate(fs, new Path(out.path(), GateVerdict.FILE), metrics.gate());
-    out.publish(Lineage.of(StageName.EVALUATE, context.startedAt(), layout, config, inputs, null));
+    out.publish(context.record(inputs, null));
     return MetricsTable.summary(metrics);
   }
 

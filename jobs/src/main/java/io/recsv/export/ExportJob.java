@@ -69,6 +69,16 @@ public final class ExportJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.EXPORT;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of(StageName.SCORE, StageName.PREPARE);
   }
@@ -89,8 +99,8 @@ public final class ExportJob implements Stage {
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.EXPORT.id(), reads());
+    Configuration conf = context.hadoop();
+    List<Lineage> inputs = context.inputs(reads());
     Dataset<Row> top = spark.read().parquet(layout.top().toString());
     Dataset<Row> users = spark.read().parquet(layout.users().toString());
     Dataset<Row> products = spark.read().parquet(layout.products().toString());
@@ -107,7 +117,7 @@ public final class ExportJob implements Stage {
         .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
         .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
 
-    StageOutput stageOut = StageOutput.begin(conf, layout, StageName.EXPORT);
+    StageOutput stageOut = context.output();
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals);
@@ -130,7 +140,7 @@ public final class ExportJob implements Stage {
     Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf(StageName.SCORE)), manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
-    stageOut.publish(Lineage.of(StageName.EXPORT, context.startedAt(), layout, config, inputs, null).withCounts(counts),
+    stageOut.publish(context.record(inputs, null).withCounts(counts),
         List.of(ExportManifest.PARTS_DIR));
     return String.format("%,d rows, %,d users, %,d bytes in %d parts -> %s/%s", manifest.rows(),
         manifest.users(), manifest.bytes(), written.size(), layout.exportDir(), ExportManifest.PARTS_DIR);

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Stage 5, merge: export's parts become one CSV with one header, published atomically under
@@ -46,16 +45,25 @@ public final class MergeJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.MERGE;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of(StageName.EXPORT);
   }
 
   @Override
   public String run(StageContext context) throws IOException {
-    SparkSession spark = context.spark();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.MERGE.id(), reads());
-    Lineage lineage = Lineage.of(StageName.MERGE, context.startedAt(), layout, config, inputs, null);
+    Configuration conf = context.hadoop();
+    List<Lineage> inputs = context.inputs(reads());
+    Lineage lineage = context.record(inputs, null);
     CsvManifest m = new Merger(conf, settings, MergeStep.Listener.NONE, lineage, evaluation(conf)).merge();
     writeReport(conf, m);
     return String.format("%,d rows, %,d users, %,d bytes by %s -> %s", m.rows(), m.users(), m.bytes(),

@@ -59,6 +59,16 @@ public final class PrepareJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.PREPARE;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of();
   }
@@ -71,27 +81,27 @@ public final class PrepareJob implements Stage {
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = context.hadoop();
     Lineage.InputFiles files = InputListing.list(conf, "prepare.input", source.input);
     String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
     String ansi = spark.conf().get(InteractionSource.ANSI, "false");
     spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
     spark.conf().set(InteractionSource.ANSI, "false");
     try {
-      return prepare(spark, files, context.startedAt());
+      return prepare(context, files);
     } finally {
       spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
       spark.conf().set(InteractionSource.ANSI, ansi);
     }
   }
 
-  private String prepare(SparkSession spark, Lineage.InputFiles files, java.time.Instant started)
-      throws IOException {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+  private String prepare(StageContext context, Lineage.InputFiles files) throws IOException {
+    SparkSession spark = context.spark();
+    Configuration conf = context.hadoop();
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     InteractionValidator validator = new InteractionValidator(source);
     Dataset<Row> raw = source.read(spark);
-    StageOutput out = StageOutput.begin(conf, layout, StageName.PREPARE);
+    StageOutput out = context.output();
     JavaRDD<PairBlock> blocks = null;
     try {
       // The one pass over the input: read, validate, shuffle by user, combine each pair's rows (cached); the
@@ -116,7 +126,7 @@ public final class PrepareJob implements Stage {
       write(spark, blocks, users, products, out.path());
       InputStats stats = InputStats.of(users.count(), products.count(), users.pairs(), users.pairsPerUser(),
           products.pairsPerProduct());
-      Lineage lineage = Lineage.of(StageName.PREPARE, started, layout, config, List.of(), files).withCounts(new Counts(
+      Lineage lineage = context.record(List.of(), files).withCounts(new Counts(
           users.pairs(), users.count(), products.count(), users.pairsPerUser().getOrDefault(products.count(), 0L)));
       StatsFile.write(conf, out.path(), StageName.PREPARE, lineage.id(), stats);
       out.publish(lineage);

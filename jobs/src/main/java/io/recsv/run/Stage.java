@@ -13,6 +13,12 @@ import org.apache.spark.sql.SparkSession;
  */
 public interface Stage {
 
+  /** Which stage this is. */
+  StageName name();
+
+  /** The configuration it runs with, checked when it was made. */
+  com.typesafe.config.Config config();
+
   /** The stages whose outputs this one reads (through the {@link io.recsv.lineage.RunLayout}); they must chain before it runs. */
   List<StageName> reads();
 
@@ -24,6 +30,6 @@ public interface Stage {
 
   /** {@link #run(StageContext)}, started now: a stage run directly (a test, a benchmark). */
   default String run(SparkSession spark) throws IOException {
-    return run(StageContext.now(spark));
+    return run(StageContext.now(name(), spark, config()));
   }
 }

@@ -100,7 +100,7 @@ public final class StageRunner {
         LOG.debug("{} runs with {}", stage.getKey(), effectiveSettings(configOf.apply(stage.getKey()),
             stage.getKey()));
         listener.starting(stage.getKey());
-        StageContext context = new StageContext(spark, java.time.Instant.now());
+        StageContext context = StageContext.now(stage.getKey(), spark, stage.getValue().config());
         long t0 = System.nanoTime();
         String summary;
         try (Heartbeat beat = Heartbeat.start(spark, stage.getKey().id(), progressEvery, System.err)) {

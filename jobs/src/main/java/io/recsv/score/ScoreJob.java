@@ -48,6 +48,16 @@ public final class ScoreJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.SCORE;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of(StageName.TRAIN, StageName.PREPARE);
   }
@@ -55,18 +65,18 @@ public final class ScoreJob implements Stage {
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.SCORE.id(), reads());
+    Configuration conf = context.hadoop();
+    List<Lineage> inputs = context.inputs(reads());
     ALSModel model = ALSModel.load(layout.model().toString());
 
     Dataset<Row> top = score(spark, model);
 
-    StageOutput out = StageOutput.begin(conf, layout, StageName.SCORE);
+    StageOutput out = context.output();
     Path topPath = new Path(out.path(), RunLayout.TOP);
     top.write().parquet(topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
         spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
-    Lineage lineage = Lineage.of(StageName.SCORE, context.startedAt(), layout, config, inputs, null)
+    Lineage lineage = context.record(inputs, null)
         .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf(StageName.PREPARE))));
     StatsFile.write(conf, out.path(), StageName.SCORE, lineage.id(), stats);
     out.publish(lineage);

@@ -45,6 +45,16 @@ public final class TrainJob implements Stage {
   }
 
   @Override
+  public StageName name() {
+    return StageName.TRAIN;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
   public List<StageName> reads() {
     return List.of(StageName.PREPARE);
   }
@@ -52,19 +62,19 @@ public final class TrainJob implements Stage {
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Lineage> inputs = Lineage.readChained(conf, layout, StageName.TRAIN.id(), reads());
+    Configuration conf = context.hadoop();
+    List<Lineage> inputs = context.inputs(reads());
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
 
     long started = System.nanoTime();
     AlsTrainer.Fitted fitted = trainer.fit(spark, interactions, layout.checkpoints().toString());
     ALSModel model = fitted.model();
 
-    StageOutput out = StageOutput.begin(conf, layout, StageName.TRAIN);
+    StageOutput out = context.output();
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
     Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
-    out.publish(Lineage.of(StageName.TRAIN, context.startedAt(), layout, config, inputs, null).withCounts(counts));
+    out.publish(context.record(inputs, null).withCounts(counts));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
         model.rank(), trainer.maxIter(), fitted.describe(), counts.users(), counts.products(),

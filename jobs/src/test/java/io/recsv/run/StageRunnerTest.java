@@ -35,7 +35,19 @@ class StageRunnerTest {
   @Test
   void aFullDiskNamesWhatTheStageWasWriting() throws Exception {
     SparkSession spark = TestSpark.get();
+    var config = ConfigLoader.load(List.of(), List.of("run.root=" + dir.resolve("work"), "run.id=r1",
+        "merge.output-root=" + dir.resolve("out")));
     Stage full = new Stage() {
+      @Override
+      public StageName name() {
+        return StageName.TRAIN;
+      }
+
+      @Override
+      public com.typesafe.config.Config config() {
+        return config;
+      }
+
       @Override
       public List<StageName> reads() {
         return List.of();
@@ -46,8 +58,6 @@ class StageRunnerTest {
         throw new IOException("No space left on device");
       }
     };
-    var config = ConfigLoader.load(List.of(), List.of("run.root=" + dir.resolve("work"), "run.id=r1",
-        "merge.output-root=" + dir.resolve("out")));
     StageRunner runner = new StageRunner(config, Map.of(StageName.TRAIN, full), "test", false);
     UserError e = assertThrows(UserError.class, () -> runner.run(spark, new StageRunner.Listener() {
       @Override
