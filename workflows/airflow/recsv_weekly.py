@@ -4,9 +4,12 @@
 # job.properties: the same stages, order, main classes, jar, config files and arguments that Oozie runs.
 # Do not edit; change those files and regenerate (a test fails while this copy is stale).
 #
-# Needs the Apache Spark provider (apache-airflow-providers-apache-spark) and a Spark connection
-# `spark_default` whose host is `yarn`, on workers with spark-submit and the cluster's Hadoop
-# configuration; `hdfs` on the PATH for the input sensor.
+# Needs the Apache Spark provider, apache-airflow-providers-apache-spark 4.8 or later (its `yarn_queue`; on
+# Airflow 3 a release of it for Airflow 3, with apache-airflow-providers-standard for the bash operator and
+# sensor), and a Spark connection `spark_default` whose host is `yarn`, on workers with spark-submit and the
+# cluster's Hadoop configuration; `hdfs` on the PATH for the input sensor and the gate, and `yarn`, which
+# the provider's hook calls to kill a stage's YARN application when its task is stopped. On a kerberized
+# cluster, set the params kerberos_principal and kerberos_keytab (spark-submit --principal, --keytab).
 #
 # The week: Airflow runs a week when its data interval ends; recsv's run id is that end's date
 # ({{ data_interval_end | ds }}), the same date as the Oozie coordinator's nominal time for that week, so the
@@ -48,6 +51,8 @@ with DAG(
         "gate_force": "false",
         "input_done_flag": "_SUCCESS",
         "input_root": "hdfs://namenode:8020/data/interactions",
+        "kerberos_keytab": "",
+        "kerberos_principal": "",
         "merge_overwrite": "false",
         "output_root": "hdfs://namenode:8020/data/recsv/published",
         "run_root": "hdfs://namenode:8020/data/recsv/work",
@@ -76,6 +81,8 @@ with DAG(
         executor_memory="8g",
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/prepare.conf#prepare.conf,{{ params.app_path }}/config/stages/merge.conf#merge.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",
@@ -103,6 +110,8 @@ with DAG(
         executor_memory="16g",
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/train.conf#train.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",
@@ -126,6 +135,8 @@ with DAG(
         executor_memory="8g",
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/score.conf#score.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",
@@ -149,6 +160,8 @@ with DAG(
         executor_memory="16g",
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/evaluate.conf#evaluate.conf,{{ params.app_path }}/config/stages/train.conf#train.conf,{{ params.app_path }}/config/stages/score.conf#score.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",
@@ -166,10 +179,11 @@ with DAG(
     )
 
     # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose
-    # verdict lets it, or when gate_force is "true" for this run.
+    # verdict lets it, or when gate_force is "true" for this run; a refused week ends with the Oozie
+    # kill node's message.
     gate = BashOperator(
         task_id="gate",
-        bash_command="hdfs dfs -cat {{ params.run_root }}/{{ data_interval_end | ds }}/evaluate/gate.properties | grep -qx 'publish=true' || [ '{{ params.gate_force }}' = 'true' ]",
+        bash_command="v=$(hdfs dfs -cat {{ params.run_root }}/{{ data_interval_end | ds }}/evaluate/gate.properties) || exit 1; if printf '%s\\n' \"$v\" | grep -qx 'publish=true' || [ '{{ params.gate_force }}' = 'true' ]; then exit 0; fi; echo \"recsv week {{ data_interval_end | ds }} not published: its quality gate refused it: $(printf '%s\\n' \"$v\" | sed -n 's/^reason=//p' | sed 's/\\\\\\(.\\)/\\1/g')\" >&2; exit 1",
         retries=0,
     )
 
@@ -184,6 +198,8 @@ with DAG(
         executor_memory="8g",
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/export.conf#export.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",
@@ -207,6 +223,8 @@ with DAG(
         num_executors=1,
         yarn_queue="recsv",
         conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
         files="{{ params.app_path }}/config/stages/merge.conf#merge.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
         application_args=[
             "--config",

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import jinja2
 
-TEMPLATED = {"application", "conf", "files", "name", "application_args"}
+TEMPLATED = {"application", "conf", "files", "name", "application_args", "principal", "keytab"}
 
 
 def main():
@@ -64,7 +64,8 @@ def main():
             cmd += ["--conf", f"{key}={value}"]
         for option, arg in [("--files", "files"), ("--num-executors", "num_executors"),
                             ("--executor-cores", "executor_cores"), ("--executor-memory", "executor_memory"),
-                            ("--driver-memory", "driver_memory"), ("--name", "name"), ("--class", "java_class"),
+                            ("--driver-memory", "driver_memory"), ("--keytab", "keytab"), ("--principal", "principal"),
+                            ("--name", "name"), ("--class", "java_class"),
                             ("--queue", "yarn_queue"), ("--deploy-mode", "deploy_mode")]:
             if op.get(arg):
                 cmd += [option, str(op[arg])]

@@ -155,6 +155,9 @@ final class AirflowDag {
     StringBuilder confText = new StringBuilder("{");
     conf.forEach((k, v) -> confText.append(confText.length() > 1 ? ", " : "").append(str(k)).append(": ").append(str(v)));
     kwargs.put("conf", confText.append('}').toString());
+    // spark-submit --principal/--keytab on a kerberized cluster; empty (the default), neither is passed.
+    kwargs.put("principal", str(dagParam("kerberos_principal", "")));
+    kwargs.put("keytab", str(dagParam("kerberos_keytab", "")));
     kwargs.put("files", str(String.join(",", stage.files().stream().map(this::jinja).toList())));
     kwargs.put("application_args", "[\n" + String.join("", stage.args().stream()
         .map(a -> "            " + str(jinja(a)) + ",\n").toList()) + "        ]");
@@ -166,19 +169,30 @@ final class AirflowDag {
   /**
    * The quality gate, as the Oozie workflow's decision node decides: the week goes on to publish only if
    * evaluate's verdict lets it, or gateForce is "true" (on-call's override for one run). A refusal fails the task,
-   * and so the DAG run, before anything is published.
+   * and so the DAG run, before anything is published, with the message of the Oozie workflow's kill node (the
+   * verdict's reason, unescaped from the properties file).
    */
   private String gate(WorkflowDefinition.Gate gate) {
     String verdict = jinja(gate.verdictFile());
     String force = jinja("${gateForce}");
+    String command = "v=$(hdfs dfs -cat " + verdict + ") || exit 1; if printf '%s\\n' \"$v\" | grep -qx 'publish=true'"
+        + " || [ '" + force + "' = 'true' ]; then exit 0; fi; echo \"recsv week " + jinja("${runId}")
+        + " not published: its quality gate refused it: $(printf '%s\\n' \"$v\" | sed -n 's/^reason=//p'"
+        + " | sed 's/\\\\\\(.\\)/\\1/g')\" >&2; exit 1";
     return "    # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose\n"
-        + "    # verdict lets it, or when gate_force is \"true\" for this run.\n"
+        + "    # verdict lets it, or when gate_force is \"true\" for this run; a refused week ends with the Oozie\n"
+        + "    # kill node's message.\n"
         + "    " + gate.action() + " = BashOperator(\n"
         + "        task_id=" + str(gate.action()) + ",\n"
-        + "        bash_command=" + str("hdfs dfs -cat " + verdict + " | grep -qx 'publish=true' || [ '" + force
-            + "' = 'true' ]") + ",\n"
+        + "        bash_command=" + str(command) + ",\n"
         + "        retries=0,\n"
         + "    )\n";
+  }
+
+  /** A param of the DAG's own (none of Oozie's), with its default. */
+  private String dagParam(String name, String value) {
+    params.put(name, value);
+    return "{{ params." + name + " }}";
   }
 
   /** EL to Jinja, for a templated operator field. */
@@ -254,9 +268,12 @@ final class AirflowDag {
       # job.properties: the same stages, order, main classes, jar, config files and arguments that Oozie runs.
       # Do not edit; change those files and regenerate (a test fails while this copy is stale).
       #
-      # Needs the Apache Spark provider (apache-airflow-providers-apache-spark) and a Spark connection
-      # `spark_default` whose host is `yarn`, on workers with spark-submit and the cluster's Hadoop
-      # configuration; `hdfs` on the PATH for the input sensor.
+      # Needs the Apache Spark provider, apache-airflow-providers-apache-spark 4.8 or later (its `yarn_queue`; on
+      # Airflow 3 a release of it for Airflow 3, with apache-airflow-providers-standard for the bash operator and
+      # sensor), and a Spark connection `spark_default` whose host is `yarn`, on workers with spark-submit and the
+      # cluster's Hadoop configuration; `hdfs` on the PATH for the input sensor and the gate, and `yarn`, which
+      # the provider's hook calls to kill a stage's YARN application when its task is stopped. On a kerberized
+      # cluster, set the params kerberos_principal and kerberos_keytab (spark-submit --principal, --keytab).
       #
       # The week: Airflow runs a week when its data interval ends; recsv's run id is that end's date
       # ({{ data_interval_end | ds }}), the same date as the Oozie coordinator's nominal time for that week, so the

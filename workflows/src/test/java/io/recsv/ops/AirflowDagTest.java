@@ -1,5 +1,6 @@
 package io.recsv.ops;
 
+import io.recsv.workflow.GateVerdict;
 import io.recsv.workflow.SparkSubmission;
 import io.recsv.workflow.WorkflowDefinition;
 
@@ -68,9 +69,8 @@ class AirflowDagTest {
       workflow.gates().stream().filter(g -> g.afterStage().equals(stage)).forEach(g -> order.add(g.action()));
     }
     assertEquals(order, dag.get("order"), "the sensor, then the workflow's stages (and its gate) in its order");
-    assertEquals(List.of("hdfs dfs -cat file:///data/recsv/work/2026-11-30/evaluate/gate.properties"
-        + " | grep -qx 'publish=true' || [ 'false' = 'true' ]"), dag.get("bash gate"),
-        "the gate reads the verdict the Oozie gate action reads, and lets gate_force override it");
+    assertTrue(dag.get("bash gate").get(0).startsWith("v=$(hdfs dfs -cat"
+        + " file:///data/recsv/work/2026-11-30/evaluate/gate.properties) || exit 1;"), dag.get("bash gate").get(0));
     assertEquals(List.of("hdfs dfs -test -e file:///data/interactions/2026-11-30/_SUCCESS"), dag.get("sensor"),
         "waits for the week's input instance and its done-flag, as the coordinator");
     assertEquals(stages, List.copyOf(oozie.keySet()));
@@ -79,6 +79,60 @@ class AirflowDagTest {
       assertEquals("spark-submit", task.get(0));
       assertEquals(oozie.get(stage), SparkSubmission.parse(stage, task.subList(1, task.size())).canonical(), stage);
     }
+  }
+
+  /**
+   * The gate's command, rendered for a week and run by bash on verdicts that evaluate's own writer made. The
+   * {@code hdfs} command is not installed here: a script on the PATH stands in for {@code hdfs dfs -cat} of a
+   * file:// path.
+   */
+  @Test
+  void theGateLetsAPassingOrForcedWeekOnAndEndsARefusedOneWithTheKillNodesMessage() throws Exception {
+    Path work = Files.createTempDirectory("recsv-gate");
+    Path bin = Files.createDirectories(work.resolve("bin"));
+    Path hdfs = Files.writeString(bin.resolve("hdfs"), "#!/bin/sh\n[ \"$1 $2\" = \"dfs -cat\" ] || exit 2\n"
+        + "exec cat \"${3#file://}\"\n");
+    hdfs.toFile().setExecutable(true);
+    Path verdict = Files.createDirectories(work.resolve("2026-11-30/evaluate")).resolve(GateVerdict.FILE);
+    String runRoot = "\"run_root\": \"file://" + work + "\"";
+
+    GateVerdict refused = new GateVerdict(GateVerdict.Verdict.FAIL,
+        "ndcg@100 0.0163 is below 0.0180 (at least 1.10 x the popularity baseline's 0.0164); coverage: 0.2 < 0.5");
+    try (var out = Files.newOutputStream(verdict)) {
+      refused.write(out);
+    }
+    String gate = dagCommands("2026-11-30T02:00:00+00:00", "{" + runRoot + "}").get("bash gate").get(0);
+    Output ran = bash(gate, bin);
+    assertEquals(1, ran.code(), ran.text());
+    assertEquals("recsv week 2026-11-30 not published: its quality gate refused it: " + refused.reason(),
+        ran.text().trim(), "the Oozie kill node's message");
+    String forced = dagCommands("2026-11-30T02:00:00+00:00", "{" + runRoot + ", \"gate_force\": \"true\"}")
+        .get("bash gate").get(0);
+    assertEquals(0, bash(forced, bin).code());
+
+    try (var out = Files.newOutputStream(verdict)) {
+      new GateVerdict(GateVerdict.Verdict.PASS, "every rule passed").write(out);
+    }
+    assertEquals(0, bash(gate, bin).code());
+  }
+
+  @Test
+  void aKerberosPrincipalAndKeytabGoToSparkSubmitWhenGiven() throws Exception {
+    List<String> plain = dagCommands("2026-11-30T02:00:00+00:00", "{}").get("task prepare");
+    assertTrue(!plain.contains("--principal") && !plain.contains("--keytab"), plain.toString());
+    List<String> kerberized = dagCommands("2026-11-30T02:00:00+00:00", "{\"kerberos_principal\": \"recsv@EXAMPLE.COM\","
+        + " \"kerberos_keytab\": \"/etc/security/keytabs/recsv.keytab\"}").get("task prepare");
+    assertEquals("recsv@EXAMPLE.COM", kerberized.get(kerberized.indexOf("--principal") + 1));
+    assertEquals("/etc/security/keytabs/recsv.keytab", kerberized.get(kerberized.indexOf("--keytab") + 1));
+  }
+
+  private static Output bash(String command, Path bin) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = pb.start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    return new Output(p.exitValue(), text);
   }
 
   @Test
