@@ -45,7 +45,23 @@ final class OozieServer implements AutoCloseable {
   private final Path home;
   private final Services services;
 
+  /**
+   * What Oozie needs for SLA, beyond its defaults (docs/oozie.md): the event handler and SLA services, and the
+   * listeners that record SLA events and e-mail them; here checked every second instead of every 30.
+   */
+  static final Map<String, String> SLA_SERVICES = Map.of(
+      "oozie.services.ext", "org.apache.oozie.service.EventHandlerService,org.apache.oozie.sla.service.SLAService",
+      "oozie.service.EventHandlerService.event.listeners", "org.apache.oozie.sla.listener.SLAJobEventListener,"
+          + "org.apache.oozie.sla.listener.SLAEmailEventListener",
+      "oozie.service.EventHandlerService.worker.interval", "1",
+      "oozie.sla.service.SLAService.check.interval", "1");
+
   OozieServer() throws Exception {
+    this(Map.of());
+  }
+
+  /** With {@code site}: more oozie-site.xml properties. */
+  OozieServer(Map<String, String> site) throws Exception {
     home = Files.createTempDirectory("recsv-oozie");
     Path conf = Files.createDirectories(home.resolve("conf"));
     Path hadoopConf = Files.createDirectories(conf.resolve("hadoop-conf"));
@@ -70,6 +86,7 @@ final class OozieServer implements AutoCloseable {
         // The alert's e-mail goes to a port where nothing listens: it fails at once, as without a mail server.
         + property("oozie.email.smtp.host", "127.0.0.1")
         + property("oozie.email.smtp.port", "1")
+        + String.join("", site.entrySet().stream().map(e -> property(e.getKey(), e.getValue())).toList())
         + "</configuration>");
     System.setProperty("derby.stream.error.file", home.resolve("derby.log").toString());
     System.setProperty("oozie.home.dir", home.toString());
