@@ -1,6 +1,7 @@
 package io.recsv.ops;
 
 import io.recsv.workflow.WorkflowDefinition;
+import io.recsv.workflow.Xml;
 import io.recsv.workflow.JobProperties;
 
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class AirflowDag {
     Properties job = JobProperties.load(properties);
     Element coordinator;
     try (InputStream in = Files.newInputStream(app.resolve("coordinator.xml"))) {
-      coordinator = WorkflowDefinition.document(in, app.resolve("coordinator.xml").toString()).getDocumentElement();
+      coordinator = Xml.document(in, app.resolve("coordinator.xml").toString()).getDocumentElement();
     }
     return new AirflowDag(WorkflowDefinition.load(app.resolve("workflow.xml")), coordinator, job).python();
   }
@@ -228,10 +229,10 @@ final class AirflowDag {
   }
 
   private static Element inputDataset(Element coordinator) {
-    Element inputs = WorkflowDefinition.childrenNamed(coordinator, COORD_NS, "input-events").get(0);
-    String dataset = WorkflowDefinition.childrenNamed(inputs, COORD_NS, "data-in").get(0).getAttribute("dataset");
-    Element datasets = WorkflowDefinition.childrenNamed(coordinator, COORD_NS, "datasets").get(0);
-    for (Element d : WorkflowDefinition.childrenNamed(datasets, COORD_NS, "dataset")) {
+    Element inputs = Xml.childrenNamed(coordinator, COORD_NS, "input-events").get(0);
+    String dataset = Xml.childrenNamed(inputs, COORD_NS, "data-in").get(0).getAttribute("dataset");
+    Element datasets = Xml.childrenNamed(coordinator, COORD_NS, "datasets").get(0);
+    for (Element d : Xml.childrenNamed(datasets, COORD_NS, "dataset")) {
       if (d.getAttribute("name").equals(dataset)) {
         return d;
       }
@@ -240,7 +241,7 @@ final class AirflowDag {
   }
 
   private static String child(Element parent, String local) {
-    return WorkflowDefinition.childrenNamed(parent, COORD_NS, local).get(0).getTextContent().trim();
+    return Xml.childrenNamed(parent, COORD_NS, local).get(0).getTextContent().trim();
   }
 
   private static String snake(String camel) {

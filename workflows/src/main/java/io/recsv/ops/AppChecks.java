@@ -1,6 +1,7 @@
 package io.recsv.ops;
 
 import io.recsv.workflow.WorkflowDefinition;
+import io.recsv.workflow.Xml;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,41 +28,41 @@ final class AppChecks {
   static List<String> workflowErrors(Path file) {
     Element root = parse(file);
     List<String> errors = new ArrayList<>(launcherJavaErrors(file));
-    for (Element parameters : WorkflowDefinition.childrenNamed(root, WorkflowDefinition.WORKFLOW_NS, "parameters")) {
-      for (Element property : WorkflowDefinition.children(parameters)) {
-        String value = text(property, WorkflowDefinition.WORKFLOW_NS, "value");
+    for (Element parameters : Xml.childrenNamed(root, Xml.WORKFLOW_NS, "parameters")) {
+      for (Element property : Xml.children(parameters)) {
+        String value = text(property, Xml.WORKFLOW_NS, "value");
         if (value != null && EL_FUNCTION.matcher(value).find()) {
-          errors.add(file + ": the default of parameter '" + text(property, WorkflowDefinition.WORKFLOW_NS, "name")
+          errors.add(file + ": the default of parameter '" + text(property, Xml.WORKFLOW_NS, "name")
               + "' calls an EL function (" + value + "); Oozie stores defaults as text, so the actions would get"
               + " it unevaluated: write the function in the action instead");
         }
       }
     }
-    Element global = first(root, WorkflowDefinition.WORKFLOW_NS, "global");
-    Element launcher = global == null ? null : first(global, WorkflowDefinition.WORKFLOW_NS, "launcher");
-    if (launcher == null || first(launcher, WorkflowDefinition.WORKFLOW_NS, "queue") == null
-        || first(launcher, WorkflowDefinition.WORKFLOW_NS, "sharelib") == null) {
+    Element global = first(root, Xml.WORKFLOW_NS, "global");
+    Element launcher = global == null ? null : first(global, Xml.WORKFLOW_NS, "launcher");
+    if (launcher == null || first(launcher, Xml.WORKFLOW_NS, "queue") == null
+        || first(launcher, Xml.WORKFLOW_NS, "sharelib") == null) {
       errors.add(file + ": <global> has no <launcher> with <queue> and <sharelib>: the launchers would run in the"
           + " default queue with whatever sharelib the cluster's global property names");
     }
     WorkflowDefinition workflow = WorkflowDefinition.load(file);
-    for (Element action : WorkflowDefinition.childrenNamed(root, WorkflowDefinition.WORKFLOW_NS, "action")) {
+    for (Element action : Xml.childrenNamed(root, Xml.WORKFLOW_NS, "action")) {
       String name = action.getAttribute("name");
       if (!workflow.stageNames().contains(name)) {
         continue;
       }
-      Element spark = first(action, WorkflowDefinition.SPARK_NS, "spark");
+      Element spark = first(action, Xml.SPARK_NS, "spark");
       String where = file + ": stage '" + name + "'";
       if (action.getAttribute("retry-max").isEmpty() || action.getAttribute("retry-interval").isEmpty()) {
         errors.add(where + " has no retry-max and retry-interval: a lost node fails the week instead of retrying"
             + " the (idempotent) stage");
       }
-      String opts = text(spark, WorkflowDefinition.SPARK_NS, "spark-opts");
+      String opts = text(spark, Xml.SPARK_NS, "spark-opts");
       if (opts == null || !opts.contains("--queue") || !opts.contains("spark.yarn.maxAppAttempts=1")) {
         errors.add(where + ": <spark-opts> must set --queue and spark.yarn.maxAppAttempts=1 (Oozie retries the"
             + " stage; a second YARN attempt would only delay the failure)");
       }
-      String errorTo = ((Element) first(action, WorkflowDefinition.WORKFLOW_NS, "error")).getAttribute("to");
+      String errorTo = ((Element) first(action, Xml.WORKFLOW_NS, "error")).getAttribute("to");
       Element alert = byName(root, errorTo);
       if (alert == null || !"action".equals(alert.getLocalName())
           || first(alert, "uri:oozie:email-action:0.2", "email") == null) {
@@ -71,14 +72,14 @@ final class AppChecks {
     }
     String prepare = workflow.stageNames().isEmpty() ? null : workflow.stageNames().get(0);
     Element first = byName(root, prepare);
-    boolean passesInput = first != null && WorkflowDefinition.childrenNamed(
-        first(first, WorkflowDefinition.SPARK_NS, "spark"), WorkflowDefinition.SPARK_NS, "arg").stream()
+    boolean passesInput = first != null && Xml.childrenNamed(
+        first(first, Xml.SPARK_NS, "spark"), Xml.SPARK_NS, "arg").stream()
         .anyMatch(arg -> arg.getTextContent().trim().startsWith("prepare.input=${"));
     if (!passesInput) {
       errors.add(file + ": the first stage is given no prepare.input=${...} argument: it would fail every week,"
           + " and nothing would tie a week's run to that week's data");
     }
-    for (Element kill : WorkflowDefinition.childrenNamed(root, WorkflowDefinition.WORKFLOW_NS, "kill")) {
+    for (Element kill : Xml.childrenNamed(root, Xml.WORKFLOW_NS, "kill")) {
       String message = kill.getTextContent();
       if (message.contains("wf:lastErrorNode()")) {
         errors.add(file + ": kill node '" + kill.getAttribute("name") + "' names wf:lastErrorNode(): after a failed"
@@ -100,14 +101,14 @@ final class AppChecks {
    */
   static List<String> launcherJavaErrors(Path file) {
     List<String> errors = new ArrayList<>();
-    for (Element action : WorkflowDefinition.childrenNamed(parse(file), WorkflowDefinition.WORKFLOW_NS, "action")) {
-      Element java = first(action, WorkflowDefinition.WORKFLOW_NS, "java");
-      String main = text(java, WorkflowDefinition.WORKFLOW_NS, "main-class");
+    for (Element action : Xml.childrenNamed(parse(file), Xml.WORKFLOW_NS, "action")) {
+      Element java = first(action, Xml.WORKFLOW_NS, "java");
+      String main = text(java, Xml.WORKFLOW_NS, "main-class");
       if (main == null || !main.startsWith("io.recsv.")) {
         continue;
       }
-      Element launcher = first(java, WorkflowDefinition.WORKFLOW_NS, "launcher");
-      boolean javaHome = launcher != null && WorkflowDefinition.childrenNamed(launcher, WorkflowDefinition.WORKFLOW_NS,
+      Element launcher = first(java, Xml.WORKFLOW_NS, "launcher");
+      boolean javaHome = launcher != null && Xml.childrenNamed(launcher, Xml.WORKFLOW_NS,
           "env").stream().anyMatch(env -> env.getTextContent().trim().matches("(.*:)?JAVA_HOME=\\S+.*"));
       if (!javaHome) {
         errors.add(file + ": java action '" + action.getAttribute("name") + "' runs " + main + " (Java 17) in the"
@@ -129,7 +130,7 @@ final class AppChecks {
     }
     boolean doneFlag = false;
     Element datasets = first(root, COORD_NS, "datasets");
-    for (Element dataset : datasets == null ? List.<Element>of() : WorkflowDefinition.childrenNamed(datasets, COORD_NS,
+    for (Element dataset : datasets == null ? List.<Element>of() : Xml.childrenNamed(datasets, COORD_NS,
         "dataset")) {
       doneFlag |= first(dataset, COORD_NS, "done-flag") != null;
     }
@@ -151,7 +152,7 @@ final class AppChecks {
 
   private static Element parse(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return WorkflowDefinition.document(in, file.toString()).getDocumentElement();
+      return Xml.document(in, file.toString()).getDocumentElement();
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -161,7 +162,7 @@ final class AppChecks {
     if (parent == null) {
       return null;
     }
-    List<Element> found = WorkflowDefinition.childrenNamed(parent, ns, local);
+    List<Element> found = Xml.childrenNamed(parent, ns, local);
     return found.isEmpty() ? null : found.get(0);
   }
 
@@ -171,7 +172,7 @@ final class AppChecks {
   }
 
   private static Element byName(Element root, String name) {
-    for (Element child : WorkflowDefinition.children(root)) {
+    for (Element child : Xml.children(root)) {
       if (child.getAttribute("name").equals(name)) {
         return child;
       }

@@ -10,15 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * The stages of an Oozie workflow, in the order the workflow runs them: from {@code <start>}, along each
@@ -30,9 +22,6 @@ public final class WorkflowDefinition {
   /** The classpath copy of the application, packaged by this module. */
   public static final String RESOURCE = "recsv/workflows/recommendations/workflow.xml";
 
-  /** The namespaces of workflow.xml's elements and of its spark actions. */
-  public static final String WORKFLOW_NS = "uri:oozie:workflow:1.0";
-  public static final String SPARK_NS = "uri:oozie:spark-action:1.0";
   /** The environment's config file among an action's {@code --config} files (config/env/cluster.conf). */
   public static final String ENVIRONMENT_CONFIG = "cluster.conf";
   /** The main class of the quality gate's java action. */
@@ -85,18 +74,18 @@ public final class WorkflowDefinition {
   }
 
   static WorkflowDefinition parse(InputStream in, String source) {
-    Element root = document(in, source).getDocumentElement();
-    if (!WORKFLOW_NS.equals(root.getNamespaceURI()) || !"workflow-app".equals(root.getLocalName())) {
-      throw new IllegalArgumentException(source + ": not a " + WORKFLOW_NS + " workflow-app");
+    Element root = Xml.document(in, source).getDocumentElement();
+    if (!Xml.WORKFLOW_NS.equals(root.getNamespaceURI()) || !"workflow-app".equals(root.getLocalName())) {
+      throw new IllegalArgumentException(source + ": not a " + Xml.WORKFLOW_NS + " workflow-app");
     }
     Map<String, Element> nodes = new HashMap<>();
-    for (Element child : children(root)) {
+    for (Element child : Xml.children(root)) {
       String name = child.getAttribute("name");
       if (!name.isEmpty()) {
         nodes.put(name, child);
       }
     }
-    String next = single(root, WORKFLOW_NS, "start", source).getAttribute("to");
+    String next = single(root, Xml.WORKFLOW_NS, "start", source).getAttribute("to");
     List<SparkStage> stages = new ArrayList<>();
     List<Gate> gates = new ArrayList<>();
     String gatedAfter = null;
@@ -115,8 +104,8 @@ public final class WorkflowDefinition {
       if ("decision".equals(node.getLocalName()) && gatedAfter != null && gatedAfter.equals(lastStage(stages))
           && !gates.isEmpty() && gates.get(gates.size() - 1).decision() == null) {
         // The gate's decision: its one case goes on with the publishing stages; its default refuses.
-        Element sw = single(node, WORKFLOW_NS, "switch", source + " decision '" + next + "'");
-        List<Element> cases = childrenNamed(sw, WORKFLOW_NS, "case");
+        Element sw = single(node, Xml.WORKFLOW_NS, "switch", source + " decision '" + next + "'");
+        List<Element> cases = Xml.childrenNamed(sw, Xml.WORKFLOW_NS, "case");
         if (cases.size() != 1) {
           throw new IllegalArgumentException(source + ": decision '" + next + "' after the gate must have one"
               + " <case> (publish) and a <default> (refuse)");
@@ -131,16 +120,16 @@ public final class WorkflowDefinition {
             + ">; recsv expects a chain of spark actions from <start> to <end>, with at most a gate (a java"
             + " action of " + GATE_MAIN + " and its decision) between two of them");
       }
-      List<Element> java = childrenNamed(node, WORKFLOW_NS, "java");
+      List<Element> java = Xml.childrenNamed(node, Xml.WORKFLOW_NS, "java");
       if (!java.isEmpty()) {
-        String main = single(java.get(0), WORKFLOW_NS, "main-class", source + " action '" + next + "'")
+        String main = single(java.get(0), Xml.WORKFLOW_NS, "main-class", source + " action '" + next + "'")
             .getTextContent().trim();
         if (!GATE_MAIN.equals(main) || stages.isEmpty()) {
           throw new IllegalArgumentException(source + ": java action '" + next + "' runs " + main + "; the only"
               + " java action recsv's chain takes is the gate (" + GATE_MAIN + ") after a stage");
         }
         gatedAfter = lastStage(stages);
-        List<Element> args = childrenNamed(java.get(0), WORKFLOW_NS, "arg");
+        List<Element> args = Xml.childrenNamed(java.get(0), Xml.WORKFLOW_NS, "arg");
         if (args.size() != 1) {
           throw new IllegalArgumentException(source + ": the gate '" + next + "' takes one <arg>: evaluate's"
               + " gate.properties");
@@ -149,18 +138,18 @@ public final class WorkflowDefinition {
       } else {
         stages.add(sparkStage(node, source));
       }
-      next = single(node, WORKFLOW_NS, "ok", source).getAttribute("to");
+      next = single(node, Xml.WORKFLOW_NS, "ok", source).getAttribute("to");
     }
     if (!gates.isEmpty() && gates.get(gates.size() - 1).decision() == null) {
       throw new IllegalArgumentException(source + ": the gate '" + gates.get(gates.size() - 1).action()
           + "' must be followed by a decision node");
     }
     Map<String, String> defaults = new HashMap<>();
-    for (Element parameters : childrenNamed(root, WORKFLOW_NS, "parameters")) {
-      for (Element property : childrenNamed(parameters, WORKFLOW_NS, "property")) {
-        List<Element> value = childrenNamed(property, WORKFLOW_NS, "value");
+    for (Element parameters : Xml.childrenNamed(root, Xml.WORKFLOW_NS, "parameters")) {
+      for (Element property : Xml.childrenNamed(parameters, Xml.WORKFLOW_NS, "property")) {
+        List<Element> value = Xml.childrenNamed(property, Xml.WORKFLOW_NS, "value");
         if (!value.isEmpty()) {
-          defaults.put(childrenNamed(property, WORKFLOW_NS, "name").get(0).getTextContent().trim(),
+          defaults.put(Xml.childrenNamed(property, Xml.WORKFLOW_NS, "name").get(0).getTextContent().trim(),
               value.get(0).getTextContent().trim());
         }
       }
@@ -174,10 +163,10 @@ public final class WorkflowDefinition {
 
   private static SparkStage sparkStage(Element action, String source) {
     String name = action.getAttribute("name");
-    Element spark = single(action, SPARK_NS, "spark", source + " action '" + name + "'");
-    String mainClass = single(spark, SPARK_NS, "class", source + " action '" + name + "'").getTextContent().trim();
+    Element spark = single(action, Xml.SPARK_NS, "spark", source + " action '" + name + "'");
+    String mainClass = single(spark, Xml.SPARK_NS, "class", source + " action '" + name + "'").getTextContent().trim();
     List<String> configs = new ArrayList<>();
-    List<Element> args = childrenNamed(spark, SPARK_NS, "arg");
+    List<Element> args = Xml.childrenNamed(spark, Xml.SPARK_NS, "arg");
     for (int i = 0; i < args.size() - 1; i++) {
       if ("--config".equals(args.get(i).getTextContent().trim())) {
         configs.add(args.get(i + 1).getTextContent().trim());
@@ -187,15 +176,15 @@ public final class WorkflowDefinition {
     return new SparkStage(name, mainClass, configs, text(spark, "master", where), optionalText(spark, "mode"),
         text(spark, "name", where), text(spark, "jar", where), optionalText(spark, "spark-opts"),
         args.stream().map(a -> a.getTextContent().trim()).toList(),
-        childrenNamed(spark, SPARK_NS, "file").stream().map(f -> f.getTextContent().trim()).toList());
+        Xml.childrenNamed(spark, Xml.SPARK_NS, "file").stream().map(f -> f.getTextContent().trim()).toList());
   }
 
   private static String text(Element parent, String local, String where) {
-    return single(parent, SPARK_NS, local, where).getTextContent().trim();
+    return single(parent, Xml.SPARK_NS, local, where).getTextContent().trim();
   }
 
   private static String optionalText(Element parent, String local) {
-    List<Element> found = childrenNamed(parent, SPARK_NS, local);
+    List<Element> found = Xml.childrenNamed(parent, Xml.SPARK_NS, local);
     return found.isEmpty() ? "" : found.get(0).getTextContent().trim();
   }
 
@@ -244,44 +233,11 @@ public final class WorkflowDefinition {
     return source;
   }
 
-  public static Document document(InputStream in, String source) {
-    try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setNamespaceAware(true);
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      DocumentBuilder builder = factory.newDocumentBuilder();
-      builder.setErrorHandler(null);  // errors become the exception below, not lines on stderr
-      return builder.parse(in);
-    } catch (ParserConfigurationException | IOException e) {
-      throw new IllegalStateException("cannot parse " + source, e);
-    } catch (SAXException e) {
-      throw new IllegalArgumentException(source + " is not well-formed XML: " + e.getMessage(), e);
-    }
-  }
-
   private static Element single(Element parent, String ns, String local, String where) {
-    List<Element> found = childrenNamed(parent, ns, local);
+    List<Element> found = Xml.childrenNamed(parent, ns, local);
     if (found.size() != 1) {
       throw new IllegalArgumentException(where + ": expected one <" + local + ">, found " + found.size());
     }
     return found.get(0);
-  }
-
-  public static List<Element> childrenNamed(Element parent, String ns, String local) {
-    return children(parent).stream()
-        .filter(e -> ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName()))
-        .toList();
-  }
-
-  public static List<Element> children(Element parent) {
-    List<Element> out = new ArrayList<>();
-    NodeList nodes = parent.getChildNodes();
-    for (int i = 0; i < nodes.getLength(); i++) {
-      if (nodes.item(i).getNodeType() == Node.ELEMENT_NODE) {
-        out.add((Element) nodes.item(i));
-      }
-    }
-    return out;
   }
 }
