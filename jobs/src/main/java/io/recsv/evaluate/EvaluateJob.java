@@ -9,7 +9,7 @@ import io.recsv.fs.HadoopConf;
 import io.recsv.lineage.Lineage;
 import io.recsv.fs.PathGuard;
 import io.recsv.lineage.RunLayout;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.lineage.StageOutput;
@@ -34,21 +34,18 @@ import org.apache.spark.sql.SparkSession;
  * run's {@code evaluate} directory: {@code metrics.json} with the gate's verdict ({@code evaluate.gate.*}), and
  * {@code gate.properties} (verdict, reason) for the workflow's decision node. It reads prepare's output only.
  */
-public final class EvaluateJob implements Stage {
+public final class EvaluateJob extends StageJob {
 
 
-  private final Config config;
   private final Settings settings;
-  private final RunLayout layout;
   private final AlsTrainer trainer;
   private final Recommender recommender;
   private final List<Integer> ks;
   private final Gate gate;
 
   public EvaluateJob(Config config) {
-    this.config = config;
+    super(StageName.EVALUATE, config);
     this.settings = new Settings(config);
-    this.layout = RunLayout.of(config);
     this.trainer = AlsTrainer.from(settings);
     this.recommender = Recommender.from(settings);
     this.ks = Holdout.ks(recommender.k());
@@ -57,16 +54,6 @@ public final class EvaluateJob implements Stage {
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.EVALUATE, args, EvaluateJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.EVALUATE;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

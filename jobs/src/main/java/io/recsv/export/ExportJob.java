@@ -11,7 +11,7 @@ import io.recsv.lineage.ExportManifest;
 import io.recsv.fs.HadoopConf;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.lineage.StageOutput;
@@ -40,21 +40,18 @@ import org.apache.spark.util.SerializableConfiguration;
  * {@code manifest.json}. Score's rows and prepare's dictionaries must be of one chain: joined otherwise, every
  * user would get another user's products.
  */
-public final class ExportJob implements Stage {
+public final class ExportJob extends StageJob {
 
   public static final String HEADER = "user_id,product_id,score";
   /** More parts than this is more tasks and files than any size needs (Spark's driver runs out of memory first). */
   static final int MAX_PARTS = 100_000;
 
-  private final Config config;
-  private final RunLayout layout;
   private final int parts;
   private final int scoreDecimals;
 
   public ExportJob(Config config) {
+    super(StageName.EXPORT, config);
     Settings s = new Settings(config);
-    this.config = config;
-    this.layout = RunLayout.of(config);
     this.parts = s.intBetween("export.parts", 0, MAX_PARTS, "each part is a Spark task and a file that the merge"
         + " joins; 0 = one a core");
     this.scoreDecimals = s.intAtLeast("export.score-decimals", 0);
@@ -66,16 +63,6 @@ public final class ExportJob implements Stage {
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.EXPORT, args, ExportJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.EXPORT;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -4,9 +4,8 @@ import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.fs.HadoopConf;
 import io.recsv.lineage.Lineage;
-import io.recsv.lineage.RunLayout;
 import io.recsv.run.PublishGate;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.config.Settings;
@@ -25,16 +24,13 @@ import org.apache.hadoop.fs.FileSystem;
  * quality gate refused it is not published unless on-call forces it ({@link PublishGate}). See {@link Merger}.
  * Runs on the driver alone (no executors needed); Spark is only the carrier of the Hadoop configuration.
  */
-public final class MergeJob implements Stage {
+public final class MergeJob extends StageJob {
 
-  private final Config config;
-  private final RunLayout layout;
   private final MergeSettings settings;
   private final PublishGate gate;
 
   public MergeJob(Config config) {
-    this.config = config;
-    this.layout = RunLayout.of(config);
+    super(StageName.MERGE, config);
     Settings s = new Settings(config);
     this.settings = MergeSettings.from(s, layout);
     this.gate = new PublishGate(config);
@@ -42,16 +38,6 @@ public final class MergeJob implements Stage {
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.MERGE, args, MergeJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.MERGE;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -7,7 +7,7 @@ import com.typesafe.config.Config;
 import io.recsv.lineage.InputListing;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.lineage.StageOutput;
@@ -36,36 +36,23 @@ import org.apache.spark.storage.StorageLevel;
  * {@code users/} (user_id, user_index) and {@code products/} (product_id, product_index), all Parquet, and a
  * lineage record naming the input files (paths, sizes, modification times).
  */
-public final class PrepareJob implements Stage {
+public final class PrepareJob extends StageJob {
 
   /** {@code prepare.aggregate}: how the weights of one (user, product) pair's rows combine. */
   enum Aggregate { SUM, MAX, COUNT }
 
-  private final Config config;
-  private final RunLayout layout;
   private final InteractionSource source;
   private final Aggregate aggregate;
 
   public PrepareJob(Config config) {
+    super(StageName.PREPARE, config);
     Settings s = new Settings(config);
-    this.config = config;
-    this.layout = RunLayout.of(config);
     this.source = new InteractionSource(s);
     this.aggregate = s.enumValue("prepare.aggregate", Aggregate.class);
   }
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.PREPARE, args, PrepareJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.PREPARE;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

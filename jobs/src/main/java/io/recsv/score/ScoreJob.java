@@ -7,7 +7,7 @@ import com.typesafe.config.Config;
 import io.recsv.als.Recommender;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.lineage.StageOutput;
@@ -31,30 +31,17 @@ import org.apache.spark.sql.SparkSession;
  * run's report. It reads train's model and prepare's interactions (the products each user has seen) and
  * products (the catalogue), which must be of one chain.
  */
-public final class ScoreJob implements Stage {
+public final class ScoreJob extends StageJob {
 
-  private final Config config;
-  private final RunLayout layout;
   private final Recommender recommender;
 
   public ScoreJob(Config config) {
-    this.config = config;
-    this.layout = RunLayout.of(config);
+    super(StageName.SCORE, config);
     this.recommender = Recommender.from(new Settings(config));
   }
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.SCORE, args, ScoreJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.SCORE;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.recsv.als.AlsTrainer;
 import io.recsv.lineage.Lineage;
 import io.recsv.fs.PathGuard;
 import io.recsv.lineage.RunLayout;
-import io.recsv.run.Stage;
+import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
 import io.recsv.lineage.StageOutput;
@@ -28,30 +28,17 @@ import org.apache.spark.sql.SparkSession;
  * Publishes the run's {@code train} directory with {@code model/} (an ALSModel either way). MLlib's checkpoints
  * of the run are removed once the model is published.
  */
-public final class TrainJob implements Stage {
+public final class TrainJob extends StageJob {
 
-  private final Config config;
-  private final RunLayout layout;
   private final AlsTrainer trainer;
 
   public TrainJob(Config config) {
-    this.config = config;
-    this.layout = RunLayout.of(config);
+    super(StageName.TRAIN, config);
     this.trainer = AlsTrainer.from(new Settings(config));
   }
 
   public static void main(String[] args) throws Exception {
     StageMain.run(StageName.TRAIN, args, TrainJob::new);
-  }
-
-  @Override
-  public StageName name() {
-    return StageName.TRAIN;
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override
