@@ -58,15 +58,6 @@ public final class LocalPipeline {
     return names.subList(at, names.size());
   }
 
-  /** The stage a user named ({@code stage NAME}). */
-  static StageName stage(String name) {
-    try {
-      return StageName.of(name);
-    } catch (IllegalArgumentException e) {
-      throw new io.recsv.config.UserError(e.getMessage());
-    }
-  }
-
   /**
    * The configs of a local run, as Oozie gives them: each stage reads the files its action ships in workflow.xml
    * (its own config/stages file and any other it names, cluster.conf replaced by config/env/{@code env}.conf), then
