@@ -10,6 +10,7 @@ import io.recsv.merge.CsvManifest;
 import io.recsv.report.RunReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import io.recsv.run.SparkSessions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
@@ -46,9 +47,10 @@ final class ReportCommand extends RecsvCommand {
     Config merge = ExistingRun.configs(home, run, config, StageName.SCORE).of(StageName.MERGE);
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(csvFile != null
         ? UserPaths.absolute(csvFile) : merge.getString("merge.output"));
-    FileSystem fs = HadoopConf.forWriting(csv, new Configuration());
+    Configuration hadoop = SparkSessions.hadoopConf(merge);
+    FileSystem fs = HadoopConf.forWriting(csv, hadoop);
     if (regenerate) {
-      regenerate(fs, csv, RunLayout.of(merge));
+      regenerate(hadoop, fs, csv, RunLayout.of(merge));
     } else if (!fs.exists(RunReport.jsonFor(csv))) {
       throw new UserError("report: no report beside " + csv + " (" + RunReport.jsonFor(csv).getName()
           + "); recsv report --regenerate writes it from the run's outputs");
@@ -62,7 +64,8 @@ final class ReportCommand extends RecsvCommand {
   }
 
   /** From the lineage the CSV's manifest records, and the statistics of those outputs in the run. */
-  private void regenerate(FileSystem fs, org.apache.hadoop.fs.Path csv, RunLayout layout) throws Exception {
+  private void regenerate(Configuration hadoop, FileSystem fs, org.apache.hadoop.fs.Path csv, RunLayout layout)
+      throws Exception {
     CsvManifest manifest = CsvManifest.readIfExists(fs, csv);
     if (manifest == null || manifest.lineage() == null) {
       throw new UserError("report: " + CsvManifest.pathFor(csv) + " is missing or has no lineage; the report is"
@@ -72,7 +75,7 @@ final class ReportCommand extends RecsvCommand {
       throw new UserError("report: " + csv + " was made by run '" + manifest.runId() + "', not run '"
           + layout.runId() + "'; pass --run-id " + manifest.runId());
     }
-    RunReport.build(new Configuration(), layout, manifest.lineage(),
+    RunReport.build(hadoop, layout, manifest.lineage(),
         new RunReport.Csv(csv.getName(), manifest.rows(), manifest.users(), manifest.bytes()), manifest.evaluation())
         .write(fs, csv, fs.getFileStatus(csv).getPermission());
     out.println("wrote " + RunReport.htmlFor(csv) + " and " + RunReport.jsonFor(csv).getName());

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.recsv.run.SparkSessions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
@@ -61,8 +62,9 @@ final class RunCommand extends PipelineCommand {
     }
     // A mistake in the config fails now, before any data is generated.
     StageRunner runner = pipeline.runner(stages, configs, "recsv run", true);
-    if (demoInput != null && !exists(demoInput)) {
-      long rows = new Generator(10_000, 2_000, 20, 42).write(new Configuration(), demoInput);
+    Configuration hadoop = SparkSessions.hadoopConf(configs.run());
+    if (demoInput != null && !exists(demoInput, hadoop)) {
+      long rows = new Generator(10_000, 2_000, 20, 42).write(hadoop, demoInput);
       out.printf("generated a demo dataset: %,d interactions of 10,000 users with 2,000 products -> %s%n",
           rows, demoInput);
     }
@@ -73,15 +75,15 @@ final class RunCommand extends PipelineCommand {
     return 0;
   }
 
-  private static boolean exists(String path) throws java.io.IOException {
+  private static boolean exists(String path, Configuration hadoop) throws java.io.IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    return p.getFileSystem(new Configuration()).exists(p);
+    return p.getFileSystem(hadoop).exists(p);
   }
 
   /** Where the CSV, its manifest and its report are, and the report's summary. */
   private void summary(Config config) throws Exception {
     org.apache.hadoop.fs.Path csv = new org.apache.hadoop.fs.Path(config.getString("merge.output"));
-    FileSystem fs = csv.getFileSystem(new Configuration());
+    FileSystem fs = csv.getFileSystem(SparkSessions.hadoopConf(config));
     out.println();
     out.println("CSV:      " + csv);
     out.println("manifest: " + CsvManifest.pathFor(csv));

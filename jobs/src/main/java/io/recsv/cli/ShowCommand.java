@@ -86,7 +86,7 @@ final class ShowCommand extends RecsvCommand {
     Config config = ExistingRun.config(home, run, this.config);
     RunLayout layout = RunLayout.of(config);
     // The outputs it reads are of one run and hold the files their records name.
-    io.recsv.lineage.Lineage.readChained(new Configuration(), layout, "show",
+    io.recsv.lineage.Lineage.readChained(SparkSessions.hadoopConf(config), layout, "show",
         List.of(StageName.PREPARE, StageName.SCORE));
     print(fromRun(SparkSessions.create(config, "recsv show"), layout, config.getInt("export.score-decimals"), ids,
         first), ids, "run " + layout.runId() + "'s score output " + layout.top());

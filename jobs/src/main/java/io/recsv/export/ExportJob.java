@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.col;
 import com.typesafe.config.Config;
 import io.recsv.lineage.ExportManifest;
 import io.recsv.fs.HadoopConf;
+import io.recsv.fs.ServerSideCompose;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
 import io.recsv.run.StageJob;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +45,7 @@ import org.apache.spark.util.SerializableConfiguration;
  */
 public final class ExportJob extends StageJob {
 
+  private static final Logger LOG = LogManager.getLogger(ExportJob.class);
   public static final String HEADER = "user_id,product_id,score";
   /** More parts than this is more tasks and files than any size needs (Spark's driver runs out of memory first). */
   static final int MAX_PARTS = 100_000;
@@ -83,6 +87,26 @@ public final class ExportJob extends StageJob {
     return new Counts(written.rows(), written.users(), null, null);
   }
 
+  /**
+   * The parts to write: {@code wanted}, or for a compose on S3 as near to it as S3's part rules allow for the
+   * sizes {@code rows} rows can take (each row between its shortest and longest printing), said in the log.
+   */
+  private int partCount(int wanted, boolean compose, long rows) {
+    if (!compose) {
+      return wanted;
+    }
+    int score = scoreDecimals > 0 ? scoreDecimals + 2 : 1;
+    long shortest = 1 + 1 + score + 3;  // one-digit ids, two commas and a newline
+    long longest = 20 + 20 + score + 3;  // 64-bit ids with their sign
+    int count = ServerSideCompose.partsFor(wanted, rows * shortest, rows * longest);
+    if (count != wanted) {
+      LOG.info(String.format("export: %d parts instead of %d, so that S3 can compose the CSV from them (each part"
+          + " at least twice its 5 MiB minimum, at most 10,000): %,d rows take %,d to %,d bytes", count, wanted,
+          rows, rows * shortest, rows * longest));
+    }
+    return count;
+  }
+
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
@@ -92,7 +116,12 @@ public final class ExportJob extends StageJob {
     Dataset<Row> users = spark.read().parquet(layout.users().toString());
     Dataset<Row> products = spark.read().parquet(layout.products().toString());
 
-    int partCount = parts > 0 ? parts : spark.sparkContext().defaultParallelism();
+    Lineage score = inputs.get(reads().indexOf(StageName.SCORE));
+    // On S3 the merge composes the CSV from the parts on the servers: part 0 then begins with the header (a part
+    // of its own would be below S3's minimum part size) and the parts are sized by S3's rules.
+    boolean compose = ServerSideCompose.applies(layout.exportDir(), layout.published(), conf);
+    int partCount = partCount(parts > 0 ? parts : spark.sparkContext().defaultParallelism(), compose,
+        score.counts().rows());
     // The score rows (4 billion at 40M users) are shuffled once: by user, into the parts. The product dictionary
     // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
     // the score rows again (a plain join-then-repartition shuffles them three times). The users are joined by
@@ -107,7 +136,8 @@ public final class ExportJob extends StageJob {
     StageOutput stageOut = context.output();
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
-    PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals);
+    PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals,
+        compose ? HEADER : null);
     Function2<Integer, Iterator<InternalRow>, Iterator<ExportManifest.Part>> writePart =
         (index, partition) -> List.of(writer.write(index, partition)).iterator();
     // Spark's own rows, read in place: 100M rows converted to Row objects one by one cost seconds.
@@ -123,8 +153,8 @@ public final class ExportJob extends StageJob {
         Instant.now().toString(), HEADER, scoreDecimals,
         written.stream().mapToLong(ExportManifest.Part::rows).sum(),
         written.stream().mapToLong(ExportManifest.Part::users).sum(),
-        written.stream().mapToLong(ExportManifest.Part::bytes).sum(), written);
-    Counts counts = requireEveryScoreRow(inputs.get(reads().indexOf(StageName.SCORE)), manifest);
+        written.stream().mapToLong(ExportManifest.Part::bytes).sum(), compose && !written.isEmpty(), written);
+    Counts counts = requireEveryScoreRow(score, manifest);
     manifest.write(HadoopConf.forWriting(out, conf), new Path(out, ExportManifest.FILE));
     // The parts are named by the manifest (lengths, CRC32C), which the merge checks before it consumes them.
     stageOut.publish(context.record(inputs, null).withCounts(counts),

@@ -5,7 +5,11 @@ import io.recsv.lineage.ExportManifest;
 import io.recsv.fs.HadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,8 +19,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}, no
- * header), counting rows, users, bytes and CRC32C on the way. Rows arrive grouped by user in rank order; each
+ * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}; no header,
+ * but in part 0 when the CSV is to be composed on an object store), counting rows, users, bytes, CRC32C and MD5
+ * on the way. Rows arrive grouped by user in rank order; each
  * user's rows are written ordered by printed score (descending), then product id (ascending), so the order
  * is exactly the CSV contract's even where rounding makes two scores equal.
  * <p>The task attempt writes a private file and renames it to the part's name when complete, so a failed or
@@ -34,11 +39,14 @@ final class PartWriter implements java.io.Serializable {
   private final SerializableConfiguration conf;
   private final String partsDir;
   private final ScoreFormat format;
+  /** The header line that begins part 0, or null: the merge writes it. */
+  private final String header;
 
-  PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals) {
+  PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals, String headerInFirstPart) {
     this.conf = conf;
     this.partsDir = partsDir;
     this.format = new ScoreFormat(scoreDecimals);
+    this.header = headerInFirstPart;
   }
 
   ExportManifest.Part write(int index, Iterator<InternalRow> rows) throws IOException {
@@ -53,6 +61,9 @@ final class PartWriter implements java.io.Serializable {
     Sink sink;
     try (OutputStream out = fs.create(temp, true, 1 << 16)) {
       sink = new Sink(out);
+      if (index == 0 && header != null) {
+        sink.line(header);
+      }
       UserRows user = new UserRows();
       while (rows.hasNext()) {
         InternalRow row = rows.next();
@@ -73,7 +84,8 @@ final class PartWriter implements java.io.Serializable {
     if (!fs.rename(temp, part)) {
       throw new IOException("cannot rename " + temp + " to " + part);
     }
-    return new ExportManifest.Part(index, name, sink.rows, sink.users, sink.bytes, Crc32c.hex((int) sink.crc.getValue()));
+    return new ExportManifest.Part(index, name, sink.rows, sink.users, sink.bytes, Crc32c.hex((int) sink.crc.getValue()),
+        HexFormat.of().formatHex(sink.md5.digest()));
   }
 
   /**
@@ -118,11 +130,12 @@ final class PartWriter implements java.io.Serializable {
     }
   }
 
-  /** A byte buffer in front of the stream, checksummed and counted as it is flushed. */
+  /** A byte buffer in front of the stream, checksummed (CRC32C, MD5) and counted as it is flushed. */
   private static final class Sink {
     final OutputStream out;
     final byte[] buf = new byte[FLUSH_AT + 128];
     final CRC32C crc = new CRC32C();
+    final MessageDigest md5 = md5();
     int pos;
     long rows;
     long users;
@@ -145,11 +158,26 @@ final class PartWriter implements java.io.Serializable {
       }
     }
 
+    void line(String text) {
+      byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+      System.arraycopy(bytes, 0, buf, pos, bytes.length);
+      pos += bytes.length;
+    }
+
     void flush() throws IOException {
       out.write(buf, 0, pos);
       crc.update(buf, 0, pos);
+      md5.update(buf, 0, pos);
       bytes += pos;
       pos = 0;
+    }
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has MD5", e);
     }
   }
 }

@@ -14,8 +14,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
- * What export wrote, counted while writing: per part its rows, users, bytes and CRC32C. Merge verifies the
- * merged file against these totals instead of re-reading it. It describes a dataset of the run (export's parts),
+ * What export wrote, counted while writing: per part its rows, users, bytes, CRC32C and MD5 (S3's ETag of an
+ * object or a copied part). Merge verifies the merged file against these instead of re-reading it. The header
+ * is the merge's to write, except where the CSV is composed on an object store ({@code headerInFirstPart}: part 0
+ * begins with it, so that no part of the composed object holds the header alone). It describes a dataset of the run (export's parts),
  * so it lives beside the {@link RunLayout}: the export stage writes it and the merge stage reads it, and neither
  * imports the other.
  */
@@ -29,14 +31,15 @@ public record ExportManifest(
     long rows,
     long users,
     long bytes,
+    boolean headerInFirstPart,
     List<Part> parts) {
 
-  public static final String FORMAT = "recsv-export/1";
+  public static final String FORMAT = "recsv-export/2";
   public static final String FILE = "manifest.json";
   public static final String PARTS_DIR = "parts";
 
-  /** One CSV part: no header, whole users only. */
-  public record Part(int index, String name, long rows, long users, long bytes, String crc32c)
+  /** One CSV part: whole users only; no header, but in part 0 where the manifest says {@code headerInFirstPart}. */
+  public record Part(int index, String name, long rows, long users, long bytes, String crc32c, String md5)
       implements java.io.Serializable {}
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,7 +77,8 @@ public record ExportManifest(
   /** Totals must add up, and parts must be numbered 0..n-1, or the manifest is not to be trusted. */
   private void check(Path file) {
     if (!FORMAT.equals(format)) {
-      throw new UserError("export manifest " + file + " has format '" + format + "', expected " + FORMAT);
+      throw new UserError("export manifest " + file + " has format '" + format + "', expected " + FORMAT
+          + "; re-run the 'export' stage");
     }
     long r = 0;
     long b = 0;

@@ -39,8 +39,8 @@ final class CopyMerge implements MergeMethod {
   public MergeStep next(MergeStep from, MergeRun run) throws IOException {
     return switch (from) {
       case PLANNED -> {
-        crc = new StreamCopy(run.sync).copy(MergeClient.of(run.exportParts(), run.fs, conf), run.exportParts(), run.journal.parts(),
-            run.journal.header(), run.fs, merged(run));
+        crc = new StreamCopy(run.sync).copy(MergeClient.of(run.exportParts(), run.fs, conf), run.exportParts(),
+            run.journal.parts(), run.journal.headerLine(), run.fs, merged(run));
         yield MergeStep.MERGED;
       }
       case MERGED -> verify(run);

@@ -17,7 +17,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * The plan of a merge, written to the staging directory before anything is moved: which export, which parts
  * in which order, and what the result must be. A rerun after a crash resumes this plan, even though concat
- * may have consumed the parts and the export's directory may be empty by then.
+ * may have consumed the parts and the export's directory may be empty by then. {@code headerInFirstPart}: part 0
+ * begins with the header (export wrote it so for a compose on S3), which the merge then does not write again.
  */
 record Journal(
     String runId,
@@ -33,7 +34,8 @@ record Journal(
     long expectedBytes,
     String expectedCrc32c,
     List<PlannedPart> parts,
-    int scoreDecimals) {
+    int scoreDecimals,
+    boolean headerInFirstPart) {
 
   static final String FILE = "journal.json";
 
@@ -43,7 +45,12 @@ record Journal(
    */
   Journal copiedFrom(Path parts, String reason) {
     return new Journal(runId, exportId, Strategy.COPY, reason, parts.toString(), finalPath, header, rows, users,
-        exportPartCount, expectedBytes, expectedCrc32c, this.parts, scoreDecimals);
+        exportPartCount, expectedBytes, expectedCrc32c, this.parts, scoreDecimals, headerInFirstPart);
+  }
+
+  /** The bytes the merge writes before the parts: the header line, or none where part 0 begins with it. */
+  byte[] headerLine() {
+    return headerInFirstPart ? new byte[0] : (header + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static final Logger LOG = LogManager.getLogger(Journal.class);

@@ -1,6 +1,7 @@
 package io.recsv.merge;
 
 import io.recsv.fs.HadoopConf;
+import io.recsv.fs.ServerSideCompose;
 import io.recsv.config.UserError;
 import java.io.IOException;
 import java.util.List;
@@ -55,15 +56,29 @@ final class MergeClient {
   record Choice(Strategy strategy, String reason) {}
 
   /**
-   * concat where it can (HDFS, parts and output on one file system, outside an encryption zone), as
-   * merge.strategy allows; else the verified copy, with a line that says why.
+   * The best method the file systems offer, as merge.strategy allows: compose on S3 (parts and output on it),
+   * concat on HDFS (parts and output on one file system, outside an encryption zone); else the verified copy,
+   * with a line that says why.
    */
-  static Choice choose(Strategy setting, FileSystem partsFs, FileSystem fs, Path partsDir, Path finalPath)
-      throws IOException {
+  static Choice choose(Strategy setting, FileSystem partsFs, FileSystem fs, Path partsDir, Path finalPath,
+      boolean headerInFirstPart) throws IOException {
     if (setting == Strategy.COPY) {
       return new Choice(Strategy.COPY, "merge.strategy = copy");
     }
-    String cannot = whyNoConcat(partsFs, fs, partsDir, finalPath);
+    Path parts = partsFs.makeQualified(partsDir);
+    Path csv = fs.makeQualified(finalPath);
+    boolean composes = ServerSideCompose.applies(parts, csv, fs.getConf());
+    if (composes && setting != Strategy.CONCAT) {
+      return new Choice(Strategy.COMPOSE, "S3 compose: a multipart upload of server-side copies of the parts"
+          + " (UploadPartCopy), no data through the merge");
+    }
+    if (setting == Strategy.COMPOSE) {
+      throw new UserError("merge.strategy = compose, but " + parts + " and " + csv + " are not both on S3"
+          + " (s3a://), where recsv composes; use auto (concat on HDFS, else the verified copy) or copy");
+    }
+    String cannot = headerInFirstPart
+        ? "export put the header in its first part, for a compose on S3; re-run 'export' to merge by concat"
+        : whyNoConcat(partsFs, fs, partsDir, finalPath);
     if (cannot == null) {
       return new Choice(Strategy.CONCAT, "HDFS concat: the parts' blocks linked into one file, no data moved");
     }

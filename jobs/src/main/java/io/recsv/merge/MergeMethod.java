@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A way of making the merged file (concat or copy), as transitions between {@link MergeStep}s: from the journaled
+ * A way of making the merged file (concat, compose or copy), as transitions between {@link MergeStep}s: from the journaled
  * plan ({@link MergeStep#PLANNED}) to the verified file under its final name ({@link MergeStep#PUBLISHED}). Each
  * transition is one function; a crash between any two leaves a state {@link #whereItStopped} recognises.
  */
@@ -13,6 +13,7 @@ interface MergeMethod {
   static MergeMethod of(Strategy strategy, org.apache.hadoop.conf.Configuration conf) {
     return switch (strategy) {
       case CONCAT -> new ConcatMerge();
+      case COMPOSE -> new ComposeMerge();
       case COPY -> new CopyMerge(conf);
       case AUTO -> throw new IllegalArgumentException("a journal holds the strategy chosen, never auto");
     };

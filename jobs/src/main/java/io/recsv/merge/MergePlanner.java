@@ -39,7 +39,8 @@ final class MergePlanner {
       throws IOException {
     Map<Integer, FileStatus> found = listParts(fs, partsDir);
     List<PlannedPart> parts = new ArrayList<>();
-    byte[] header = headerLine(manifest).getBytes(StandardCharsets.UTF_8);
+    // Where part 0 begins with the header (a CSV composed on S3), it is counted in part 0's bytes and checksums.
+    byte[] header = manifest.headerInFirstPart() ? new byte[0] : headerLine(manifest).getBytes(StandardCharsets.UTF_8);
     CRC32C headerCrc = new CRC32C();
     headerCrc.update(header);
     int crc = (int) headerCrc.getValue();
@@ -58,7 +59,8 @@ final class MergePlanner {
         continue;
       }
       int partCrc = Crc32c.parse(part.crc32c());
-      parts.add(new PlannedPart(part.index(), part.name(), part.bytes(), status.getBlockSize(), partCrc));
+      parts.add(new PlannedPart(part.index(), part.name(), part.bytes(), status.getBlockSize(), partCrc,
+          part.md5()));
       crc = Crc32c.compose(crc, partCrc, part.bytes());
       bytes += part.bytes();
     }
@@ -69,7 +71,7 @@ final class MergePlanner {
     }
     return new Journal(manifest.runId(), manifest.exportId(), choice.strategy(), choice.reason(), partsDir.toString(),
         finalPath.toString(), manifest.header(), manifest.rows(), manifest.users(), manifest.parts().size(), bytes, Crc32c.hex(crc),
-        parts, manifest.scoreDecimals());
+        parts, manifest.scoreDecimals(), manifest.headerInFirstPart());
   }
 
   private static Map<Integer, FileStatus> listParts(FileSystem fs, Path partsDir) throws IOException {

@@ -36,6 +36,11 @@ final class MergeRun {
   final FsPermission permission;
   final ChecksumMode checksum;
   final boolean sync;
+  /** merge.overwrite: whether an existing CSV may be replaced (a compose then writes unconditionally). */
+  final boolean overwrite;
+  final MergeStep.Listener listener;
+  /** (compose) Parts S3 copies at once. */
+  final int parallelCopies;
   /** Whether a crash interrupted an earlier attempt, whose files this one cannot trust to be whole. */
   final boolean resumed;
   /** Whether every part's checksum matched export's; null until checked (a resumed attempt checks again). */
@@ -44,7 +49,7 @@ final class MergeRun {
   Verification verification;
 
   MergeRun(FileSystem fs, Journal journal, Path staging, Path target, FsPermission permission, ChecksumMode checksum,
-      boolean sync, boolean resumed) {
+      boolean sync, boolean overwrite, int parallelCopies, MergeStep.Listener listener, boolean resumed) {
     this.fs = fs;
     this.journal = journal;
     this.staging = staging;
@@ -52,6 +57,9 @@ final class MergeRun {
     this.permission = permission;
     this.checksum = checksum;
     this.sync = sync;
+    this.overwrite = overwrite;
+    this.listener = listener;
+    this.parallelCopies = parallelCopies;
     this.resumed = resumed;
   }
 

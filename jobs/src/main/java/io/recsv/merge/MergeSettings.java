@@ -6,23 +6,32 @@ import org.apache.hadoop.fs.permission.FsPermission;
 
 /** The merge stage's keys, validated. {@code permission} is null when the files should follow the umask. */
 public record MergeSettings(String exportDir, String output, String outputRoot, Strategy strategy,
-    boolean overwrite, FsPermission permission, long maxBlocksPerFile, ChecksumMode checksum, boolean sync) {
+    boolean overwrite, FsPermission permission, long maxBlocksPerFile, ChecksumMode checksum, boolean sync,
+    int parallelCopies) {
+
+  /** What a test or benchmark does not set: reference.conf's merge.parallel-copies. */
+  static final int PARALLEL_COPIES = 16;
 
   /** The defaults for what a test or benchmark does not set. */
   public MergeSettings(String exportDir, String output, String outputRoot, Strategy strategy, boolean overwrite,
       FsPermission permission, long maxBlocksPerFile) {
     this(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, ChecksumMode.VERIFY,
-        true);
+        true, PARALLEL_COPIES);
   }
 
   public MergeSettings withChecksum(ChecksumMode mode) {
     return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile, mode,
-        sync);
+        sync, parallelCopies);
   }
 
   public MergeSettings withSync(boolean sync) {
     return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile,
-        checksum, sync);
+        checksum, sync, parallelCopies);
+  }
+
+  public MergeSettings withParallelCopies(int copies) {
+    return new MergeSettings(exportDir, output, outputRoot, strategy, overwrite, permission, maxBlocksPerFile,
+        checksum, sync, copies);
   }
 
   /** The merge's behaviour from its keys; its paths from {@code layout}, which composes every path of a run. */
@@ -40,6 +49,7 @@ public record MergeSettings(String exportDir, String output, String outputRoot, 
         permission.isEmpty() ? null : new FsPermission(Short.parseShort(permission, 8)),
         s.intAtLeast("merge.max-blocks-per-file", 0),
         s.enumValue("merge.checksum", ChecksumMode.class),
-        s.bool("merge.sync"));
+        s.bool("merge.sync"),
+        s.intAtLeast("merge.parallel-copies", 1));
   }
 }

@@ -11,7 +11,7 @@ public enum MergeStep {
   PARTS_STAGED,
   /** (concat) The header file, the concat target, is beside the parts (moved there, or written on a rerun). */
   HEADER_WRITTEN,
-  /** The merged file is complete in the staging directory (concat done, or copy done). */
+  /** The merged file is complete in the staging directory (concat done, or copy done; compose: every part in the upload). */
   MERGED,
   /** Its length and checksum match what export counted. */
   VERIFIED,
@@ -27,5 +27,8 @@ public enum MergeStep {
     Listener NONE = step -> {};
 
     void reached(MergeStep step) throws java.io.IOException;
+
+    /** (compose) Called as each part of the upload is in place, in order; tests crash between two copies. */
+    default void copied(int partNumber) throws java.io.IOException {}
   }
 }

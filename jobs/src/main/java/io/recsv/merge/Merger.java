@@ -20,10 +20,12 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Merges export's CSV parts into one published CSV, without Spark: on HDFS by {@code concat} (a NameNode
- * edit, no data moved), elsewhere by a streamed copy.
+ * edit, no data moved), on S3 by a compose on its servers (a multipart upload of copies), elsewhere by a streamed
+ * copy.
  * <p>A merge is a state machine over {@link MergeStep}s, run in a staging directory beside the final path
  * ({@code .<name>.merging/}), on the same file system. The plan is journaled first, with the manifest and the
- * strategy's own staged files, all at once; then the strategy ({@link ConcatMerge}, {@link CopyMerge}) takes it
+ * strategy's own staged files, all at once; then the strategy ({@link ConcatMerge}, {@link ComposeMerge},
+ * {@link CopyMerge}) takes it
  * one transition at a time to a verified file under its final name; the manifest follows and the staging
  * directory goes. A crash between any two steps leaves a state the strategy recognises ({@link
  * MergeMethod#whereItStopped}), and a rerun completes it, byte-identical, with nothing lost and no re-export; a
@@ -107,7 +109,8 @@ public final class Merger {
       PublishGuard.requireReplaceable(target, targetExists, settings.overwrite(), "");
       Path partsDir = new Path(exportDir, ExportManifest.PARTS_DIR);
       FileSystem partsFs = MergeClient.of(partsDir, fs, conf);
-      MergeClient.Choice choice = MergeClient.choose(settings.strategy(), partsFs, fs, partsDir, finalPath);
+      MergeClient.Choice choice = MergeClient.choose(settings.strategy(), partsFs, fs, partsDir, finalPath,
+          manifest.headerInFirstPart());
       Strategy chosen = choice.strategy();
       Journal journal = MergePlanner.plan(partsFs, manifest, partsFs.makeQualified(partsDir), target, choice);
       if (chosen == Strategy.CONCAT) {
@@ -128,7 +131,8 @@ public final class Merger {
   }
 
   private MergeRun run(FileSystem fs, Journal journal, Path staging, Path target, boolean resumed) {
-    return new MergeRun(fs, journal, staging, target, permission, settings.checksum(), settings.sync(), resumed);
+    return new MergeRun(fs, journal, staging, target, permission, settings.checksum(), settings.sync(),
+        settings.overwrite(), settings.parallelCopies(), listener, resumed);
   }
 
   /**
@@ -156,8 +160,11 @@ public final class Merger {
 
   /** The verification a first attempt expects, so that the manifest can be staged before it is known. */
   private Verification expected(Strategy strategy) {
-    return strategy == Strategy.COPY ? Verification.COPY_CRC
-        : settings.checksum() == ChecksumMode.VERIFY ? Verification.PARTS_CRC : Verification.LENGTH_ONLY;
+    return switch (strategy) {
+      case COPY -> Verification.COPY_CRC;
+      case COMPOSE -> Verification.PARTS_MD5;  // S3's ETags of whole-part copies: free, whatever merge.checksum
+      default -> settings.checksum() == ChecksumMode.VERIFY ? Verification.PARTS_CRC : Verification.LENGTH_ONLY;
+    };
   }
 
   /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -45,12 +44,11 @@ final class StreamCopy {
     this.sync = sync;
   }
 
-  /** Copies; returns the CRC32C of everything written. */
-  int copy(FileSystem partsFs, Path partsDir, List<PlannedPart> parts, String header, FileSystem outFs, Path out)
+  /** Copies {@code head} (the header line, or nothing where part 0 holds it), then the parts; returns the CRC32C. */
+  int copy(FileSystem partsFs, Path partsDir, List<PlannedPart> parts, byte[] head, FileSystem outFs, Path out)
       throws IOException {
     started = System.nanoTime();
     lastLog = started;
-    byte[] head = (header + "\n").getBytes(StandardCharsets.UTF_8);
     total = head.length + parts.stream().mapToLong(PlannedPart::bytes).sum();
     if (partsFs instanceof RawLocalFileSystem in && outFs instanceof RawLocalFileSystem target) {
       copyLocal(in, partsDir, parts, head, target.pathToFile(out).toPath());

@@ -4,6 +4,7 @@ import io.recsv.config.UserError;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import java.util.LinkedHashMap;
+import org.apache.hadoop.conf.Configuration;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -27,6 +28,22 @@ public final class SparkSessions {
     for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
       conf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
     }
+    return conf;
+  }
+
+  /**
+   * The Hadoop settings the run's Spark gets (Hadoop's defaults and site files, then each {@code spark.hadoop.*}
+   * key of {@code spark.conf} without its prefix, as Spark copies them), for what reads the run's files outside a
+   * Spark session: the launcher's summary, report, show. S3 credentials or an HA name service given as
+   * {@code --conf spark.hadoop.*} then reach those reads too.
+   */
+  public static Configuration hadoopConf(Config config) {
+    Configuration conf = new Configuration();
+    sparkConf(config).forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
     return conf;
   }
 

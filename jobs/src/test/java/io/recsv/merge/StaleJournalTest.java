@@ -27,9 +27,7 @@ class StaleJournalTest {
   java.nio.file.Path local;
 
   private static void crash(Path export, Path csv, Path root, Strategy strategy, MergeStep at) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashingMerge.class.getName(),
-        export.toString(), csv.toString(), root.toString(), strategy.name(), at.name()).inheritIO().start();
+    Process p = CrashingMerge.start(export, csv, root, strategy, at.name(), java.util.Map.of());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(137, p.exitValue(), "the merge process died at " + at);
   }

@@ -7,6 +7,7 @@ import io.recsv.merge.MergeSettings;
 import io.recsv.merge.MergeStep;
 import io.recsv.merge.Merger;
 import io.recsv.testing.MiniHdfs;
+import io.recsv.testing.S3Server;
 import io.recsv.testing.SyntheticParts;
 import java.io.File;
 import java.io.IOException;
@@ -49,12 +50,19 @@ public final class MergeBench implements Callable<Integer> {
       description = "runs of each method, alternating; the best of each is reported (default ${DEFAULT-VALUE})")
   int rounds = 3;
 
+  @Option(names = "--s3", description = "on a real S3 server (S3Proxy, in memory): the compose against one client"
+      + " streaming the parts (recsv's verified copy), with the bytes each moved through the client")
+  boolean s3;
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
     long bytes = mib << 20;
     long[] sizes = SyntheticParts.equalParts(parts, bytes);
+    if (s3) {
+      return s3(bytes, sizes);
+    }
     out.printf("recsv bench merge: %d parts, %,d bytes (%d MiB)%n%n", parts, bytes, mib);
 
     try (MiniHdfs hdfs = new MiniHdfs(128L << 20)) {
@@ -174,6 +182,66 @@ public final class MergeBench implements Callable<Integer> {
       FileUtil.fullyDelete(dir);
     }
     return 0;
+  }
+
+  /**
+   * The same export on one S3 server, merged by compose and by the verified copy (every byte read from S3 and
+   * written back through this JVM: what getmerge, copyMerge or a cat-and-put do), alternating; the bytes each moved
+   * are s3a's own counts of what its streams read and wrote in this process.
+   */
+  private int s3(long bytes, long[] sizes) throws Exception {
+    // S3Proxy keeps every object in memory: the parts, and a merged CSV at a time (plus the upload's copies).
+    int heapMib = (int) Math.max(1024, 5 * mib + 512);
+    try (S3Server server = new S3Server(heapMib)) {
+      Configuration conf = server.conf(new Configuration());
+      FileSystem fs = new Path(server.uri("")).getFileSystem(conf);
+      String export = server.uri("bench/export");
+      long t0 = System.nanoTime();
+      SyntheticParts.write(fs, new Path(export), sizes, 128L << 20, 7, true);
+      out.printf("S3 (S3Proxy %s, in memory, on this machine, through s3a): wrote the parts in %.2f s%n",
+          "3.0.0", secs(t0));
+      new Merger(conf, settings(export, server.uri("bench/warm/w.csv"), Strategy.COMPOSE), MergeStep.Listener.NONE)
+          .merge();  // warm-up: class loading, the first connections
+      fs.delete(new Path(server.uri("bench/warm")), true);
+      double[] compose = {Double.MAX_VALUE, 0};
+      double[] copy = {Double.MAX_VALUE, 0};
+      for (int r = 0; r < rounds; r++) {
+        timeS3(fs, conf, export, server.uri("bench/compose/r" + r + ".csv"), Strategy.COMPOSE, compose);
+        timeS3(fs, conf, export, server.uri("bench/copy/r" + r + ".csv"), Strategy.COPY, copy);
+      }
+      out.printf("  best of %d, alternating; the last column is how many times faster than the copy%n", rounds);
+      out.printf("  %-48s %9s %11s %16s %10s%n", "method", "seconds", "MiB/s", "MiB via client", "speed-up");
+      s3Row("one client streams the parts (merge.strategy=copy)", copy, copy[0]);
+      s3Row("recsv compose (UploadPartCopy on the server)", compose, copy[0]);
+      out.println("  (each row is the whole merge stage: plan, journal, copy or compose, verify, publish, manifest;"
+          + " MiB via client: read + written by this JVM, small files included)");
+      fs.close();
+    }
+    return 0;
+  }
+
+  private static void timeS3(FileSystem fs, Configuration conf, String export, String csv, Strategy strategy,
+      double[] best) throws IOException {
+    long before = s3aBytes();
+    long t0 = System.nanoTime();
+    new Merger(conf, settings(export, csv, strategy).withSync(false), MergeStep.Listener.NONE).merge();
+    double seconds = secs(t0);
+    if (seconds < best[0]) {
+      best[0] = seconds;
+      best[1] = (s3aBytes() - before) / 1048576.0;
+    }
+    fs.delete(new Path(csv).getParent(), true);  // the server holds it in memory
+  }
+
+  /** What every s3a client of this JVM has read and written so far. */
+  @SuppressWarnings("deprecation")
+  private static long s3aBytes() {
+    FileSystem.Statistics stats = FileSystem.getStatistics("s3a", org.apache.hadoop.fs.s3a.S3AFileSystem.class);
+    return stats.getBytesRead() + stats.getBytesWritten();
+  }
+
+  private void s3Row(String name, double[] best, double baseline) {
+    out.printf("  %-48s %9.3f %11.0f %16.1f %9.1fx%n", name, best[0], mib / best[0], best[1], baseline / best[0]);
   }
 
   private static double timeMerge(MiniHdfs hdfs, String export, boolean verify) throws IOException {
