@@ -295,6 +295,10 @@ final class ComposeMerge implements MergeMethod {
    */
   private MergeStep complete(MergeRun run) throws IOException {
     String etag = s3(run).complete(run.target, uploadId, etags, !run.overwrite);
+    if (!run.fs.exists(run.target)) {  // a store that answered success but failed to assemble the object
+      throw new IOException("S3 answered the completion of upload " + uploadId + " into " + run.target + " with"
+          + " success, but there is no such object; nothing was published: rerun 'merge'");
+    }
     run.checkLength(run.target, MergeRun.PUBLISHED_MISMATCH);
     String expected = S3Objects.multipartEtag(etags);
     if (s3(run).etagsAreMd5() && !expected.equals(etag)) {

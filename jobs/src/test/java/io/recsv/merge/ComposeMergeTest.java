@@ -161,17 +161,25 @@ class ComposeMergeTest {
     assertPublished(c, Verification.PARTS_MD5);
   }
 
-  @Test
-  void aKilledMergeBetweenTwoCopiesResumesTheSameUpload() throws Exception {
+  /** Killed (a halted process): between two copies, before completing (VERIFIED), before the manifest (PUBLISHED). */
+  @ParameterizedTest
+  @ValueSource(strings = {"copied 2", "VERIFIED", "PUBLISHED"})
+  void aKilledMergeIsFinishedByARerunFromWhereItStopped(String killedAt) throws Exception {
     Case c = s3Case(true, 6 * MIB, 6 * MIB, 6 * MIB, 100);
-    Process p = CrashingMerge.start(c.export(), c.output(), c.root(), Strategy.AUTO, "copied 2", s3.settings());
+    Process p = CrashingMerge.start(c.export(), c.output(), c.root(), Strategy.AUTO, killedAt, s3.settings());
     assertEquals(137, p.waitFor(), "killed");
-    assertFalse(fs.exists(c.output()));
     S3Objects objects = new S3Objects(fs);
-    List<String> uploads = objects.uploadsInto(fs.makeQualified(c.output()));
-    assertEquals(1, uploads.size(), "the killed merge's upload, to resume");
-    assertEquals(java.util.Set.of(1, 2), objects.parts(fs.makeQualified(c.output()), uploads.get(0)).keySet(),
-        "two parts copied when it was killed");
+    Path target = fs.makeQualified(c.output());
+    if (killedAt.equals("PUBLISHED")) {
+      assertTrue(fs.exists(c.output()), "completed before it was killed");
+      assertFalse(fs.exists(CsvManifest.pathFor(c.output())), "but no manifest yet");
+    } else {
+      assertFalse(fs.exists(c.output()), "not completed");
+      List<String> uploads = objects.uploadsInto(target);
+      assertEquals(1, uploads.size(), "the killed merge's upload, to resume");
+      assertEquals(killedAt.equals("copied 2") ? java.util.Set.of(1, 2) : java.util.Set.of(1, 2, 3, 4),
+          objects.parts(target, uploads.get(0)).keySet(), "the parts copied when it was killed");
+    }
     merger(c).merge();
     assertPublished(c, Verification.PARTS_MD5);
   }
