@@ -1,6 +1,7 @@
 package io.recsv.merge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recsv.config.UserError;
 import io.recsv.fs.Crc32c;
 import io.recsv.fs.ServerSideCompose;
 import io.recsv.run.DaemonThreads;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -46,6 +48,7 @@ final class ComposeMerge implements MergeMethod {
   record Verified(String uploadId, List<String> etags, Verification verification) {}
 
   private S3Objects s3;
+  private org.apache.hadoop.fs.FileSystem partsFs;
   private ComposePlan plan;
   private String uploadId;
   private List<String> etags;
@@ -84,7 +87,7 @@ final class ComposeMerge implements MergeMethod {
     };
   }
 
-  private S3Objects s3(MergeRun run) {
+  private synchronized S3Objects s3(MergeRun run) {
     if (s3 == null) {
       s3 = new S3Objects(run.fs);
     }
@@ -143,11 +146,20 @@ final class ComposeMerge implements MergeMethod {
         "recsv-compose");
     try {
       List<Future<String>> running = new ArrayList<>();
+      AtomicBoolean failed = new AtomicBoolean();  // after a failure no copy begins: a rerun resumes from there
       for (ComposePlan.Segment segment : toDo) {
         running.add(threads.submit(() -> {
-          String etag = put(run, segment);
-          run.listener.copied(segment.number());
-          return etag;
+          if (failed.get()) {
+            throw new IOException("not copied: an earlier part failed");
+          }
+          try {
+            String etag = put(run, segment);
+            run.listener.copied(segment.number());
+            return etag;
+          } catch (IOException | RuntimeException e) {
+            failed.set(true);
+            throw e;
+          }
         }));
       }
       for (int i = 0; i < running.size(); i++) {
@@ -180,7 +192,7 @@ final class ComposeMerge implements MergeMethod {
         byte[] header = run.journal.headerLine();
         System.arraycopy(header, 0, bytes, at, header.length);
       } else {
-        try (FSDataInputStream in = run.fs.open(source(run, piece.part()))) {
+        try (FSDataInputStream in = partsFs(run).open(source(run, piece.part()))) {
           in.readFully(piece.offset(), bytes, at, (int) piece.length());
         }
         PlannedPart part = parts.get(piece.part());
@@ -250,7 +262,7 @@ final class ComposeMerge implements MergeMethod {
     Path source = source(run, index);
     CRC32C crc = new CRC32C();
     byte[] buffer = new byte[1 << 20];
-    try (InputStream in = run.fs.open(source)) {
+    try (InputStream in = partsFs(run).open(source)) {
       long position = 0;
       for (ComposePlan.Segment segment : copies) {
         ComposePlan.Piece piece = segment.pieces().get(0);
@@ -294,7 +306,26 @@ final class ComposeMerge implements MergeMethod {
    * merge.overwrite it is a conditional write (the CSV must still not exist).
    */
   private MergeStep complete(MergeRun run) throws IOException {
-    String etag = s3(run).complete(run.target, uploadId, etags, !run.overwrite);
+    if (!run.overwrite && run.fs.exists(run.target)
+        && run.fs.getFileStatus(run.target).getLen() != run.journal.expectedBytes()) {
+      throw appeared(run);
+    }
+    String etag;
+    try {
+      etag = s3(run).complete(run.target, uploadId, etags, !run.overwrite);
+    } catch (IOException e) {
+      String code = S3Objects.errorCode(e);
+      if (code.equals("PreconditionFailed")) {
+        throw appeared(run);
+      }
+      // An earlier attempt completed it and died before saying so; where ETags are not MD5s, only now is that seen.
+      if (!code.equals("NoSuchUpload") || !run.fs.exists(run.target)
+          || run.fs.getFileStatus(run.target).getLen() != run.journal.expectedBytes()) {
+        throw e;
+      }
+      LOG.info("merge: upload {} was completed by the attempt before this one", uploadId);
+      etag = s3(run).etagOf(run.target);
+    }
     if (!run.fs.exists(run.target)) {  // a store that answered success but failed to assemble the object
       throw new IOException("S3 answered the completion of upload " + uploadId + " into " + run.target + " with"
           + " success, but there is no such object; nothing was published: rerun 'merge'");
@@ -307,6 +338,13 @@ final class ComposeMerge implements MergeMethod {
     }
     write(run, marker(run), new Verified(uploadId, etags, run.verification));
     return MergeStep.PUBLISHED;
+  }
+
+  /** The CSV is there, written by something else since the merge began; the upload stays, to resume. */
+  private static UserError appeared(MergeRun run) {
+    return new UserError(run.target + " appeared while the merge composed it (another writer?): it is left as it is"
+        + " and nothing was published; set merge.overwrite=true to replace it, and rerun 'merge' (it completes the"
+        + " upload it began)");
   }
 
   /**
@@ -326,6 +364,14 @@ final class ComposeMerge implements MergeMethod {
 
   private static Path source(MergeRun run, int index) {
     return new Path(run.exportParts(), run.journal.parts().get(index).name());
+  }
+
+  /** The parts' file system: the CSV's client, or another bucket's (S3 copies between buckets of one endpoint). */
+  private synchronized org.apache.hadoop.fs.FileSystem partsFs(MergeRun run) throws IOException {
+    if (partsFs == null) {
+      partsFs = MergeClient.of(run.exportParts(), run.fs, run.fs.getConf());
+    }
+    return partsFs;
   }
 
   private static Path marker(MergeRun run) {

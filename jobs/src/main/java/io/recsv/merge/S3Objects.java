@@ -5,6 +5,7 @@ import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.model.AbortMultipartUploadRequest;
 import com.amazonaws.services.s3.model.CompleteMultipartUploadRequest;
 import com.amazonaws.services.s3.model.CopyPartRequest;
+import com.amazonaws.services.s3.model.CopyPartResult;
 import com.amazonaws.services.s3.model.InitiateMultipartUploadRequest;
 import com.amazonaws.services.s3.model.ListMultipartUploadsRequest;
 import com.amazonaws.services.s3.model.ListPartsRequest;
@@ -15,6 +16,7 @@ import com.amazonaws.services.s3.model.PartETag;
 import com.amazonaws.services.s3.model.PartListing;
 import com.amazonaws.services.s3.model.PartSummary;
 import com.amazonaws.services.s3.model.UploadPartRequest;
+import com.amazonaws.services.s3.model.UploadPartResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ final class S3Objects {
 
   private final AmazonS3 client;
   private final Configuration conf;
+  /** Set when S3 said it encrypted a part with KMS or a customer key: its ETags are then not MD5s. */
+  private volatile boolean encryptedByKey;
 
   S3Objects(FileSystem fs) {
     if (!(fs instanceof S3AFileSystem s3a)) {
@@ -52,14 +56,21 @@ final class S3Objects {
   }
 
   /**
-   * Whether S3's ETag of a part is the MD5 of its bytes: not under SSE-KMS or SSE-C encryption (then ETags prove
-   * nothing of the bytes, and the merge reads back instead).
+   * Whether S3's ETag of a part is the MD5 of its bytes: not under SSE-KMS or SSE-C encryption, whether s3a asks
+   * for it or the bucket's default applies it (S3 says so in its answers). Otherwise ETags prove nothing of the
+   * bytes, and the merge reads back instead.
    */
   boolean etagsAreMd5() {
     String algorithm = conf.getTrimmed("fs.s3a.encryption.algorithm",
         conf.getTrimmed("fs.s3a.server-side-encryption-algorithm", ""));
     String a = algorithm.toUpperCase(Locale.ROOT);
-    return !a.contains("KMS") && !a.equals("SSE-C");
+    return !a.contains("KMS") && !a.equals("SSE-C") && !encryptedByKey;
+  }
+
+  private void noteEncryption(String sseAlgorithm, String customerAlgorithm) {
+    if (customerAlgorithm != null || (sseAlgorithm != null && sseAlgorithm.toLowerCase(Locale.ROOT).contains("kms"))) {
+      encryptedByKey = true;
+    }
   }
 
   String initiate(Path target) throws IOException {
@@ -104,7 +115,7 @@ final class S3Objects {
         return parts;
       });
     } catch (IOException e) {
-      if (e.getCause() instanceof AmazonServiceException s && "NoSuchUpload".equals(s.getErrorCode())) {
+      if (errorCode(e).equals("NoSuchUpload")) {
         return null;
       }
       throw e;
@@ -113,18 +124,26 @@ final class S3Objects {
 
   /** Copies bytes {@code first} to {@code last} (inclusive) of {@code source} as part {@code number}: its ETag. */
   String copy(Path target, String uploadId, int number, Path source, long first, long last) throws IOException {
-    return call(() -> etag(client.copyPart(new CopyPartRequest()
-        .withSourceBucketName(bucket(source)).withSourceKey(key(source))
-        .withDestinationBucketName(bucket(target)).withDestinationKey(key(target))
-        .withUploadId(uploadId).withPartNumber(number).withFirstByte(first).withLastByte(last)).getETag()));
+    return call(() -> {
+      CopyPartResult result = client.copyPart(new CopyPartRequest()
+          .withSourceBucketName(bucket(source)).withSourceKey(key(source))
+          .withDestinationBucketName(bucket(target)).withDestinationKey(key(target))
+          .withUploadId(uploadId).withPartNumber(number).withFirstByte(first).withLastByte(last));
+      noteEncryption(result.getSSEAlgorithm(), result.getSSECustomerAlgorithm());
+      return etag(result.getETag());
+    });
   }
 
   /** Uploads {@code bytes} as part {@code number}, S3 checking them against their MD5: its ETag. */
   String upload(Path target, String uploadId, int number, byte[] bytes, byte[] md5) throws IOException {
-    return call(() -> etag(client.uploadPart(new UploadPartRequest()
-        .withBucketName(bucket(target)).withKey(key(target)).withUploadId(uploadId).withPartNumber(number)
-        .withInputStream(new ByteArrayInputStream(bytes)).withPartSize(bytes.length)
-        .withMD5Digest(Base64.getEncoder().encodeToString(md5))).getETag()));
+    return call(() -> {
+      UploadPartResult result = client.uploadPart(new UploadPartRequest()
+          .withBucketName(bucket(target)).withKey(key(target)).withUploadId(uploadId).withPartNumber(number)
+          .withInputStream(new ByteArrayInputStream(bytes)).withPartSize(bytes.length)
+          .withMD5Digest(Base64.getEncoder().encodeToString(md5)));
+      noteEncryption(result.getSSEAlgorithm(), result.getSSECustomerAlgorithm());
+      return etag(result.getETag());
+    });
   }
 
   /**
@@ -141,7 +160,19 @@ final class S3Objects {
     if (mustBeNew) {
       request.putCustomRequestHeader("If-None-Match", "*");
     }
-    return call(() -> etag(client.completeMultipartUpload(request).getETag()));
+    try {
+      return call(() -> etag(client.completeMultipartUpload(request).getETag()));
+    } catch (IOException e) {
+      if (mustBeNew && errorCode(e).equals("NotImplemented")) {  // a store without conditional writes
+        return complete(target, uploadId, etags, false);
+      }
+      throw e;
+    }
+  }
+
+  /** S3's error code of a failed call ("NoSuchUpload", "PreconditionFailed", ...), or "". */
+  static String errorCode(IOException e) {
+    return e.getCause() instanceof AmazonServiceException s && s.getErrorCode() != null ? s.getErrorCode() : "";
   }
 
   void abort(Path target, String uploadId) throws IOException {

@@ -217,6 +217,26 @@ class ComposeMergeTest {
   }
 
   @Test
+  void aCsvThatAppearedWhileTheMergeComposedIsNotReplacedUnlessOverwrite() throws IOException {
+    Case c = s3Case(true, 6 * MIB, 300);
+    MergeStep.Listener crash = step -> {
+      if (step == MergeStep.VERIFIED) {
+        throw new IOException("injected crash after " + step);
+      }
+    };
+    assertThrows(IOException.class, () -> merger(c, Strategy.AUTO, false, crash).merge());
+    try (var out = fs.create(c.output())) {
+      out.write("another writer's".getBytes(StandardCharsets.UTF_8));
+    }
+    UserError e = assertThrows(UserError.class, () -> merger(c).merge());
+    assertTrue(e.getMessage().contains("appeared while the merge composed it")
+        && e.getMessage().contains("merge.overwrite=true"), e.getMessage());
+    assertArrayEquals("another writer's".getBytes(StandardCharsets.UTF_8), SyntheticParts.read(fs, c.output()));
+    merger(c, Strategy.AUTO, true, MergeStep.Listener.NONE).merge();
+    assertPublished(c, Verification.PARTS_MD5);
+  }
+
+  @Test
   void anUploadLeftByAnAttemptWhoseJournalWasLostIsAborted() throws IOException {
     Case c = s3Case(true, 6 * MIB, 300);
     S3Objects objects = new S3Objects(fs);
