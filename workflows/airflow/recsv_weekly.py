@@ -16,10 +16,17 @@
 # two schedulers never give one week two run ids. ({{ ds }} is the interval's start, a week earlier.)
 #
 # Per run: trigger with a conf to override a param, e.g. {"merge_overwrite": "true"} to replace a week's
-# published CSV. Retries: the stages are idempotent. SLA: Airflow 2's `sla=` and Airflow 3's deadline
-# alerts are not set here; add them, or use on_failure_callback, as your deployment does.
+# published CSV. Retries: the stages are idempotent.
+#
+# SLA, as the coordinator's should-end: on Airflow 2 an SLA on the publishing task (Airflow e-mails a miss
+# to the task's email), on Airflow 3.1 and later a deadline alert on the run (deadline_missed below logs
+# it and e-mails on-call); Airflow 3.0 has neither. Downstream DAGs can be scheduled on the published
+# CSVs: an Asset (Airflow 3) or Dataset (Airflow 2.4 and later) the publishing task updates.
+import asyncio
+import logging
 from datetime import datetime, timedelta, timezone
 
+import airflow
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
@@ -29,6 +36,47 @@ try:  # Airflow 3
 except ImportError:  # Airflow 2
     from airflow.operators.bash import BashOperator
     from airflow.sensors.bash import BashSensor
+
+try:  # Airflow 3
+    from airflow.sdk import Asset
+except ImportError:  # Airflow 2.4 and later
+    from airflow.datasets import Dataset as Asset
+
+try:  # Airflow 3.1 and later (experimental there, and moved to airflow.sdk since)
+    try:
+        from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
+    except ImportError:
+        from airflow.sdk.definitions.deadline import AsyncCallback, DeadlineAlert, DeadlineReference
+except ImportError:  # Airflow 2 (SLAs instead) and 3.0 (neither)
+    DeadlineAlert = None
+
+AIRFLOW_2 = airflow.__version__.startswith("2.")
+
+# The week's input and published CSVs (<output root>/<run id>/recommendations.csv): downstream DAGs (an API's
+# load, a CRM's mailing) can be scheduled on PUBLISHED.
+INPUT = Asset("hdfs://namenode:8020/data/interactions")
+PUBLISHED = Asset("hdfs://namenode:8020/data/recsv/published")
+
+# slaShouldEndMinutes: a week should end this long after its nominal time (the coordinator's should-end).
+SHOULD_END = timedelta(minutes=360)
+ALERT_EMAIL = "recsv-oncall@example.com"
+
+
+async def deadline_missed(context, **kwargs):
+    """Airflow 3's deadline alert: the week has not ended by its should-end (Oozie's END_MISS)."""
+    run = context.get("dag_run")
+    message = f"recsv week {getattr(run, 'run_id', '?')} has not ended {SHOULD_END} after its nominal time"
+    logging.getLogger("recsv_weekly").warning(message)
+    try:
+        from airflow.utils.email import send_email
+        await asyncio.to_thread(send_email, ALERT_EMAIL, "[recsv] SLA end miss", message)
+    except Exception as e:  # the miss is logged whatever the mail server says
+        logging.getLogger("recsv_weekly").warning("could not e-mail the SLA end miss: %s", e)
+
+
+SLA = {"sla": SHOULD_END} if AIRFLOW_2 else {}
+DEADLINE = {"deadline": DeadlineAlert(reference=DeadlineReference.DAGRUN_LOGICAL_DATE, interval=SHOULD_END,
+                                      callback=AsyncCallback(deadline_missed))} if DeadlineAlert else {}
 
 with DAG(
     dag_id="recsv_weekly",
@@ -59,10 +107,12 @@ with DAG(
         "spark_java_home": "/usr/lib/jvm/java-17-openjdk",
     },
     tags=["recsv"],
+    **DEADLINE,
 ) as dag:
     # The week starts when its input is complete, as the coordinator's input event waits for it.
     input_ready = BashSensor(
         task_id="input_ready",
+        inlets=[INPUT],
         bash_command="hdfs dfs -test -e {{ params.input_root }}/{{ data_interval_end.strftime('%Y') }}-{{ data_interval_end.strftime('%m') }}-{{ data_interval_end.strftime('%d') }}/{{ params.input_done_flag }}",
         mode="reschedule",
         poke_interval=300,
@@ -237,6 +287,8 @@ with DAG(
             "merge.overwrite={{ params.merge_overwrite }}",
             "evaluate.gate.force={{ params.gate_force }}",
         ],
+        outlets=[PUBLISHED],
+        **SLA,
     )
 
     input_ready >> prepare >> train >> score >> evaluate >> gate >> export >> merge

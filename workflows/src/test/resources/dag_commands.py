@@ -21,6 +21,19 @@ import jinja2
 TEMPLATED = {"application", "conf", "files", "name", "application_args", "principal", "keytab"}
 
 
+def literal_kwargs(call):
+    """The call's keyword arguments whose values are literals (not outlets=[PUBLISHED], not **SLA)."""
+    kwargs = {}
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        try:
+            kwargs[kw.arg] = ast.literal_eval(kw.value)
+        except ValueError:
+            pass
+    return kwargs
+
+
 def main():
     path, week, overrides = sys.argv[1], datetime.fromisoformat(sys.argv[2]), json.loads(sys.argv[3])
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
@@ -28,17 +41,17 @@ def main():
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DAG":
             for kw in node.keywords:
-                if kw.arg == "params":
+                if kw.arg == "params":  # (**DEADLINE has no arg)
                     dag_params = ast.literal_eval(kw.value)
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and getattr(node.value.func, "id", None) == "SparkSubmitOperator":
-            operators[node.targets[0].id] = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}
+            operators[node.targets[0].id] = literal_kwargs(node.value)
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and getattr(node.value.func, "id", None) == "BashSensor":
-            sensor = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}["bash_command"]
+            sensor = literal_kwargs(node.value)["bash_command"]
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and getattr(node.value.func, "id", None) == "BashOperator":
-            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}
+            kwargs = literal_kwargs(node.value)
             bash[kwargs["task_id"]] = kwargs["bash_command"]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.RShift):
             order = chain(node.value)

@@ -1,5 +1,6 @@
 package io.recsv.ops;
 
+import io.recsv.workflow.StageName;
 import io.recsv.workflow.WorkflowDefinition;
 import io.recsv.workflow.Xml;
 import io.recsv.workflow.JobProperties;
@@ -71,6 +72,7 @@ final class AirflowDag {
     body.append("    # The week starts when its input is complete, as the coordinator's input event waits for it.\n");
     body.append("    input_ready = BashSensor(\n");
     body.append("        task_id=\"input_ready\",\n");
+    body.append("        inlets=[INPUT],\n");
     body.append("        bash_command=").append(str("hdfs dfs -test -e " + sensor)).append(",\n");
     body.append("        mode=\"reschedule\",\n        poke_interval=300,\n");
     body.append("        timeout=").append(Integer.parseInt(job.get("inputTimeoutMinutes")) * 60)
@@ -94,6 +96,7 @@ final class AirflowDag {
     ZonedDateTime start = first.minus(Duration.ofDays(7));
     StringBuilder out = new StringBuilder();
     out.append(HEADER);
+    out.append(assetsAndSla());
     out.append("with DAG(\n");
     out.append("    dag_id=\"recsv_weekly\",\n");
     out.append("    # Every 7 days at startTime's weekday and hour (UTC), as the coordinator.\n");
@@ -120,6 +123,7 @@ final class AirflowDag {
     }
     out.append("    },\n");
     out.append("    tags=[\"recsv\"],\n");
+    out.append("    **DEADLINE,\n");
     out.append(") as dag:\n");
     out.append(body);
     return out.toString();
@@ -162,9 +166,49 @@ final class AirflowDag {
     kwargs.put("files", str(String.join(",", stage.files().stream().map(this::jinja).toList())));
     kwargs.put("application_args", "[\n" + String.join("", stage.args().stream()
         .map(a -> "            " + str(jinja(a)) + ",\n").toList()) + "        ]");
+    if (stage.name().equals(StageName.MERGE.id())) {  // the stage that publishes the week's CSV
+      kwargs.put("outlets", "[PUBLISHED]");
+    }
     StringBuilder out = new StringBuilder("    " + stage.name() + " = SparkSubmitOperator(\n");
     kwargs.forEach((k, v) -> out.append("        ").append(k).append('=').append(v).append(",\n"));
+    if (stage.name().equals(StageName.MERGE.id())) {
+      out.append("        **SLA,\n");
+    }
     return out.append("    )\n").toString();
+  }
+
+  /**
+   * The input and the published CSVs as assets, and the coordinator's SLA (its should-end after the week's nominal
+   * time, mailed to alertEmail) in the form each Airflow has: Airflow 2's task SLA, Airflow 3.1's deadline alert.
+   */
+  private String assetsAndSla() {
+    int shouldEnd = Integer.parseInt(job.get("slaShouldEndMinutes"));
+    return "# The week's input and published CSVs (<output root>/<run id>/recommendations.csv): downstream DAGs (an API's\n"
+        + "# load, a CRM's mailing) can be scheduled on PUBLISHED.\n"
+        + "INPUT = Asset(" + str(job.get("inputRoot")) + ")\n"
+        + "PUBLISHED = Asset(" + str(job.get("outputRoot")) + ")\n"
+        + "\n"
+        + "# slaShouldEndMinutes: a week should end this long after its nominal time (the coordinator's should-end).\n"
+        + "SHOULD_END = timedelta(minutes=" + shouldEnd + ")\n"
+        + "ALERT_EMAIL = " + str(job.get("alertEmail")) + "\n"
+        + "\n"
+        + "\n"
+        + "async def deadline_missed(context, **kwargs):\n"
+        + "    \"\"\"Airflow 3's deadline alert: the week has not ended by its should-end (Oozie's END_MISS).\"\"\"\n"
+        + "    run = context.get(\"dag_run\")\n"
+        + "    message = f\"recsv week {getattr(run, 'run_id', '?')} has not ended {SHOULD_END} after its nominal time\"\n"
+        + "    logging.getLogger(\"recsv_weekly\").warning(message)\n"
+        + "    try:\n"
+        + "        from airflow.utils.email import send_email\n"
+        + "        await asyncio.to_thread(send_email, ALERT_EMAIL, \"[recsv] SLA end miss\", message)\n"
+        + "    except Exception as e:  # the miss is logged whatever the mail server says\n"
+        + "        logging.getLogger(\"recsv_weekly\").warning(\"could not e-mail the SLA end miss: %s\", e)\n"
+        + "\n"
+        + "\n"
+        + "SLA = {\"sla\": SHOULD_END} if AIRFLOW_2 else {}\n"
+        + "DEADLINE = {\"deadline\": DeadlineAlert(reference=DeadlineReference.DAGRUN_LOGICAL_DATE, interval=SHOULD_END,\n"
+        + "                                      callback=AsyncCallback(deadline_missed))} if DeadlineAlert else {}\n"
+        + "\n";
   }
 
   /**
@@ -281,10 +325,17 @@ final class AirflowDag {
       # two schedulers never give one week two run ids. ({{ ds }} is the interval's start, a week earlier.)
       #
       # Per run: trigger with a conf to override a param, e.g. {"merge_overwrite": "true"} to replace a week's
-      # published CSV. Retries: the stages are idempotent. SLA: Airflow 2's `sla=` and Airflow 3's deadline
-      # alerts are not set here; add them, or use on_failure_callback, as your deployment does.
+      # published CSV. Retries: the stages are idempotent.
+      #
+      # SLA, as the coordinator's should-end: on Airflow 2 an SLA on the publishing task (Airflow e-mails a miss
+      # to the task's email), on Airflow 3.1 and later a deadline alert on the run (deadline_missed below logs
+      # it and e-mails on-call); Airflow 3.0 has neither. Downstream DAGs can be scheduled on the published
+      # CSVs: an Asset (Airflow 3) or Dataset (Airflow 2.4 and later) the publishing task updates.
+      import asyncio
+      import logging
       from datetime import datetime, timedelta, timezone
 
+      import airflow
       from airflow import DAG
       from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
@@ -294,6 +345,21 @@ final class AirflowDag {
       except ImportError:  # Airflow 2
           from airflow.operators.bash import BashOperator
           from airflow.sensors.bash import BashSensor
+
+      try:  # Airflow 3
+          from airflow.sdk import Asset
+      except ImportError:  # Airflow 2.4 and later
+          from airflow.datasets import Dataset as Asset
+
+      try:  # Airflow 3.1 and later (experimental there, and moved to airflow.sdk since)
+          try:
+              from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
+          except ImportError:
+              from airflow.sdk.definitions.deadline import AsyncCallback, DeadlineAlert, DeadlineReference
+      except ImportError:  # Airflow 2 (SLAs instead) and 3.0 (neither)
+          DeadlineAlert = None
+
+      AIRFLOW_2 = airflow.__version__.startswith("2.")
 
       """;
 }

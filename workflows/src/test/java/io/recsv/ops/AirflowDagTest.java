@@ -5,6 +5,7 @@ import io.recsv.workflow.SparkSubmission;
 import io.recsv.workflow.WorkflowDefinition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -141,6 +144,38 @@ class AirflowDagTest {
     List<String> prepare = dag.get("task prepare");
     assertTrue(prepare.contains("run.id=2026-12-07"), prepare.toString());
     assertTrue(prepare.contains("prepare.input=hdfs://namenode:8020/data/interactions/2026-12-07"), prepare.toString());
+  }
+
+  /**
+   * The DAG imports under each Airflow line's module layout, and gives that line the SLA it has: Airflow 2 an SLA
+   * on the publishing task, 3.1 a deadline alert on the run (its callback e-mails on-call), 3.0 neither; the
+   * published CSVs a Dataset or an Asset. Airflow cannot be installed here: dag_import.py stands in for the names
+   * the DAG imports, laid out as each line lays them out.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2.10", "3.0", "3.1"})
+  void theDagImportsUnderAirflow2And3WithTheSlaEachHas(String line) throws Exception {
+    Path script = Path.of(AirflowDagTest.class.getResource("/dag_import.py").toURI());
+    Output out = python(script.toString(), REPO.resolve(AirflowMain.CHECKED_IN).toString(), line);
+    assertEquals(0, out.code(), out.text());
+    Map<String, String> got = new LinkedHashMap<>();
+    for (String l : out.text().split("\n")) {
+      if (l.contains("\t")) {
+        got.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1));
+      }
+    }
+    boolean two = line.startsWith("2.");
+    assertEquals(two ? "Dataset" : "Asset", got.get("asset_class"));
+    assertEquals("hdfs://namenode:8020/data/recsv/published", got.get("published"), "the output root");
+    assertEquals("hdfs://namenode:8020/data/interactions", got.get("input"), "the input root");
+    assertEquals(two ? "6:00:00" : "None", got.get("merge_sla"), "slaShouldEndMinutes = 360, on Airflow 2 only");
+    assertEquals("[]", got.get("other_slas"));
+    assertEquals(line.equals("3.1") ? "DAGRUN_LOGICAL_DATE + 6:00:00" : "none", got.get("deadline"));
+    if (line.equals("3.1")) {
+      assertTrue(got.get("mail").startsWith("recsv-oncall@example.com\t[recsv] SLA end miss\t"), got.get("mail"));
+    } else {
+      assertFalse(got.containsKey("mail"));
+    }
   }
 
   /** What the DAG's tasks run for the week ending at {@code weekEnd}: "order", "sensor", "task STAGE". */
