@@ -277,6 +277,32 @@ final class OozieCommands {
     }
   }
 
+  @Command(name = "sharelib", description = "build a Spark 3.5 sharelib for Oozie: Spark's jars, Oozie's SparkMain,"
+      + " spark-defaults.conf (then: oozie admin -sharelibupdate)")
+  static final class Sharelib implements Callable<Integer> {
+    @Option(names = "--output", paramLabel = "DIR|URI", required = true,
+        description = "a new directory under Oozie's sharelib root, e.g. hdfs:///user/oozie/share/lib/lib_<ts>/spark3")
+    String output;
+    @Option(names = "--spark-jars", paramLabel = "DIR",
+        description = "a Spark 3.5 distribution's jars/ (default: recsv's own Spark and Hadoop jars)")
+    Path sparkJars;
+    @Option(names = "--event-log-dir", paramLabel = "URI", description = "spark.eventLog.dir (and the event log on)")
+    String eventLogDir;
+    @Option(names = "--history-server", paramLabel = "HOST:PORT", description = "spark.yarn.historyServer.address")
+    String historyServer;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Path> jars = SparkSharelib.jars(home(), sparkJars);
+      org.apache.hadoop.fs.Path dir = SparkSharelib.write(new Configuration(), output, jars, eventLogDir,
+          historyServer);
+      System.out.println("wrote " + jars.size() + " jars and " + SparkSharelib.DEFAULTS + " to " + dir + "; then, on"
+          + " the Oozie server: oozie admin -oozie URL -sharelibupdate, and name this directory's name in"
+          + " sparkSharelib (oozie.action.sharelib.for.spark)");
+      return 0;
+    }
+  }
+
   @Command(name = "retention",
       description = "past weeks under runRoot and outputRoot: listed; deleted with --apply")
   static final class Retention implements Callable<Integer> {

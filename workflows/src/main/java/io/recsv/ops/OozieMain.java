@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {OozieCommands.Validate.class, OozieCommands.Deploy.class, OozieCommands.Submit.class,
         OozieCommands.Rollback.class, OozieCommands.Rerun.class, OozieCommands.Backfill.class,
         OozieCommands.Dryrun.class, OozieCommands.Status.class, OozieCommands.Logs.class, OozieCommands.Kill.class,
-        OozieCommands.Retention.class},
+        OozieCommands.Retention.class, OozieCommands.Sharelib.class},
     footer = {"", "recsv oozie COMMAND --help: a command's options. The cluster's Hadoop configuration is read from"
         + " $HADOOP_CONF_DIR (default /etc/hadoop/conf)."})
 public final class OozieMain {

@@ -52,6 +52,17 @@ final class SparkSubmitProcess {
     return await(java(mainClass, args, logName, List.of(jar.toString()), jvmOptions));
   }
 
+  /**
+   * A main run as Oozie's launcher runs an action's main: in {@code dir} (the launcher's working directory, where
+   * the main writes its files), with {@code jars} and Spark's on the classpath; its exit code.
+   */
+  int runIn(Path dir, String mainClass, List<String> args, String logName, List<String> jars,
+      List<String> jvmOptions) throws Exception {
+    ProcessBuilder builder = builder(mainClass, args, logName, jars, jvmOptions);
+    builder.directory(dir.toFile());
+    return await(builder.start());
+  }
+
   static int await(Process p) throws InterruptedException {
     if (!p.waitFor(20, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -66,6 +77,11 @@ final class SparkSubmitProcess {
 
   private Process java(String mainClass, List<String> args, String logName, List<String> jars,
       List<String> jvmOptions) throws IOException {
+    return builder(mainClass, args, logName, jars, jvmOptions).start();
+  }
+
+  private ProcessBuilder builder(String mainClass, List<String> args, String logName, List<String> jars,
+      List<String> jvmOptions) throws IOException {
     List<String> classpath = new ArrayList<>(List.of(cluster.confDir().toString()));
     classpath.addAll(jars);
     sparkJars().forEach(j -> classpath.add(j.toString()));
@@ -79,6 +95,6 @@ final class SparkSubmitProcess {
         .redirectOutput(logs.resolve(logName + ".log").toFile());
     builder.environment().put("HADOOP_CONF_DIR", cluster.confDir().toString());
     builder.environment().remove("SPARK_HOME");
-    return builder.start();
+    return builder;
   }
 }

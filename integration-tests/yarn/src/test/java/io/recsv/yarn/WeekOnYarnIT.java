@@ -220,8 +220,87 @@ class WeekOnYarnIT {
    * takes the dead driver's lock over and publishes), an executor killed mid-export. The CSV is the local run's.
    * Last: the cluster has one NodeManager after it.
    */
+  /**
+   * Oozie 5.2.1's own spark action main drives Spark 3.5 on YARN, from the sharelib {@code ./recsv oozie sharelib}
+   * builds on HDFS (Spark's jars, the two Hadoop jars Maven's spark-yarn lacks, oozie-sharelib-spark 5.2.1's
+   * SparkMain, and a spark-defaults.conf naming the sharelib's jars as spark.yarn.jars). SparkMain runs as the
+   * launcher runs it: in a working directory of its own into which the sharelib is localized, with Oozie's launcher
+   * classes, the action configuration SparkActionExecutor writes (master, mode, name, class, jar, spark-opts; the
+   * {@code <file>}s as the action's cache files) and the launcher's system properties. It submits the week's prepare
+   * in cluster mode, with Spark's jars from the sharelib's spark-defaults.conf; the stage succeeds on YARN, and the
+   * application's id is in the externalChildIDs file, where Oozie's launcher reads it to link the action to its YARN
+   * application. (The launcher itself, Oozie's LauncherAM, and the server that writes this configuration are the
+   * engine module's.)
+   */
   @Test
   @Order(2)
+  void ooziesOwnSparkMainSubmitsAStageFromTheSharelibRecsvBuilds() throws Exception {
+    String sharelib = cluster.hdfs() + "/user/oozie/share/lib/lib_20261206000000/spark3";
+    Process build = new ProcessBuilder(REPO.resolve("recsv").toString(), "oozie", "sharelib", "--output", sharelib,
+        "--event-log-dir", cluster.hdfs() + "/spark-history").redirectErrorStream(true).start();
+    String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, build.waitFor(), built);
+    FileSystem fs = cluster.fs();
+    fs.mkdirs(new org.apache.hadoop.fs.Path("/spark-history"));  // Spark's event log directory must exist
+    String defaults = new String(read(fs, sharelib + "/spark-defaults.conf"), StandardCharsets.UTF_8);
+    assertTrue(defaults.contains("spark.yarn.jars " + sharelib + "/*.jar"), defaults);
+
+    String runId = "oozie-sparkmain";
+    SparkSubmission prepare = evaluated(runId).get("prepare");
+    Path launcher = Files.createDirectories(work.resolve("launcher-" + runId));
+    List<String> classpath = new ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path(sharelib))) {
+      Path local = launcher.resolve(f.getPath().getName());  // the launcher's localized sharelib
+      fs.copyToLocalFile(f.getPath(), new org.apache.hadoop.fs.Path(local.toUri()));
+      if (local.toString().endsWith(".jar")) {
+        classpath.add(local.toString());
+      }
+    }
+    assertTrue(classpath.stream().anyMatch(j -> j.contains("oozie-sharelib-spark-5.2.1")), classpath.toString());
+    try (var jars = Files.list(Path.of("target/oozie-launcher"))) {
+      jars.forEach(j -> classpath.add(j.toAbsolutePath().toString()));
+    }
+    Configuration action = new Configuration(false);
+    action.set("oozie.spark.master", prepare.master());
+    action.set("oozie.spark.mode", prepare.deployMode());
+    action.set("oozie.spark.name", prepare.name());
+    action.set("oozie.spark.class", prepare.mainClass());
+    action.set("oozie.spark.jar", prepare.jar());
+    action.set("oozie.spark.spark-opts", String.join(" ", prepare.sparkOpts()));
+    action.set("mapreduce.job.cache.files", String.join(",", prepare.files()));
+    try (var out = Files.newOutputStream(launcher.resolve("action.xml"))) {
+      action.writeXml(out);
+    }
+    Path childIds = launcher.resolve("externalChildIDs");
+    List<String> launcherProperties = List.of(
+        "-Doozie.action.conf.xml=" + launcher.resolve("action.xml"),
+        "-Doozie.launcher.job.id=application_0_0000",
+        "-Doozie.job.launch.time=" + System.currentTimeMillis(),
+        "-Doozie.action.externalChildIDs=" + childIds,
+        "-Doozie.action.output.properties=" + launcher.resolve("output.properties"),
+        "-Doozie.action.stats.properties=" + launcher.resolve("stats.properties"));
+    int code = submit.runIn(launcher, "org.apache.oozie.action.hadoop.SparkMain", prepare.args(),
+        "sparkmain-" + runId, classpath, launcherProperties);
+    String log = submit.log("sparkmain-" + runId);
+    assertEquals(0, code, "SparkMain failed; its log: " + log);
+    // spark-submit --verbose lists the properties it used: Spark's jars are the sharelib's, from its defaults file.
+    assertTrue(log.contains("(spark.yarn.jars," + sharelib + "/*.jar)"), "Spark's jars from the sharelib's defaults");
+    ApplicationReport app = cluster.application(prepare.name());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+    // LauncherMain writes the ids it finds in Spark's log in MapReduce's form (job_, not application_), as Oozie
+    // links an action to its child YARN applications.
+    assertEquals(app.getApplicationId().toString().replace("application_", "job_"),
+        Files.readString(childIds).trim(), "the application's id, where Oozie's launcher reads it");
+    assertEquals("recsv", app.getQueue(), "the workflow's queue");
+    // SparkMain's own log4j settings quiet Spark's task lines in the containers' logs: count the containers instead
+    // (the ApplicationMaster and the two executors the spark-opts ask for).
+    assertEquals(3, cluster.containers(app.getApplicationId()).size(), "the ApplicationMaster and two executors");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/data/recsv/work/" + runId + "/prepare/_lineage.json")),
+        "prepare published its output");
+  }
+
+  @Test
+  @Order(3)
   void theLauncherRunsTheWeekOnYarnThroughFaultsAndGivesTheLocalCsv() throws Exception {
     String week = "2026-12-07";
     String root = cluster.hdfs() + EDGE;
