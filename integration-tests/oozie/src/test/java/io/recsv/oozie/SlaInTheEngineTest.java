@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.oozie.CoordinatorJobBean;
@@ -21,22 +22,28 @@ import org.junit.jupiter.api.Test;
 /**
  * SLA for real: Oozie's engine with the services SLA needs ({@link OozieServer#SLA_SERVICES}, as docs/oozie.md
  * tells the cluster's admin), and the weekly coordinator as deployed, with a week whose input never arrives and
- * whose should-end is a minute after its nominal time. The engine's SLA service must record the miss.
+ * whose should-end is a minute after its nominal time. The engine's SLA service must record the miss, and its
+ * e-mail listener mail it to alertEmail (a mail server of the test's own, {@link SmtpCatcher}, takes it).
  */
 class SlaInTheEngineTest {
 
   private static OozieServer oozie;
   private static Path app;
+  private static SmtpCatcher smtp;
 
   @BeforeAll
   static void startOozie() throws Exception {
-    oozie = new OozieServer(OozieServer.SLA_SERVICES);
+    smtp = new SmtpCatcher();
+    Map<String, String> site = new java.util.HashMap<>(OozieServer.SLA_SERVICES);
+    site.put("oozie.email.smtp.port", String.valueOf(smtp.port()));
+    oozie = new OozieServer(site);
     app = oozie.deploy();
   }
 
   @AfterAll
-  static void stopOozie() {
+  static void stopOozie() throws Exception {
     oozie.close();
+    smtp.close();
   }
 
   @Test
@@ -64,6 +71,11 @@ class SlaInTheEngineTest {
     assertEquals(nominal.plus(1, ChronoUnit.MINUTES).toEpochMilli(), sla.getExpectedEnd().getTime(),
         "should-end: slaShouldEndMinutes after the week's nominal time");
     assertTrue(sla.getActualStart() == null, "the week never started: its input never arrived");
+    // And on-call is mailed, by Oozie's SLA e-mail listener: to alertEmail, naming the week's action and the miss.
+    OozieServer.await("the SLA e-mail", 120, () -> smtp.mails().stream().anyMatch(m -> m.text().contains("END_MISS")));
+    SmtpCatcher.Mail mail = smtp.mails().stream().filter(m -> m.text().contains("END_MISS")).findFirst().orElseThrow();
+    assertEquals(List.of(job.getProperty("alertEmail")), mail.recipients());
+    assertTrue(mail.text().contains(action[0]), mail.text());
   }
 
   private static SLASummaryBean summary(String id) {
