@@ -99,7 +99,9 @@ final class MergeClient {
       return "a local file system has no concat that keeps the target's bytes";
     }
     if (!partsFs.getUri().equals(fs.getUri())) {
-      return "the parts (" + partsFs.getUri() + ") and the CSV (" + fs.getUri() + ") are on different file systems";
+      return "the parts (" + partsFs.getUri() + ") and the CSV (" + fs.getUri() + ") are on different file systems"
+          + (ServerSideCompose.applies(finalPath, finalPath, fs.getConf()) ? " (with the run's work directory on S3"
+          + " too, run.root, S3 composes the CSV on its servers)" : "");
     }
     if (!fs.hasPathCapability(partsDir, CommonPathCapabilities.FS_CONCAT)) {
       return "the " + fs.getUri().getScheme() + " file system (" + fs.getClass().getSimpleName() + ") has no"

@@ -247,6 +247,23 @@ class ComposeMergeTest {
   }
 
   @Test
+  void partsOffS3AreCopiedToS3WithALineThatSaysHowToCompose(@org.junit.jupiter.api.io.TempDir java.nio.file.Path local)
+      throws IOException {
+    FileSystem localFs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+    Path export = new Path(local.resolve("export").toUri());
+    ExportManifest manifest = SyntheticParts.write(localFs, export, new long[] {6 * MIB, 500}, 32 * MIB, 3);
+    Path base = new Path(s3.uri("t" + (++counter)));
+    Case c = new Case(export, new Path(base, "out/week/recommendations.csv"), new Path(base, "out"), manifest,
+        SyntheticParts.expectedCsv(localFs, export, manifest));
+    merger(c).merge();
+    CsvManifest m = CsvManifest.readIfExists(fs, c.output());
+    assertEquals(Strategy.COPY, m.strategy());
+    assertTrue(m.strategyReason().contains("different file systems")
+        && m.strategyReason().contains("work directory on S3"), m.strategyReason());
+    assertArrayEquals(c.expected(), SyntheticParts.read(fs, c.output()));
+  }
+
+  @Test
   void concatOnS3AndComposeElsewhereAreRefusedNamingTheSetting() throws IOException {
     Case c = s3Case(true, 300);
     UserError e = assertThrows(UserError.class,
