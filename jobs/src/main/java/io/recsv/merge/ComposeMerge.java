@@ -318,13 +318,19 @@ final class ComposeMerge implements MergeMethod {
       if (code.equals("PreconditionFailed")) {
         throw appeared(run);
       }
-      // An earlier attempt completed it and died before saying so; where ETags are not MD5s, only now is that seen.
+      // An earlier attempt may have completed it and died before its marker: whereItStopped knows that by the
+      // object's ETag, so only a store that answers otherwise between the two, or ETags that are not MD5s, end here.
       if (!code.equals("NoSuchUpload") || !run.fs.exists(run.target)
           || run.fs.getFileStatus(run.target).getLen() != run.journal.expectedBytes()) {
         throw e;
       }
+      if (!s3(run).etagsAreMd5()) {  // its length alone cannot tell this upload's object from an older CSV's
+        throw new IOException("upload " + uploadId + " into " + run.target + " is gone, and the object there cannot"
+            + " be proven to be its result (ETags under SSE-KMS or SSE-C are not MD5s); nothing was published: delete"
+            + " " + run.staging + " and rerun 'merge' with merge.overwrite=true to compose it anew", e);
+      }
       LOG.info("merge: upload {} was completed by the attempt before this one", uploadId);
-      etag = s3(run).etagOf(run.target);
+      etag = s3(run).etagOf(run.target);  // checked below against the parts' ETags
     }
     if (!run.fs.exists(run.target)) {  // a store that answered success but failed to assemble the object
       throw new IOException("S3 answered the completion of upload " + uploadId + " into " + run.target + " with"
