@@ -20,8 +20,8 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}; no header,
- * but in part 0 when the CSV is to be composed on an object store), counting rows, users, bytes, CRC32C and MD5
- * on the way. Rows arrive grouped by user in rank order; each
+ * but in part 0 when the CSV is to be composed on an object store), counting rows, users, bytes, CRC32C (and for a
+ * compose, MD5) on the way. Rows arrive grouped by user in rank order; each
  * user's rows are written ordered by printed score (descending), then product id (ascending), so the order
  * is exactly the CSV contract's even where rounding makes two scores equal.
  * <p>The task attempt writes a private file and renames it to the part's name when complete, so a failed or
@@ -39,7 +39,7 @@ final class PartWriter implements java.io.Serializable {
   private final SerializableConfiguration conf;
   private final String partsDir;
   private final ScoreFormat format;
-  /** The header line that begins part 0, or null: the merge writes it. */
+  /** The header line that begins part 0, or null: the merge writes it (and no MD5 is needed: no compose). */
   private final String header;
 
   PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals, String headerInFirstPart) {
@@ -60,7 +60,7 @@ final class PartWriter implements java.io.Serializable {
 
     Sink sink;
     try (OutputStream out = fs.create(temp, true, 1 << 16)) {
-      sink = new Sink(out);
+      sink = new Sink(out, header != null);
       if (index == 0 && header != null) {
         sink.line(header);
       }
@@ -85,7 +85,7 @@ final class PartWriter implements java.io.Serializable {
       throw new IOException("cannot rename " + temp + " to " + part);
     }
     return new ExportManifest.Part(index, name, sink.rows, sink.users, sink.bytes, Crc32c.hex((int) sink.crc.getValue()),
-        HexFormat.of().formatHex(sink.md5.digest()));
+        sink.md5 == null ? null : HexFormat.of().formatHex(sink.md5.digest()));
   }
 
   /**
@@ -135,14 +135,16 @@ final class PartWriter implements java.io.Serializable {
     final OutputStream out;
     final byte[] buf = new byte[FLUSH_AT + 128];
     final CRC32C crc = new CRC32C();
-    final MessageDigest md5 = md5();
+    /** Only for a compose on S3, where S3's ETag of a copied part is checked against it; else null. */
+    final MessageDigest md5;
     int pos;
     long rows;
     long users;
     long bytes;
 
-    Sink(OutputStream out) {
+    Sink(OutputStream out, boolean md5) {
       this.out = out;
+      this.md5 = md5 ? md5() : null;
     }
 
     void row(long user, long product, long scaled, ScoreFormat format) throws IOException {
@@ -167,7 +169,9 @@ final class PartWriter implements java.io.Serializable {
     void flush() throws IOException {
       out.write(buf, 0, pos);
       crc.update(buf, 0, pos);
-      md5.update(buf, 0, pos);
+      if (md5 != null) {
+        md5.update(buf, 0, pos);
+      }
       bytes += pos;
       pos = 0;
     }

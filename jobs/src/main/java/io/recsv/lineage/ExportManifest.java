@@ -14,8 +14,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
- * What export wrote, counted while writing: per part its rows, users, bytes, CRC32C and MD5 (S3's ETag of an
- * object or a copied part). Merge verifies the merged file against these instead of re-reading it. The header
+ * What export wrote, counted while writing: per part its rows, users, bytes, CRC32C and, for a compose on
+ * S3, MD5 (S3's ETag of a copied part). Merge verifies the merged file against these instead of re-reading it. The header
  * is the merge's to write, except where the CSV is composed on an object store ({@code headerInFirstPart}: part 0
  * begins with it, so that no part of the composed object holds the header alone). It describes a dataset of the run (export's parts),
  * so it lives beside the {@link RunLayout}: the export stage writes it and the merge stage reads it, and neither
@@ -38,7 +38,10 @@ public record ExportManifest(
   public static final String FILE = "manifest.json";
   public static final String PARTS_DIR = "parts";
 
-  /** One CSV part: whole users only; no header, but in part 0 where the manifest says {@code headerInFirstPart}. */
+  /**
+   * One CSV part: whole users only; no header, but in part 0 where the manifest says {@code headerInFirstPart}.
+   * {@code md5}: only where the CSV is composed on S3 (then headerInFirstPart), else null.
+   */
   public record Part(int index, String name, long rows, long users, long bytes, String crc32c, String md5)
       implements java.io.Serializable {}
 
