@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 
 import io.recsv.config.UserError;
+import io.recsv.lineage.TopLists;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -21,8 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Exact top-k for every user, with no cross join and no shuffle: the item factors go to every task once (a
  * broadcast of contiguous float matrices), each task scores its users a block at a time against them
- * ({@link BlockKernel}) and emits exactly k rows per user (fewer only when the catalogue, less the user's
- * seen items, is smaller). When the item factors exceed the broadcast budget they are cut into slices, and a
+ * ({@link BlockKernel}) and emits each user's top k as one row of score's output (fewer only when the catalogue,
+ * less the user's seen items, is smaller; no row when nothing is left). When the item factors exceed the broadcast budget they are cut into slices, and a
  * task takes a group of user blocks over one slice after the other, merging into the same per-user top-k:
  * it works on one slice at a time, fetched once per group rather than once per block.
  */
@@ -67,7 +68,7 @@ final class BlockedScorer {
     Task task = new Task(topKSize(slices, blocksPerGroup), userBlockSize, blocksPerGroup, rank, normalization,
         modelPath, excludeSeen, slices);
     MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
-    return TopRows.explode(users.mapPartitions(scoreUsers, Encoders.row(TopRows.LISTS)));
+    return users.mapPartitions(scoreUsers, Encoders.row(TopLists.SCHEMA));
   }
 
   /** What every task needs, shipped with the closure. */
@@ -135,7 +136,9 @@ final class BlockedScorer {
         ScoringBlock block = group[b];
         for (int u = 0; u < block.count; u++) {
           int n = block.tops[u].drainSorted(outItems, outScores);
-          buffer.add(TopRows.list(block.ids[u], outItems, outScores, n, task.normalization()));
+          if (n > 0) {  // a user who has seen every product has no row
+            buffer.add(TopRows.list(block.ids[u], outItems, outScores, n, task.normalization()));
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.recsv.als;
 
+import io.recsv.lineage.TopLists;
 import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -36,6 +37,6 @@ final class MllibScorer {
       int n = top.drainSorted(items, scores);
       return TopRows.list(user, items, scores, n, normalization);
     };
-    return TopRows.explode(model.recommendForAllUsers(k).map(toList, Encoders.row(TopRows.LISTS)));
+    return model.recommendForAllUsers(k).map(toList, Encoders.row(TopLists.SCHEMA));
   }
 }

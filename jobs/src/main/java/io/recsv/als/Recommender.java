@@ -2,6 +2,7 @@ package io.recsv.als;
 
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
+import io.recsv.lineage.TopLists;
 import java.util.Locale;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -11,9 +12,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The top k products of every user of a model, normalized, as the {@code score.*} settings ask: exact, by the
  * blocked scorer (or MLlib's {@code recommendForAllUsers}, the reference), optionally without the products each
- * user has seen. The score stage publishes its rows; the evaluate stage scores its holdout users with the same.
- * Rows: (user_index, product_index, rank, score, raw_score); rank 1 is the best, ties go to the lower product
- * index.
+ * user has seen. The score stage publishes its lists ({@link TopLists#SCHEMA}: one row per user); the evaluate
+ * stage scores its holdout users with the same, one row per recommendation ({@link TopLists#rows}).
  */
 public final class Recommender {
 
@@ -68,17 +68,22 @@ public final class Recommender {
   }
 
   /**
-   * The rows, not yet computed.
+   * Every user's list, not yet computed: score's output ({@link TopLists#SCHEMA}).
    * @param modelPath where the model came from, named in errors about its factors
    * @param seen (user_index, product_index) pairs each user has seen; used only when the settings exclude them
    */
-  public Dataset<Row> topK(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
+  public Dataset<Row> topLists(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
     if (method == Method.MLLIB) {
       return new MllibScorer(k, normalization).score(model);
     }
     return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, topKBudgetBytes, normalization,
         modelPath)
         .score(spark, model, excludeSeen ? seen : null);
+  }
+
+  /** The same as one row per recommendation ({@link TopLists#rows}): user_index, product_index, rank, score, raw_score. */
+  public Dataset<Row> topK(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
+    return TopLists.rows(topLists(spark, model, modelPath, seen));
   }
 
   /** "top 100 by blocked, max normalization". */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import io.recsv.run.SparkSessions;
 import io.recsv.config.UserError;
 import io.recsv.config.UserPaths;
@@ -150,7 +151,9 @@ final class ShowCommand extends RecsvCommand {
     Dataset<Row> chosen = ids.isEmpty()
         ? users.orderBy(RunLayout.USER_ID).limit(first)
         : users.filter(col(RunLayout.USER_ID).isin(ids.toArray()));
-    Dataset<Row> rows = spark.read().parquet(layout.top().toString())
+    Dataset<Row> lists = spark.read().parquet(layout.top().toString());
+    Dataset<Row> rows = TopLists.rows(lists.join(chosen, lists.col(RunLayout.USER_INDEX).equalTo(
+            chosen.col(RunLayout.USER_INDEX)), "left_semi"))
         .join(chosen, RunLayout.USER_INDEX)
         .join(spark.read().parquet(layout.products().toString()), RunLayout.PRODUCT_INDEX)
         .select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.SCORE, RunLayout.RAW_SCORE);

@@ -73,8 +73,8 @@ final class Holdout implements AutoCloseable {
 
   /** How well {@code model}'s lists, as {@code recommender} makes them, find the held-out products. */
   List<Ranking> measure(ALSModel model, Recommender recommender) {
-    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topK(spark, model, "the holdout model",
-        split.train()).select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.RANK);
+    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, model, "the holdout model",
+        split.train());
     return RankingMetrics.of(lists, split.holdout(), ks, catalogue);
   }
 

@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 
 import io.recsv.lineage.RunLayout;
-import java.util.ArrayList;
+import io.recsv.lineage.TopLists;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -28,12 +28,11 @@ final class Popularity {
 
   private static final StructType LISTS = new StructType()
       .add(RunLayout.USER_INDEX, DataTypes.IntegerType, false)
-      .add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType, false)
-      .add(RunLayout.RANK, DataTypes.IntegerType, false);
+      .add(TopLists.PRODUCTS, DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
   private Popularity() {}
 
-  /** (user_index, product_index, rank) for every user in {@code users} (user_index), from {@code train}. */
+  /** (user_index, products) for every user in {@code users} (user_index), from {@code train}; best first. */
   static Dataset<Row> lists(SparkSession spark, Dataset<Row> train, Dataset<Row> users, int k) {
     int[] ranking = train.groupBy(RunLayout.PRODUCT_INDEX).count()
         .orderBy(col("count").desc(), col(RunLayout.PRODUCT_INDEX)).select(RunLayout.PRODUCT_INDEX)
@@ -43,20 +42,21 @@ final class Popularity {
         .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as("seen"));
     Dataset<Row> evaluated = users.join(seen, users.col(RunLayout.USER_INDEX).equalTo(seen.col(RunLayout.USER_INDEX)),
         "left").select(users.col(RunLayout.USER_INDEX), seen.col("seen"));
-    FlatMapFunction<Row, Row> top = row -> list(row.getInt(0), row.isNullAt(1) ? List.of() : row.getList(1),
-        popular.value(), k).iterator();
-    return evaluated.flatMap(top, Encoders.row(LISTS));
+    MapFunction<Row, Row> top = row -> RowFactory.create(row.getInt(0),
+        list(row.isNullAt(1) ? List.of() : row.getList(1), popular.value(), k));
+    return evaluated.map(top, Encoders.row(LISTS));
   }
 
-  /** The first k products of {@code ranking} not in {@code seen} (sorted ascending), ranked from 1. */
-  static List<Row> list(int user, List<Integer> seen, int[] ranking, int k) {
+  /** The first k products of {@code ranking} not in {@code seen} (sorted ascending), best first. */
+  static int[] list(List<Integer> seen, int[] ranking, int k) {
     int[] sorted = seen.stream().mapToInt(Integer::intValue).toArray();
-    List<Row> out = new ArrayList<>(k);
-    for (int i = 0; i < ranking.length && out.size() < k; i++) {
+    int[] out = new int[Math.min(k, ranking.length)];
+    int n = 0;
+    for (int i = 0; i < ranking.length && n < out.length; i++) {
       if (Arrays.binarySearch(sorted, ranking[i]) < 0) {
-        out.add(RowFactory.create(user, ranking[i], out.size() + 1));
+        out[n++] = ranking[i];
       }
     }
-    return out;
+    return Arrays.copyOf(out, n);
   }
 }

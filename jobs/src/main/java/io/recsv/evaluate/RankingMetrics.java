@@ -1,100 +1,144 @@
 package io.recsv.evaluate;
 
-import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log2;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.collect_list;
 
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import io.recsv.report.EvaluationMetrics.Ranking;
-import io.recsv.report.Histogram;
 import io.recsv.report.ScoreStats;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
-import org.apache.spark.sql.Column;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
- * Ranking metrics of top-k lists against each user's held-out products, computed by Spark (a join of the lists
- * with the holdout, then sums per user, then averages): nothing per user reaches the driver. Every user with a
- * holdout counts, with zeros when it got no list or no hit. Relevance is binary: a recommended product is a hit
- * if the user interacted with it in the holdout.
+ * Ranking metrics of top-k lists against each user's held-out products, in one pass over one row per user (its
+ * list beside its held-out products): the lists are computed once, and what reaches the driver is a few sums and
+ * a count per product, whatever the number of users. Every user with a holdout counts, with zeros when it got no
+ * list or no hit. Relevance is binary: a recommended product is a hit if the user interacted with it in the
+ * holdout. Coverage and Gini count the lists of every user, with a holdout or not.
  */
 final class RankingMetrics {
+
+  private static final String HELD = "held";
 
   private RankingMetrics() {}
 
   /**
-   * @param lists (user_index, product_index, rank) with rank 1 the best, at least {@code max(ks)} per user
-   *     where the catalogue allows
+   * @param lists (user_index, products) with products best first ({@link TopLists#PRODUCTS}), at least
+   *     {@code max(ks)} per user where the catalogue allows
    * @param holdout (user_index, product_index), distinct
-   * @param catalogue the number of products a list could hold (coverage's denominator, and Gini's population)
+   * @param catalogue the number of products a list could hold (product indices are below it; coverage's
+   *     denominator, and Gini's population)
    */
   static List<Ranking> of(Dataset<Row> lists, Dataset<Row> holdout, List<Integer> ks, long catalogue) {
-    int maxK = ks.stream().mapToInt(Integer::intValue).max().orElseThrow();
-    Dataset<Row> top = lists.filter(col(RunLayout.RANK).leq(maxK));
-    Dataset<Row> hits = top.join(holdout, top.col(RunLayout.USER_INDEX).equalTo(holdout.col(RunLayout.USER_INDEX))
-            .and(top.col(RunLayout.PRODUCT_INDEX).equalTo(holdout.col(RunLayout.PRODUCT_INDEX))), "left_semi")
-        .withColumn("nth", row_number().over(Window.partitionBy(RunLayout.USER_INDEX).orderBy(RunLayout.RANK)));
-    List<Column> perUser = new ArrayList<>();
-    Column rank = col(RunLayout.RANK);
-    for (int k : ks) {
-      Column in = rank.leq(k);
-      perUser.add(sum(when(in, 1.0).otherwise(0.0)).as("h" + k));
-      perUser.add(sum(when(in, lit(1.0).divide(log2(rank.plus(1)))).otherwise(0.0)).as("dcg" + k));
-      perUser.add(sum(when(in, col("nth").divide(rank)).otherwise(0.0)).as("ap" + k));
-    }
-    Dataset<Row> sums = hits.groupBy(RunLayout.USER_INDEX)
-        .agg(perUser.get(0), perUser.subList(1, perUser.size()).toArray(new Column[0]));
-    Dataset<Row> perUserHeld = holdout.groupBy(RunLayout.USER_INDEX).count();
-    Dataset<Row> users = perUserHeld.join(sums,
-            perUserHeld.col(RunLayout.USER_INDEX).equalTo(sums.col(RunLayout.USER_INDEX)), "left")
-        .drop(sums.col(RunLayout.USER_INDEX)).na().fill(0.0);
-    Column idcg = idcg(maxK);
-    List<Column> averages = new ArrayList<>();
-    Column held = col("count");
-    for (int k : ks) {
-      Column h = col("h" + k);
-      Column ideal = least(held, lit((long) k));
-      averages.add(avg(h.divide(k)));
-      averages.add(avg(h.divide(held)));
-      averages.add(avg(col("dcg" + k).divide(element_at(idcg, ideal.cast("int")))));
-      averages.add(avg(col("ap" + k).divide(ideal)));
-      averages.add(avg(when(h.gt(0), 1.0).otherwise(0.0)));
-    }
-    Row a = users.agg(averages.get(0), averages.subList(1, averages.size()).toArray(new Column[0])).first();
+    Dataset<Row> held = holdout.groupBy(RunLayout.USER_INDEX)
+        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as(HELD));
+    Dataset<Row> users = lists.join(held, lists.col(RunLayout.USER_INDEX).equalTo(held.col(RunLayout.USER_INDEX)),
+        "full_outer").select(lists.col(TopLists.PRODUCTS), held.col(HELD));
+    int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
+    Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue),
+        (sums, row) -> sums.add(row, k), Sums::merge);
     List<Ranking> out = new ArrayList<>();
-    for (int i = 0; i < ks.size(); i++) {
-      int k = ks.get(i);
-      Dataset<Row> atK = lists.filter(col(RunLayout.RANK).leq(k));
-      SortedMap<Long, Long> times = Histogram.frequencies(atK.groupBy(RunLayout.PRODUCT_INDEX).count(), "count");
+    for (int i = 0; i < k.length; i++) {
+      SortedMap<Long, Long> times = total.timesRecommended(i);
       long covered = times.values().stream().mapToLong(Long::longValue).sum();
-      out.add(new Ranking(k, value(a, 5 * i), value(a, 5 * i + 1), value(a, 5 * i + 2), value(a, 5 * i + 3),
-          value(a, 5 * i + 4), catalogue == 0 ? 0 : (double) covered / catalogue, ScoreStats.gini(times, catalogue)));
+      out.add(new Ranking(k[i], total.mean(i, 0), total.mean(i, 1), total.mean(i, 2), total.mean(i, 3),
+          total.mean(i, 4), catalogue == 0 ? 0 : (double) covered / catalogue, ScoreStats.gini(times, catalogue)));
     }
     return out;
   }
 
-  private static double value(Row r, int i) {
-    return r.isNullAt(i) ? 0 : r.getDouble(i);
-  }
+  /**
+   * Per k: the sums over evaluated users of precision, recall, NDCG, average precision and hit (5 numbers each),
+   * and how often each product is in the first k of a list.
+   */
+  private static final class Sums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int METRICS = 5;
 
-  /** IDCG of m hits at the top, for m = 1..maxK: an array literal, indexed (from 1) by min(held out, k). */
-  private static Column idcg(int maxK) {
-    Column[] values = new Column[maxK];
-    double sum = 0;
-    for (int i = 1; i <= maxK; i++) {
-      sum += 1 / (Math.log(i + 1) / Math.log(2));
-      values[i - 1] = lit(sum);
+    final double[] sums;
+    final long[][] recommended;
+    long users;
+
+    Sums(int ks, int catalogue) {
+      sums = new double[ks * METRICS];
+      recommended = new long[ks][catalogue];
     }
-    return org.apache.spark.sql.functions.array(values);
+
+    Sums add(Row row, int[] ks) {
+      List<Integer> list = row.isNullAt(0) ? List.of() : row.getList(0);
+      for (int i = 0; i < ks.length; i++) {
+        for (int r = 0; r < Math.min(ks[i], list.size()); r++) {
+          recommended[i][list.get(r)]++;
+        }
+      }
+      if (row.isNullAt(1)) {
+        return this;  // no holdout: not evaluated
+      }
+      int[] held = row.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray();  // sorted
+      users++;
+      for (int i = 0; i < ks.length; i++) {
+        int k = ks[i];
+        int found = 0;
+        double dcg = 0;
+        double ap = 0;
+        for (int r = 1; r <= Math.min(k, list.size()); r++) {
+          if (Arrays.binarySearch(held, list.get(r - 1)) >= 0) {
+            found++;
+            dcg += 1 / log2(r + 1);
+            ap += (double) found / r;
+          }
+        }
+        int ideal = Math.min(k, held.length);
+        double idcg = 0;
+        for (int r = 1; r <= ideal; r++) {
+          idcg += 1 / log2(r + 1);
+        }
+        double[] m = {(double) found / k, (double) found / held.length, dcg / idcg, ap / ideal, found > 0 ? 1 : 0};
+        for (int j = 0; j < METRICS; j++) {
+          sums[i * METRICS + j] += m[j];
+        }
+      }
+      return this;
+    }
+
+    Sums merge(Sums other) {
+      users += other.users;
+      for (int j = 0; j < sums.length; j++) {
+        sums[j] += other.sums[j];
+      }
+      for (int i = 0; i < recommended.length; i++) {
+        for (int p = 0; p < recommended[i].length; p++) {
+          recommended[i][p] += other.recommended[i][p];
+        }
+      }
+      return this;
+    }
+
+    double mean(int k, int metric) {
+      return users == 0 ? 0 : sums[k * METRICS + metric] / users;
+    }
+
+    /** Times recommended -> how many products, for the products in the first k of some list. */
+    SortedMap<Long, Long> timesRecommended(int k) {
+      SortedMap<Long, Long> times = new TreeMap<>();
+      for (long t : recommended[k]) {
+        if (t > 0) {
+          times.merge(t, 1L, Long::sum);
+        }
+      }
+      return times;
+    }
+
+    private static double log2(double x) {
+      return Math.log(x) / Math.log(2);
+    }
   }
 }

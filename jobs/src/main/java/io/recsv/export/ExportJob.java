@@ -3,7 +3,6 @@ package io.recsv.export;
 import io.recsv.lineage.Counts;
 
 import io.recsv.workflow.StageName;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
@@ -12,6 +11,7 @@ import io.recsv.fs.HadoopConf;
 import io.recsv.fs.ServerSideCompose;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
@@ -29,7 +29,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction2;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -75,8 +79,8 @@ public final class ExportJob extends StageJob {
   }
 
   /**
-   * The counts chain: every row and user of score's output became a CSV row and user. The joins with prepare's
-   * dictionaries are inner joins, so a user or product missing from them would drop rows without a word.
+   * The counts chain: every row and user of score's output became a CSV row and user. The join with prepare's
+   * user dictionary is an inner join, so a user missing from it would drop rows without a word.
    */
   private static Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
     String because = "every row of score's output, whose ids are in prepare's dictionaries";
@@ -107,14 +111,36 @@ public final class ExportJob extends StageJob {
     return count;
   }
 
+  /**
+   * prepare's product dictionary as an array, a product's id at its index (the indices are dense: 0 to the
+   * catalogue's size less one, in the order of the ids); refused otherwise, naming the dictionary.
+   */
+  private long[] productIds(SparkSession spark) {
+    List<Row> dictionary = spark.read().parquet(layout.products().toString())
+        .select(RunLayout.PRODUCT_INDEX, RunLayout.PRODUCT_ID).collectAsList();
+    long[] ids = new long[dictionary.size()];
+    boolean[] filled = new boolean[ids.length];
+    for (Row r : dictionary) {
+      int index = r.getInt(0);
+      if (index < 0 || index >= ids.length || filled[index]) {
+        throw new UserError(String.format("prepare's product dictionary %s has index %d among %,d products: its"
+            + " indices must be 0 to %,d, each once; rerun from 'prepare'", layout.products(), index, ids.length,
+            ids.length - 1));
+      }
+      ids[index] = r.getLong(1);
+      filled[index] = true;
+    }
+    return ids;
+  }
+
   @Override
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
     List<Lineage> inputs = context.inputs(reads());
-    Dataset<Row> top = spark.read().parquet(layout.top().toString());
+    Dataset<Row> lists = spark.read().parquet(layout.top().toString())
+        .select(RunLayout.USER_INDEX, TopLists.PRODUCTS, TopLists.SCORES);
     Dataset<Row> users = spark.read().parquet(layout.users().toString());
-    Dataset<Row> products = spark.read().parquet(layout.products().toString());
 
     Lineage score = inputs.get(reads().indexOf(StageName.SCORE));
     // On S3 the merge composes the CSV from the parts on the servers: part 0 then begins with the header (a part
@@ -122,27 +148,28 @@ public final class ExportJob extends StageJob {
     boolean compose = ServerSideCompose.applies(layout.exportDir(), layout.published(), conf);
     int partCount = partCount(parts > 0 ? parts : spark.sparkContext().defaultParallelism(), compose,
         score.counts().rows());
-    // The score rows (4 billion at 40M users) are shuffled once: by user, into the parts. The product dictionary
-    // (the catalogue) is broadcast, and the user dictionary is partitioned the same way, so neither join moves
-    // the score rows again (a plain join-then-repartition shuffles them three times). The users are joined by
-    // hash (a part's users, one row each, in a hash table), not by a sort-merge join: its sort of the score rows
-    // by user would come on top of the one that puts them in rank order (docs/results.md has the figures).
-    Dataset<Row> rows = top.repartition(partCount, col(RunLayout.USER_INDEX))
-        .join(broadcast(products), RunLayout.PRODUCT_INDEX)
-        .join(users.repartition(partCount, col(RunLayout.USER_INDEX)).hint("shuffle_hash"), RunLayout.USER_INDEX)
-        .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
-        .select(PartWriter.COLUMNS[0], PartWriter.COLUMNS[1], PartWriter.COLUMNS[2], PartWriter.COLUMNS[3]);
+    // Score's output is one row per user (40M rows at 40M users, not 4 billion): it is shuffled once, by user into
+    // the parts, and sorted there by user. The user dictionary is partitioned the same way, so that each part's
+    // task finds its users' ids in its own share of it (one row per user on each side). The product ids reach the
+    // writer as one array, broadcast: a product's id is at its index. The two sides are paired part by part
+    // (zipPartitions), not by a Spark join: for a join of two shuffles Spark would pick spark.sql.shuffle.partitions
+    // for both, not the parts asked for.
+    JavaRDD<InternalRow> partLists = lists.repartition(partCount, col(RunLayout.USER_INDEX))
+        .sortWithinPartitions(RunLayout.USER_INDEX).queryExecution().toRdd().toJavaRDD();
+    JavaRDD<InternalRow> partUsers = users.select(RunLayout.USER_INDEX, RunLayout.USER_ID)
+        .repartition(partCount, col(RunLayout.USER_INDEX)).queryExecution().toRdd().toJavaRDD();
+    Broadcast<long[]> productIds = new JavaSparkContext(spark.sparkContext()).broadcast(productIds(spark));
 
     StageOutput stageOut = context.output();
     Path out = stageOut.path();
     Path partsDir = new Path(out, ExportManifest.PARTS_DIR);
     PartWriter writer = new PartWriter(new SerializableConfiguration(conf), partsDir.toString(), scoreDecimals,
-        compose ? HEADER : null);
-    Function2<Integer, Iterator<InternalRow>, Iterator<ExportManifest.Part>> writePart =
-        (index, partition) -> List.of(writer.write(index, partition)).iterator();
-    // Spark's own rows, read in place: 100M rows converted to Row objects one by one cost seconds.
-    List<ExportManifest.Part> written = new ArrayList<>(rows.queryExecution().toRdd().toJavaRDD()
-        .mapPartitionsWithIndex(writePart, false).collect());
+        compose ? HEADER : null, productIds);
+    FlatMapFunction2<Iterator<InternalRow>, Iterator<InternalRow>, ExportManifest.Part> writePart =
+        (userLists, userIds) -> List.of(writer.write(TaskContext.getPartitionId(), userLists, userIds)).iterator();
+    // Spark's own rows, read in place: a million users' arrays converted to Row objects cost seconds.
+    List<ExportManifest.Part> written = new ArrayList<>(partLists.zipPartitions(partUsers, writePart).collect());
+    productIds.destroy();
     written.sort(Comparator.comparingInt(ExportManifest.Part::index));
     // No score rows (every user has seen the whole catalogue) means no part, and the header-only CSV the contract
     // allows: the parts directory is there, empty.

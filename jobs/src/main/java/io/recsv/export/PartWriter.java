@@ -9,30 +9,31 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Runs in a task: writes one partition's rows as one CSV part ({@code user_id,product_id,score\n}; no header,
+ * Runs in a task: writes one partition's users as one CSV part ({@code user_id,product_id,score\n}; no header,
  * but in part 0 when the CSV is to be composed on an object store), counting rows, users, bytes, CRC32C (and for a
- * compose, MD5) on the way. Rows arrive grouped by user in rank order; each
- * user's rows are written ordered by printed score (descending), then product id (ascending), so the order
- * is exactly the CSV contract's even where rounding makes two scores equal.
+ * compose, MD5) on the way. A user arrives as one row, its products and scores in rank order; its lines are
+ * written ordered by printed score (descending), then product id (ascending), so the order is exactly the CSV
+ * contract's even where rounding makes two scores equal. Product ids come from a broadcast array, at their index.
  * <p>The task attempt writes a private file and renames it to the part's name when complete, so a failed or
  * speculative attempt never leaves a partial part behind.
  */
 final class PartWriter implements java.io.Serializable {
 
   private static final long serialVersionUID = 1L;
-
-  /** Input columns, in this order. */
-  static final String[] COLUMNS = {"user_index", "user_id", "product_id", "score"};
 
   private static final int FLUSH_AT = 1 << 20;
 
@@ -41,15 +42,28 @@ final class PartWriter implements java.io.Serializable {
   private final ScoreFormat format;
   /** The header line that begins part 0, or null: the merge writes it (and no MD5 is needed: no compose). */
   private final String header;
+  private final Broadcast<long[]> productIds;
 
-  PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals, String headerInFirstPart) {
+  PartWriter(SerializableConfiguration conf, String partsDir, int scoreDecimals, String headerInFirstPart,
+      Broadcast<long[]> productIds) {
+    this.productIds = productIds;
     this.conf = conf;
     this.partsDir = partsDir;
     this.format = new ScoreFormat(scoreDecimals);
     this.header = headerInFirstPart;
   }
 
-  ExportManifest.Part write(int index, Iterator<InternalRow> rows) throws IOException {
+  /**
+   * @param lists the part's users, one row each (user_index, products, scores), by user index ascending
+   * @param userIds (user_index, user_id) for at least the part's users
+   */
+  ExportManifest.Part write(int index, Iterator<InternalRow> lists, Iterator<InternalRow> userIds)
+      throws IOException {
+    Map<Integer, Long> idOf = new HashMap<>();
+    while (userIds.hasNext()) {
+      InternalRow row = userIds.next();
+      idOf.put(row.getInt(0), row.getLong(1));
+    }
     Path dir = new Path(partsDir);
     FileSystem fs = HadoopConf.forWriting(dir, conf.value());
     String name = ExportManifest.partName(index);
@@ -64,17 +78,35 @@ final class PartWriter implements java.io.Serializable {
       if (index == 0 && header != null) {
         sink.line(header);
       }
+      long[] ids = productIds.value();
       UserRows user = new UserRows();
-      while (rows.hasNext()) {
-        InternalRow row = rows.next();
-        int userIndex = row.getInt(0);
-        if (user.count > 0 && userIndex != user.index) {
+      while (lists.hasNext()) {
+        InternalRow row = lists.next();
+        ArrayData products = row.getArray(1);
+        ArrayData scores = row.getArray(2);
+        int n = products.numElements();
+        if (n != scores.numElements()) {
+          throw new IllegalStateException("score's row of user index " + row.getInt(0) + " has " + n
+              + " products and " + scores.numElements() + " scores");
+        }
+        Long id = idOf.get(row.getInt(0));
+        if (id == null) {
+          // Not in prepare's dictionary: no id to print. Left out here, and counted out by export's check of the
+          // rows against score's, which refuses the export naming the stage to rerun.
+          continue;
+        }
+        user.start(id, n);
+        for (int i = 0; i < n; i++) {
+          int product = products.getInt(i);
+          if (product < 0 || product >= ids.length) {
+            throw new IllegalStateException(String.format("score's product index %d is not in prepare's"
+                + " dictionary of %,d products", product, ids.length));
+          }
+          user.add(ids[product], format.scaled(scores.getFloat(i)));
+        }
+        if (n > 0) {
           user.writeTo(sink, format);
         }
-        user.add(userIndex, row.getLong(1), row.getLong(2), format.scaled(row.getFloat(3)));
-      }
-      if (user.count > 0) {
-        user.writeTo(sink, format);
       }
       sink.flush();
     }
@@ -93,22 +125,24 @@ final class PartWriter implements java.io.Serializable {
    * scores can be out of product-id order, and sorting each such run is all the re-ordering needed.
    */
   private static final class UserRows {
-    int index;
     long userId;
     int count;
     long[] productIds = new long[128];
     long[] scaled = new long[128];
 
-    void add(int userIndex, long user, long product, long score) {
-      if (count == productIds.length) {
-        productIds = Arrays.copyOf(productIds, count * 2);
-        scaled = Arrays.copyOf(scaled, count * 2);
+    void start(long user, int rows) {
+      if (rows > productIds.length) {
+        productIds = new long[rows];
+        scaled = new long[rows];
       }
-      if (count > 0 && score > scaled[count - 1]) {
-        throw new IllegalStateException("rows of user " + user + " are not in rank order");
-      }
-      index = userIndex;
       userId = user;
+      count = 0;
+    }
+
+    void add(long product, long score) {
+      if (count > 0 && score > scaled[count - 1]) {
+        throw new IllegalStateException("rows of user " + userId + " are not in rank order");
+      }
       productIds[count] = product;
       scaled[count] = score;
       count++;

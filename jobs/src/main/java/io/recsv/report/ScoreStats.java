@@ -3,10 +3,12 @@ package io.recsv.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +48,16 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
   static final long SEEN_SAMPLE = 10_000;
 
   /**
-   * @param top score's rows (user_index, product_index, rank, score, raw_score)
+   * @param lists score's output ({@link TopLists#SCHEMA}: one row per user)
    * @param products prepare's product dictionary (product_id, product_index): the catalogue
    * @param seen prepare's interactions, or null when score excluded them
    */
-  public static ScoreStats of(Dataset<Row> top, Dataset<Row> products, Dataset<Row> seen) {
-    // Every user with recommendations has exactly one row of rank 1: no distinct count needed.
-    Row counts = top.agg(count(lit(1)), sum(when(col(RunLayout.RANK).equalTo(1), 1L).otherwise(0L))).first();
-    long rows = counts.getLong(0);
+  public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen) {
+    Row counts = lists.agg(sum(size(col(TopLists.PRODUCTS)).cast("long")),
+        sum(when(size(col(TopLists.PRODUCTS)).gt(0), 1L).otherwise(0L))).first();
+    long rows = counts.isNullAt(0) ? 0 : counts.getLong(0);
     long users = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    Dataset<Row> top = TopLists.rows(lists);
     Map<String, Histogram> scores = Histogram.linear(top, RunLayout.SCORE, RunLayout.RAW_SCORE);
     long catalogue = products.count();
     Dataset<Row> perProduct = top.groupBy(RunLayout.PRODUCT_INDEX).count().persist(StorageLevel.MEMORY_AND_DISK());

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import io.recsv.als.Recommender;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import io.recsv.run.StageJob;
 import io.recsv.run.StageContext;
 import io.recsv.run.StageMain;
@@ -26,9 +27,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Stage 3, score: the top {@code score.k} products of every user, with normalized scores. Publishes the run's
- * {@code score} directory with {@code top/} (user_index, product_index, rank, score, raw_score) as Parquet; rank
- * 1 is the best, ties go to the lower product index (= the lower product id), and statistics of the rows for the
- * run's report. It reads train's model and prepare's interactions (the products each user has seen) and
+ * {@code score} directory with {@code top/} as Parquet, one row per user ({@link TopLists#SCHEMA}: its products,
+ * scores and raw scores, best first; ties go to the lower product index, = the lower product id), and statistics
+ * of the recommendations for the run's report. It reads train's model and prepare's interactions (the products each user has seen) and
  * products (the catalogue), which must be of one chain.
  */
 public final class ScoreJob extends StageJob {
@@ -56,7 +57,7 @@ public final class ScoreJob extends StageJob {
     List<Lineage> inputs = context.inputs(reads());
     ALSModel model = ALSModel.load(layout.model().toString());
 
-    Dataset<Row> top = score(spark, model);
+    Dataset<Row> top = top(spark, model);
 
     StageOutput out = context.output();
     Path topPath = new Path(out.path(), RunLayout.TOP);
@@ -90,9 +91,9 @@ public final class ScoreJob extends StageJob {
     return new Counts(stats.rows(), stats.users(), null, null);
   }
 
-  /** The top-k rows, not yet written: what the benchmark times and the tests compare. */
-  public Dataset<Row> score(SparkSession spark, ALSModel model) {
-    return recommender.topK(spark, model, layout.model().toString(), interactions(spark));
+  /** Every user's top k ({@link TopLists#SCHEMA}), not yet written: what the benchmark times and the tests compare. */
+  public Dataset<Row> top(SparkSession spark, ALSModel model) {
+    return recommender.topLists(spark, model, layout.model().toString(), interactions(spark));
   }
 
   /** prepare's (user_index, product_index) pairs: what each user has already seen. */

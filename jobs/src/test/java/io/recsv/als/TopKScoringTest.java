@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recsv.TestSpark;
 import io.recsv.config.UserError;
 import io.recsv.prepare.PrepareJob;
+import io.recsv.lineage.TopLists;
 import io.recsv.score.ScoreJob;
 import io.recsv.testing.SameTopK;
 import io.recsv.train.TrainJob;
@@ -72,7 +73,7 @@ class TopKScoringTest {
     all[0] = "score.normalization=none";
     all[1] = "score.exclude-seen=false";
     System.arraycopy(overrides, 0, all, 2, overrides.length);
-    return new ScoreJob(TestSpark.config(work, all)).score(spark, model);
+    return TopLists.rows(new ScoreJob(TestSpark.config(work, all)).top(spark, model));
   }
 
   /** Every user's top k agree by {@link SameTopK}'s rule (ties may reorder, ids may not change). */
@@ -134,16 +135,16 @@ class TopKScoringTest {
     // Users held per slice pass: one block of 7, two blocks (groups end part-way through a partition), all.
     List<Row> whole = score("score.k=25").orderBy("user_index", "rank").collectAsList();
     for (int usersPerPass : new int[] {7, 20, 100_000}) {
-      Dataset<Row> sliced = new BlockedScorer(25, 7, usersPerPass, 8L * 9 * 13, 1L << 30, Normalization.NONE, "m")
-          .score(spark, model, null);
+      Dataset<Row> sliced = TopLists.rows(new BlockedScorer(25, 7, usersPerPass, 8L * 9 * 13, 1L << 30,
+          Normalization.NONE, "m").score(spark, model, null));
       assertEquals(whole, sliced.orderBy("user_index", "rank").collectAsList(), "users per pass " + usersPerPass);
     }
     List<Row> wholeUnseen = score("score.k=25", "score.exclude-seen=true").orderBy("user_index", "rank")
         .collectAsList();
     Dataset<Row> seen = spark.read().parquet(work.resolve("test/prepare/interactions").toString())
         .select("user_index", "product_index");
-    Dataset<Row> slicedUnseen = new BlockedScorer(25, 7, 20, 8L * 9 * 13, 1L << 30, Normalization.NONE, "m")
-        .score(spark, model, seen);
+    Dataset<Row> slicedUnseen = TopLists.rows(new BlockedScorer(25, 7, 20, 8L * 9 * 13, 1L << 30,
+        Normalization.NONE, "m").score(spark, model, seen));
     assertEquals(wholeUnseen, slicedUnseen.orderBy("user_index", "rank").collectAsList(), "seen items, sliced");
   }
 

@@ -31,20 +31,16 @@ class RankingMetricsTest {
       1, Set.of(11, 14, 99),
       2, Set.of(20),
       3, Set.of(30));
-  private static final long CATALOGUE = 20;
+  private static final long CATALOGUE = 30;  // product indices of the lists are below it
 
   @Test
   void sparkAgreesWithTheDefinitions() {
     List<Row> lists = new ArrayList<>();
-    LISTS.forEach((u, products) -> {
-      for (int r = 0; r < products.length; r++) {
-        lists.add(RowFactory.create(u, products[r], r + 1));
-      }
-    });
+    LISTS.forEach((u, products) -> lists.add(RowFactory.create(u, products)));
     List<Row> holdout = new ArrayList<>();
     HOLDOUT.forEach((u, products) -> products.forEach(p -> holdout.add(RowFactory.create(u, p))));
     Dataset<Row> l = spark.createDataFrame(lists, new StructType().add("user_index", DataTypes.IntegerType)
-        .add("product_index", DataTypes.IntegerType).add("rank", DataTypes.IntegerType));
+        .add("products", DataTypes.createArrayType(DataTypes.IntegerType, false)));
     Dataset<Row> h = spark.createDataFrame(holdout, new StructType().add("user_index", DataTypes.IntegerType)
         .add("product_index", DataTypes.IntegerType));
 
@@ -58,6 +54,7 @@ class RankingMetricsTest {
       assertEquals(want.map(), r.map(), 1e-12, "map" + at);
       assertEquals(want.hitRate(), r.hitRate(), 1e-12, "hit rate" + at);
       assertEquals(want.coverage(), r.coverage(), 1e-12, "coverage" + at);
+      assertEquals(want.gini(), r.gini(), 1e-12, "gini" + at);
     }
     // By hand, at 5: user 1 hits at ranks 2 and 5 of {11, 14, 99}; user 2 at rank 1 of {20}; user 3 nothing.
     Ranking at5 = got.get(1);
@@ -103,8 +100,10 @@ class RankingMetricsTest {
       hits += found > 0 ? 1 : 0;
     }
     int n = HOLDOUT.size();
+    java.util.SortedMap<Long, Long> times = new java.util.TreeMap<>();
+    covered.values().forEach(t -> times.merge((long) t, 1L, Long::sum));
     return new Ranking(k, precision / n, recall / n, ndcg / n, map / n, hits / n, covered.size() / (double) CATALOGUE,
-        0);
+        io.recsv.report.ScoreStats.gini(times, CATALOGUE));
   }
 
   private static double log2(double x) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recsv.TestSpark;
 import io.recsv.lineage.ExportManifest;
 import io.recsv.lineage.Lineage;
+import io.recsv.lineage.TopLists;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +45,15 @@ class ExportJobTest {
     for (int u = 0; u < 50; u++) {
       users.add(RowFactory.create(9_000_000_000L + u, u));
       // Scores 0.5, 0.50004 (prints 0.5000 too: a rounding tie), 0.25; ranks by raw score.
-      top.add(RowFactory.create(u, 2, 1, 0.50004f));
-      top.add(RowFactory.create(u, 1, 2, 0.5f));
-      top.add(RowFactory.create(u, 0, 3, 0.25f));
+      top.add(RowFactory.create(u, new int[] {2, 1, 0}, new float[] {0.50004f, 0.5f, 0.25f},
+          new float[] {5.0004f, 5f, 2.5f}));
     }
     spark.createDataFrame(users, dict).toDF("user_id", "user_index")
         .write().parquet(run.resolve("prepare/users").toString());
     spark.createDataFrame(List.of(RowFactory.create(-3L, 0), RowFactory.create(40L, 1), RowFactory.create(
         5_000_000_000L, 2)), dict).toDF("product_id", "product_index")
         .write().parquet(run.resolve("prepare/products").toString());
-    StructType topSchema = new StructType().add("user_index", DataTypes.IntegerType)
-        .add("product_index", DataTypes.IntegerType).add("rank", DataTypes.IntegerType)
-        .add("score", DataTypes.FloatType);
-    spark.createDataFrame(top, topSchema).write().parquet(run.resolve("score/top").toString());
+    spark.createDataFrame(top, TopLists.SCHEMA).write().parquet(run.resolve("score/top").toString());
 
     com.typesafe.config.Config config = TestSpark.config(work, "export.parts=4");
     // Score's counts, as the stage records them: export checks that every row and user became a CSV row.

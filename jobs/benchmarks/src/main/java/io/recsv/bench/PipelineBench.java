@@ -10,8 +10,10 @@ import io.recsv.als.AlsTrainer;
 import io.recsv.generate.Generator;
 import io.recsv.cli.LocalPipeline;
 import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
 import io.recsv.run.SparkSessions;
 import io.recsv.config.Settings;
+import io.recsv.evaluate.EvaluateJob;
 import io.recsv.export.ExportJob;
 import io.recsv.merge.MergeJob;
 import io.recsv.prepare.PrepareJob;
@@ -35,14 +37,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code recsv bench pipeline}: every stage on generated data of a given size, each next to Spark's own way of
- * doing its job, measured in the same run on the same data; then what the week would take at 40M users.
+ * {@code recsv bench pipeline}: every stage of the week on generated data of a given size, each next to Spark's own
+ * way of doing its job, measured in the same run on the same data, and next to its limit on this machine (the
+ * work it must do at the pace a short probe measures); then what the week would take at 40M users.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Every stage on generated data, each next to an anchor measured in the same run:",
         "prepare vs Spark reading the CSV and aggregating (user, product) pairs; train vs MLlib's ALS.fit;",
-        "score vs recommendForUserSubset on a sample; export vs Spark's write.csv of the same rows;",
+        "score vs recommendForUserSubset on a sample; evaluate vs the stage by MLlib's fit and scorer;",
+        "export vs Spark joining the rows with the ids and writing them with write.csv;",
         "merge vs one client streaming the parts into one file, flushed to disk.",
+        "Beside each stage its limit: the work it must do at the pace a short probe of this machine measures.",
         "Ends with a projection for 40M users."})
 public final class PipelineBench implements Callable<Integer> {
 
@@ -73,9 +78,15 @@ public final class PipelineBench implements Callable<Integer> {
   /** One stage and its anchor. */
   /** The train stage's own line (which solver ran, for one): printed under the table. */
   private String trained = "";
+  /** The evaluate stage's own line (its metrics and verdict). */
+  private String evaluated = "";
 
+  /**
+   * One stage and its anchor, and the stage's limit on this machine: what it must do ({@code work}) and how long
+   * that takes at the pace the probe measured ({@code limitSeconds}).
+   */
   private record Row2(StageName stage, String unit, double units, Meter.Reading recsv, String anchor,
-      Meter.Reading spark) {}
+      Meter.Reading spark, String work, double limitSeconds) {}
 
   @Override
   public Integer call() throws Exception {
@@ -115,8 +126,7 @@ public final class PipelineBench implements Callable<Integer> {
       aggregatePairs(spark, firstLines, anchors.resolve("warm-up"));
       Meter.Reading prepare = meter.measure(() -> new PrepareJob(configs.of(StageName.PREPARE)).run(spark));
       Meter.Reading prepareAnchor = meter.measure(() -> aggregatePairs(spark, input, anchors.resolve("pairs")));
-      rows.add(progress(new Row2(StageName.PREPARE, "interactions/s", interactions, prepare,
-          "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor)));
+      // prepare's row waits for the probe (after train: it measures the kernel on the model's factors).
 
       Meter.Reading train = meter.measure(() -> trained = new TrainJob(configs.of(StageName.TRAIN)).run(spark));
       Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
@@ -126,8 +136,20 @@ public final class PipelineBench implements Callable<Integer> {
       Meter.Reading trainAnchor = meter.measure(() -> reference.fit(spark, prepared,
           anchors.resolve("checkpoints").toString()).model().write().overwrite().save(anchors.resolve("model")
           .toString()));
+      MachineProbe machine = MachineProbe.measure(ALSModel.load(layout.model().toString()), dir);
+      out.printf("  machine: scoring kernel %.1f GFLOP/s a core, memory %.1f GB/s a core, disk %.0f MB/s (written and"
+          + " flushed)%n", machine.gflopsPerCore(), machine.memoryBytesPerSecond() / 1e9,
+          machine.diskWriteBytesPerSecond() / 1e6);
+      double flopsPerSecond = machine.gflopsPerCore() * 1e9 * localCores;
+      long inputBytes = Files.size(input);
+      rows.add(progress(new Row2(StageName.PREPARE, "interactions/s", interactions, prepare,
+          "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor,
+          String.format("read %s of CSV", bytes(inputBytes)),
+          inputBytes / (machine.memoryBytesPerSecond() * localCores))));
+      double trainFlops = trainFlops(interactions, users, products, rank, iterations);
       rows.add(progress(new Row2(StageName.TRAIN, "interactions x iterations/s", (double) interactions * iterations,
-          train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor)));
+          train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor,
+          String.format("%.0f GFLOP", trainFlops / 1e9), trainFlops / flopsPerSecond)));
 
       Meter.Reading score = meter.measure(() -> new ScoreJob(configs.of(StageName.SCORE)).run(spark));
       ALSModel model = ALSModel.load(layout.model().toString());
@@ -138,30 +160,50 @@ public final class PipelineBench implements Callable<Integer> {
       double scale = (double) users / Math.min(scoreSample, users);
       Meter.Reading scoreAnchor = new Meter.Reading(scoreSampled.seconds() * scale,
           (long) (scoreSampled.shuffleBytes() * scale), scoreSampled.peakHeapBytes());
+      double scoreFlops = 2.0 * users * products * rank;
       rows.add(progress(new Row2(StageName.SCORE, "users/s", users, score, String.format(
-          "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor)));
+          "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor,
+          String.format("%.0f GFLOP", scoreFlops / 1e9), scoreFlops / flopsPerSecond)));
+
+      // evaluate: its anchor first (MLlib's fit and recommendForAllUsers on the same split, measured the same way;
+      // MLlib cannot leave out what users have seen), so that the run keeps recsv's evaluation for the merge.
+      Config evaluateConfig = configs.of(StageName.EVALUATE);
+      Config mllibEvaluate = evaluateConfig
+          .withValue("train.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
+          .withValue("score.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
+          .withValue("score.exclude-seen", com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+      Meter.Reading evaluateAnchor = meter.measure(() -> new EvaluateJob(mllibEvaluate).run(spark));
+      Meter.Reading evaluate = meter.measure(() -> evaluated = new EvaluateJob(evaluateConfig).run(spark));
+      long sampled = Math.min(users, evaluateConfig.getLong("evaluate.sample-users"));
+      double heldOut = evaluateConfig.getDouble("evaluate.holdout-fraction");
+      double evaluateFlops = trainFlops((long) (interactions * (double) sampled / users * (1 - heldOut)), sampled,
+          products, rank, iterations) + 2.0 * sampled * products * rank;
+      rows.add(progress(new Row2(StageName.EVALUATE, "users/s", sampled, evaluate,
+          "the stage by MLlib: ALS.fit, recommendForAllUsers, same metrics", evaluateAnchor,
+          String.format("%.0f GFLOP", evaluateFlops / 1e9), evaluateFlops / flopsPerSecond)));
 
       Meter.Reading export = meter.measure(() -> new ExportJob(configs.of(StageName.EXPORT)).run(spark));
       int parts = configs.of(StageName.EXPORT).getInt("export.parts") > 0 ? configs.of(StageName.EXPORT).getInt("export.parts")
           : localCores;
-      Meter.Reading exportAnchor = meter.measure(() -> spark.read().parquet(layout.top().toString())
+      // Spark's own way: score's lists as one row per recommendation, shuffled by user into the parts, joined with
+      // both dictionaries (the products broadcast, the users by hash), sorted into rank order, written as CSV.
+      Meter.Reading exportAnchor = meter.measure(() -> TopLists.rows(spark.read().parquet(layout.top().toString()))
           .repartition(parts, col(RunLayout.USER_INDEX))
           .join(broadcast(spark.read().parquet(layout.products().toString())), RunLayout.PRODUCT_INDEX)
-          // The plan the stage runs (a shuffled hash join with the users, no sort for it), so that the two differ
-          // in the writer only.
           .join(spark.read().parquet(layout.users().toString()).repartition(parts, col(RunLayout.USER_INDEX))
               .hint("shuffle_hash"), RunLayout.USER_INDEX)
           .sortWithinPartitions(RunLayout.USER_INDEX, RunLayout.RANK)
           .select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.SCORE)
           .write().mode("overwrite").csv(anchors.resolve("csv").toString()));
       long csvRows = (long) users * Math.min(k, products);
-      rows.add(progress(new Row2(StageName.EXPORT, "rows/s", csvRows, export,
-          "Spark write.csv of the same rows, same partitions", exportAnchor)));
-
       // The raw local file system, as the merge writes (no .crc beside the copy).
       FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
       org.apache.hadoop.fs.Path partsDir = new org.apache.hadoop.fs.Path(layout.exportDir(), "parts");
       long bytes = fs.getContentSummary(partsDir).getLength();
+      rows.add(progress(new Row2(StageName.EXPORT, "rows/s", csvRows, export,
+          "Spark: rows joined with the ids, sorted, write.csv; same parts", exportAnchor,
+          String.format("write %s of CSV", bytes(bytes)), bytes / machine.diskWriteBytesPerSecond())));
+
       // The disk is flushed before each (unmeasured): the second would otherwise wait for the first's 3 GiB of
       // dirty pages to reach the disk (measured: the second of the two came out 0.8x to 1.6x of the first).
       MergeBench.shell("sync");
@@ -174,13 +216,26 @@ public final class PipelineBench implements Callable<Integer> {
       MergeBench.shell("sync");
       Meter.Reading merge = meter.measure(() -> new MergeJob(configs.of(StageName.MERGE)).run(spark));
       rows.add(progress(new Row2(StageName.MERGE, "MiB/s", bytes / 1048576.0, merge,
-          "one client streams the parts into one file, then sync", mergeAnchor)));
+          "one client streams the parts into one file, then sync", mergeAnchor,
+          String.format("copy %s to disk", bytes(bytes)), bytes / machine.diskWriteBytesPerSecond())));
 
-      print(rows, localCores, interactions, csvRows, bytes);
+      print(rows, localCores, interactions, csvRows, bytes, evaluateConfig.getLong("evaluate.sample-users"));
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * ALS's arithmetic, both sides, each iteration: the normal equations (each interaction adds its factor's outer
+   * product, 2k² flops, to its user's and to its product's) and a Cholesky solve per user and product (k³/3).
+   */
+  private static double trainFlops(long interactions, long users, long products, int rank, int iterations) {
+    return iterations * (2 * 2.0 * interactions * rank * rank + (users + products) * Math.pow(rank, 3) / 3);
+  }
+
+  private static String bytes(long n) {
+    return n >= (1L << 30) ? String.format("%.2f GiB", n / (double) (1L << 30)) : String.format("%d MiB", n >> 20);
   }
 
   /** prepare's anchor: Spark reads the CSV, sums each (user, product) pair's weights, writes Parquet. */
@@ -208,7 +263,8 @@ public final class PipelineBench implements Callable<Integer> {
     return r;
   }
 
-  private void print(List<Row2> rows, int localCores, long interactions, long csvRows, long bytes) {
+  private void print(List<Row2> rows, int localCores, long interactions, long csvRows, long bytes,
+      long evaluateSample) {
     double total = rows.stream().mapToDouble(r -> r.recsv().seconds()).sum();
     out.printf("%nrecsv bench pipeline: %,d users x %,d products, %,d interactions, rank %d, %d iterations, %d local"
         + " cores%n%n", users, products, interactions, rank, iterations, localCores);
@@ -222,8 +278,19 @@ public final class PipelineBench implements Callable<Integer> {
     }
     out.printf("  %-8s %8.1f%n", "total", total);
     out.printf("  train: %s%n", trained.replaceAll(" -> .*", ""));
+    out.printf("  evaluate: %s%n", evaluated.replace("\n", " / "));
     out.println("  (speed: the anchor's seconds over recsv's; above 1.00x recsv is faster. rate: units of the stage"
         + " per second.)");
+
+    out.printf("%nthe limit: what each stage must do, at the pace this machine's probe measured on %d cores%n",
+        localCores);
+    out.printf("  %-8s %-22s %10s %10s %10s%n", "stage", "work", "limit", "seconds", "of limit");
+    for (Row2 r : rows) {
+      out.printf("  %-8s %-22s %9.1fs %9.1fs %9.1f%%%n", r.stage(), r.work(), r.limitSeconds(), r.recsv().seconds(),
+          100 * r.limitSeconds() / r.recsv().seconds());
+    }
+    out.println("  (arithmetic at the scoring kernel's GFLOP/s, CSV read at memory speed, bytes written at the disk's"
+        + " flushed rate; train's and evaluate's work: the normal equations and one solve per user and product.)");
 
     // 40M users x 100 products: every stage linear in its units, at the per-core rate measured here.
     double factor = 40_000_000.0 / users;
@@ -232,12 +299,15 @@ public final class PipelineBench implements Callable<Integer> {
             + " %d executors x %d cores:%n", interactions * factor, 4_000_000_000L, bytes * factor
             * (100.0 / Math.max(1, csvRows / (double) users)) / (1L << 30), executors, cores);
     out.println("  assumptions: each stage's time is linear in its units (interactions, users, rows) and spreads"
-        + " over all cores at the per-core rate measured here; no skew, no executor loss; the merge on HDFS is a"
-        + " concat (metadata only), a copy elsewhere streams at the rate measured here.");
+        + " over all cores at the per-core rate measured here; evaluate's units are the users it samples"
+        + String.format(" (evaluate.sample-users = %,d)", evaluateSample) + "; no skew, no executor loss; the merge"
+        + " on HDFS is a concat (metadata only), a copy elsewhere streams at the rate measured here.");
     double sumProjected = 0;
     for (Row2 r : rows) {
       double rowsScale = r.stage() == StageName.EXPORT || r.stage() == StageName.MERGE
-          ? factor * 100.0 / Math.max(1, csvRows / (double) users) : factor;
+          ? factor * 100.0 / Math.max(1, csvRows / (double) users)
+          // evaluate samples evaluate.sample-users users, whatever the week's size
+          : r.stage() == StageName.EVALUATE ? Math.min(40_000_000.0, evaluateSample) / r.units() : factor;
       double projected = r.stage() == StageName.MERGE
           ? r.recsv().seconds() * rowsScale  // one stream: does not spread over cores
           : r.recsv().seconds() * rowsScale * localCores / clusterCores;
