@@ -1,10 +1,7 @@
 package io.recsv.als;
 
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-
 import io.recsv.config.UserError;
+import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +46,8 @@ final class BlockedScorer {
   }
 
   /**
-   * @param seen (user_index, product_index) pairs to exclude, or null to keep every product
+   * @param seen the products to exclude, one row per user ({@link Recommender#seenLists}), or null to keep every
+   *     product
    */
   Dataset<Row> score(SparkSession spark, ALSModel model, Dataset<Row> seen) {
     int rank = model.rank();
@@ -57,10 +55,8 @@ final class BlockedScorer {
     Dataset<Row> users = model.userFactors();
     boolean excludeSeen = seen != null;
     if (excludeSeen) {
-      Dataset<Row> seenLists = seen.groupBy(col("user_index").as("id"))
-          .agg(array_sort(collect_list(col("product_index"))).as("seen"));
-      users = users.join(seenLists, users.col("id").equalTo(seenLists.col("id")), "left_outer")
-          .select(users.col("id"), users.col("features"), seenLists.col("seen"));
+      users = users.join(seen, users.col("id").equalTo(seen.col(RunLayout.USER_INDEX)), "left_outer")
+          .select(users.col("id"), users.col("features"), seen.col(Recommender.SEEN));
     }
     // One slice: stream the users a block at a time. Several: hold a group of blocks while passing them over
     // each slice in turn.

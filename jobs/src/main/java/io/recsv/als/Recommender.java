@@ -1,7 +1,12 @@
 package io.recsv.als;
 
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
+import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.Locale;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -67,10 +72,19 @@ public final class Recommender {
     return excludeSeen;
   }
 
+  /** The column of {@link #seenLists}: a user's seen products, sorted. */
+  public static final String SEEN = "seen";
+
+  /** (user_index, product_index) pairs as one row per user: user_index, {@link #SEEN} (sorted product indices). */
+  public static Dataset<Row> seenLists(Dataset<Row> pairs) {
+    return pairs.groupBy(RunLayout.USER_INDEX)
+        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as(SEEN));
+  }
+
   /**
    * Every user's list, not yet computed: score's output ({@link TopLists#SCHEMA}).
    * @param modelPath where the model came from, named in errors about its factors
-   * @param seen (user_index, product_index) pairs each user has seen; used only when the settings exclude them
+   * @param seen each user's seen products ({@link #seenLists}); used only when the settings exclude them
    */
   public Dataset<Row> topLists(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
     if (method == Method.MLLIB) {

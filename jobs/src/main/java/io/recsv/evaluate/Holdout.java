@@ -1,5 +1,8 @@
 package io.recsv.evaluate;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+
 import io.recsv.als.Recommender;
 import io.recsv.lineage.RunLayout;
 import io.recsv.config.Settings;
@@ -52,14 +55,21 @@ final class Holdout implements AutoCloseable {
     long every = Math.max(1, (users + sampleUsers - 1) / sampleUsers);
     HoldoutSplit split = HoldoutSplit.of(spark.read().parquet(layout.interactions().toString()), fraction,
         minInteractions, every, s.longValue("evaluate.seed"));
+    HoldoutSplit.Sizes sizes = split.sizes();
     EvaluationMetrics.Split described = new EvaluationMetrics.Split(split.method(), fraction, minInteractions, every,
-        split.train().select(RunLayout.USER_INDEX).distinct().count(), evaluated(split).count(),
-        split.train().count(), split.holdout().count());
+        sizes.trainUsers(), sizes.evaluatedUsers(), sizes.trainPairs(), sizes.heldPairs());
     return new Holdout(spark, split, ks, catalogue, described);
   }
 
-  private static Dataset<Row> evaluated(HoldoutSplit split) {
-    return split.holdout().select(RunLayout.USER_INDEX).distinct();
+  /** The evaluated users, one row each: user_index, their held-out products ({@link HoldoutSplit#HELD}). */
+  private Dataset<Row> held() {
+    return split.users().filter(size(col(HoldoutSplit.HELD)).gt(0))
+        .select(RunLayout.USER_INDEX, HoldoutSplit.HELD);
+  }
+
+  /** Every sampled user's training products, as the scorer leaves seen products out. */
+  private Dataset<Row> seen() {
+    return split.users().select(col(RunLayout.USER_INDEX), col(HoldoutSplit.TRAIN).as(Recommender.SEEN));
   }
 
   /** (user_index, product_index, weight) to train a model on. */
@@ -74,15 +84,17 @@ final class Holdout implements AutoCloseable {
   /** How well {@code model}'s lists, as {@code recommender} makes them, find the held-out products. */
   List<Ranking> measure(ALSModel model, Recommender recommender) {
     Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, model, "the holdout model",
-        split.train());
-    return RankingMetrics.of(lists, split.holdout(), ks, catalogue);
+        recommender.excludesSeen() ? seen() : null);
+    return RankingMetrics.of(lists, held(), ks, catalogue);
   }
 
   /** The popularity baseline's metrics on the same split (computed on first use, then kept). */
   List<Ranking> popularity() {
     if (popularity == null) {
-      popularity = RankingMetrics.of(Popularity.lists(spark, split.train(), evaluated(split), ks.get(ks.size() - 1)),
-          split.holdout(), ks, catalogue);
+      Dataset<Row> evaluatedSeen = split.users().filter(size(col(HoldoutSplit.HELD)).gt(0))
+          .select(col(RunLayout.USER_INDEX), col(HoldoutSplit.TRAIN).as(Recommender.SEEN));
+      popularity = RankingMetrics.of(Popularity.lists(spark, split.train(), evaluatedSeen, ks.get(ks.size() - 1)),
+          held(), ks, catalogue);
     }
     return popularity;
   }

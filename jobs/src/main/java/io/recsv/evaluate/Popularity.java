@@ -1,9 +1,8 @@
 package io.recsv.evaluate;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 
+import io.recsv.als.Recommender;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.Arrays;
@@ -32,19 +31,18 @@ final class Popularity {
 
   private Popularity() {}
 
-  /** (user_index, products) for every user in {@code users} (user_index), from {@code train}; best first. */
+  /**
+   * (user_index, products) for every user of {@code users} (user_index, {@link Recommender#SEEN}: its sorted seen
+   * products), best first; popularity counted in {@code train}'s pairs.
+   */
   static Dataset<Row> lists(SparkSession spark, Dataset<Row> train, Dataset<Row> users, int k) {
     int[] ranking = train.groupBy(RunLayout.PRODUCT_INDEX).count()
         .orderBy(col("count").desc(), col(RunLayout.PRODUCT_INDEX)).select(RunLayout.PRODUCT_INDEX)
         .collectAsList().stream().mapToInt(r -> r.getInt(0)).toArray();
     Broadcast<int[]> popular = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ranking);
-    Dataset<Row> seen = train.groupBy(RunLayout.USER_INDEX)
-        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as("seen"));
-    Dataset<Row> evaluated = users.join(seen, users.col(RunLayout.USER_INDEX).equalTo(seen.col(RunLayout.USER_INDEX)),
-        "left").select(users.col(RunLayout.USER_INDEX), seen.col("seen"));
     MapFunction<Row, Row> top = row -> RowFactory.create(row.getInt(0),
         list(row.isNullAt(1) ? List.of() : row.getList(1), popular.value(), k));
-    return evaluated.map(top, Encoders.row(LISTS));
+    return users.select(RunLayout.USER_INDEX, Recommender.SEEN).map(top, Encoders.row(LISTS));
   }
 
   /** The first k products of {@code ranking} not in {@code seen} (sorted ascending), best first. */

@@ -1,8 +1,6 @@
 package io.recsv.evaluate;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
@@ -26,22 +24,18 @@ import org.apache.spark.sql.Row;
  */
 final class RankingMetrics {
 
-  private static final String HELD = "held";
-
   private RankingMetrics() {}
 
   /**
    * @param lists (user_index, products) with products best first ({@link TopLists#PRODUCTS}), at least
    *     {@code max(ks)} per user where the catalogue allows
-   * @param holdout (user_index, product_index), distinct
+   * @param held the evaluated users, one row each: user_index, their held-out products (sorted, distinct)
    * @param catalogue the number of products a list could hold (product indices are below it; coverage's
    *     denominator, and Gini's population)
    */
-  static List<Ranking> of(Dataset<Row> lists, Dataset<Row> holdout, List<Integer> ks, long catalogue) {
-    Dataset<Row> held = holdout.groupBy(RunLayout.USER_INDEX)
-        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as(HELD));
+  static List<Ranking> of(Dataset<Row> lists, Dataset<Row> held, List<Integer> ks, long catalogue) {
     Dataset<Row> users = lists.join(held, lists.col(RunLayout.USER_INDEX).equalTo(held.col(RunLayout.USER_INDEX)),
-        "full_outer").select(lists.col(TopLists.PRODUCTS), held.col(HELD));
+        "full_outer").select(lists.col(TopLists.PRODUCTS), held.col(HoldoutSplit.HELD));
     int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
     Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue),
         (sums, row) -> sums.add(row, k), Sums::merge);

@@ -93,7 +93,8 @@ public final class ScoreJob extends StageJob {
 
   /** Every user's top k ({@link TopLists#SCHEMA}), not yet written: what the benchmark times and the tests compare. */
   public Dataset<Row> top(SparkSession spark, ALSModel model) {
-    return recommender.topLists(spark, model, layout.model().toString(), interactions(spark));
+    return recommender.topLists(spark, model, layout.model().toString(),
+        recommender.excludesSeen() ? Recommender.seenLists(interactions(spark)) : null);
   }
 
   /** prepare's (user_index, product_index) pairs: what each user has already seen. */

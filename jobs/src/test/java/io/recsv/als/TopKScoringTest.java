@@ -144,7 +144,7 @@ class TopKScoringTest {
     Dataset<Row> seen = spark.read().parquet(work.resolve("test/prepare/interactions").toString())
         .select("user_index", "product_index");
     Dataset<Row> slicedUnseen = TopLists.rows(new BlockedScorer(25, 7, 20, 8L * 9 * 13, 1L << 30,
-        Normalization.NONE, "m").score(spark, model, seen));
+        Normalization.NONE, "m").score(spark, model, Recommender.seenLists(seen)));
     assertEquals(wholeUnseen, slicedUnseen.orderBy("user_index", "rank").collectAsList(), "seen items, sliced");
   }
 

@@ -32,7 +32,7 @@ class HoldoutSplitTest {
 
   private static Set<String> held(HoldoutSplit split) {
     Set<String> out = new HashSet<>();
-    split.holdout().collectAsList().forEach(r -> out.add(r.getInt(0) + "/" + r.getInt(1)));
+    split.users().collectAsList().forEach(r -> r.<Integer>getList(3).forEach(p -> out.add(r.getInt(0) + "/" + p)));
     return out;
   }
 

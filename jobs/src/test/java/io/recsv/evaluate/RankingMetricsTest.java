@@ -38,11 +38,12 @@ class RankingMetricsTest {
     List<Row> lists = new ArrayList<>();
     LISTS.forEach((u, products) -> lists.add(RowFactory.create(u, products)));
     List<Row> holdout = new ArrayList<>();
-    HOLDOUT.forEach((u, products) -> products.forEach(p -> holdout.add(RowFactory.create(u, p))));
+    HOLDOUT.forEach((u, products) -> holdout.add(RowFactory.create(u, products.stream().sorted()
+        .mapToInt(Integer::intValue).toArray())));
     Dataset<Row> l = spark.createDataFrame(lists, new StructType().add("user_index", DataTypes.IntegerType)
         .add("products", DataTypes.createArrayType(DataTypes.IntegerType, false)));
     Dataset<Row> h = spark.createDataFrame(holdout, new StructType().add("user_index", DataTypes.IntegerType)
-        .add("product_index", DataTypes.IntegerType));
+        .add("held", DataTypes.createArrayType(DataTypes.IntegerType, false)));
 
     List<Ranking> got = RankingMetrics.of(l, h, List.of(2, 5, 30), CATALOGUE);
     for (Ranking r : got) {
