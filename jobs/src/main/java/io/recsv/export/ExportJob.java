@@ -29,9 +29,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -79,8 +79,8 @@ public final class ExportJob extends StageJob {
   }
 
   /**
-   * The counts chain: every row and user of score's output became a CSV row and user. The join with prepare's
-   * user dictionary is an inner join, so a user missing from it would drop rows without a word.
+   * The counts chain: every row and user of score's output became a CSV row and user. A user missing from
+   * prepare's user dictionary has no id to print: the writer leaves it out, and this check refuses the export.
    */
   private static Counts requireEveryScoreRow(Lineage score, ExportManifest written) {
     String because = "every row of score's output, whose ids are in prepare's dictionaries";

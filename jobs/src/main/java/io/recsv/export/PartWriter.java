@@ -62,7 +62,12 @@ final class PartWriter implements java.io.Serializable {
     Map<Integer, Long> idOf = new HashMap<>();
     while (userIds.hasNext()) {
       InternalRow row = userIds.next();
-      idOf.put(row.getInt(0), row.getLong(1));
+      Long other = idOf.put(row.getInt(0), row.getLong(1));
+      if (other != null) {
+        // Either id could be printed for the user's rows: refused, never a guess.
+        throw new IllegalStateException(String.format("prepare's user dictionary gives user index %d two ids, %d"
+            + " and %d; rerun from 'prepare'", row.getInt(0), other, row.getLong(1)));
+      }
     }
     Path dir = new Path(partsDir);
     FileSystem fs = HadoopConf.forWriting(dir, conf.value());

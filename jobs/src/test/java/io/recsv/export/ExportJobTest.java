@@ -95,4 +95,27 @@ class ExportJobTest {
     assertEquals(50, seenUsers.size());
     assertFalse(Files.exists(run.resolve("export/parts/_attempts")), "no attempt files left");
   }
+
+  @Test
+  void aUserIndexWithTwoIdsIsRefusedNotGuessed() throws Exception {
+    Path run = work.resolve("test");
+    StructType dict = new StructType().add("id", DataTypes.LongType).add("index", DataTypes.IntegerType);
+    spark.createDataFrame(List.of(RowFactory.create(7L, 0), RowFactory.create(8L, 0)), dict)
+        .toDF("user_id", "user_index").write().parquet(run.resolve("prepare/users").toString());
+    spark.createDataFrame(List.of(RowFactory.create(40L, 0)), dict).toDF("product_id", "product_index")
+        .write().parquet(run.resolve("prepare/products").toString());
+    spark.createDataFrame(List.of(RowFactory.create(0, new int[] {0}, new float[] {1f}, new float[] {2f})),
+        TopLists.SCHEMA).write().parquet(run.resolve("score/top").toString());
+    com.typesafe.config.Config config = TestSpark.config(work, "export.parts=1");
+    TestSpark.lineage(config, Map.of(StageName.SCORE, new Counts(1L, 1L, null, null)),
+        StageName.PREPARE, StageName.SCORE);
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> new ExportJob(config).run(spark));
+    String messages = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages += t.getMessage() + "\n";
+    }
+    assertTrue(messages.contains("gives user index 0 two ids, "), messages);
+    assertFalse(Files.exists(run.resolve("export/manifest.json")), "nothing published");
+  }
 }
