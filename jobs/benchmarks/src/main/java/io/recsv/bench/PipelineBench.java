@@ -144,7 +144,7 @@ public final class PipelineBench implements Callable<Integer> {
       MachineProbe.parseSeconds(input);  // once to compile the loop and bring the file into memory
       rows.add(progress(new Row2(StageName.PREPARE, "interactions/s", interactions, prepare,
           "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor,
-          String.format("parse %s of CSV", bytes(Files.size(input))),
+          String.format("parse %s of CSV", mib(Files.size(input))),
           MachineProbe.parseSeconds(input) / localCores)));
       double trainFlops = trainFlops(interactions, users, products, rank, iterations);
       rows.add(progress(new Row2(StageName.TRAIN, "interactions x iterations/s", (double) interactions * iterations,
@@ -202,7 +202,7 @@ public final class PipelineBench implements Callable<Integer> {
       long bytes = fs.getContentSummary(partsDir).getLength();
       rows.add(progress(new Row2(StageName.EXPORT, "rows/s", csvRows, export,
           "Spark: rows joined with the ids, sorted, write.csv; same parts", exportAnchor,
-          String.format("write %s of CSV", bytes(bytes)), bytes / machine.diskWriteBytesPerSecond())));
+          String.format("write %s of CSV", mib(bytes)), bytes / machine.diskWriteBytesPerSecond())));
 
       // The disk is flushed before each (unmeasured): the second would otherwise wait for the first's 3 GiB of
       // dirty pages to reach the disk (measured: the second of the two came out 0.8x to 1.6x of the first).
@@ -217,7 +217,7 @@ public final class PipelineBench implements Callable<Integer> {
       Meter.Reading merge = meter.measure(() -> new MergeJob(configs.of(StageName.MERGE)).run(spark));
       rows.add(progress(new Row2(StageName.MERGE, "MiB/s", bytes / 1048576.0, merge,
           "one client streams the parts into one file, then sync", mergeAnchor,
-          String.format("copy %s to disk", bytes(bytes)), bytes / machine.diskWriteBytesPerSecond())));
+          String.format("copy %s to disk", mib(bytes)), bytes / machine.diskWriteBytesPerSecond())));
 
       print(rows, localCores, interactions, csvRows, bytes, evaluateConfig.getLong("evaluate.sample-users"));
       return 0;
@@ -232,10 +232,6 @@ public final class PipelineBench implements Callable<Integer> {
    */
   private static double trainFlops(long interactions, long users, long products, int rank, int iterations) {
     return iterations * (2 * 2.0 * interactions * rank * rank + (users + products) * Math.pow(rank, 3) / 3);
-  }
-
-  private static String bytes(long n) {
-    return n >= (1L << 30) ? String.format("%.2f GiB", n / (double) (1L << 30)) : String.format("%d MiB", n >> 20);
   }
 
   /** prepare's anchor: Spark reads the CSV, sums each (user, product) pair's weights, writes Parquet. */
