@@ -37,7 +37,8 @@ final class RankingMetrics {
     Dataset<Row> users = lists.join(held, lists.col(RunLayout.USER_INDEX).equalTo(held.col(RunLayout.USER_INDEX)),
         "full_outer").select(lists.col(TopLists.PRODUCTS), held.col(HoldoutSplit.HELD));
     int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
-    Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue),
+    int maxK = Arrays.stream(k).max().orElseThrow();
+    Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue, maxK),
         (sums, row) -> sums.add(row, k), Sums::merge);
     List<Ranking> out = new ArrayList<>();
     for (int i = 0; i < k.length; i++) {
@@ -59,11 +60,20 @@ final class RankingMetrics {
 
     final double[] sums;
     final long[][] recommended;
+    /** The gain of a hit at rank r, 1 / log2(r + 1), and the ideal DCG of m hits: computed once, not per user. */
+    final double[] discount;
+    final double[] idcg;
     long users;
 
-    Sums(int ks, int catalogue) {
+    Sums(int ks, int catalogue, int maxK) {
       sums = new double[ks * METRICS];
       recommended = new long[ks][catalogue];
+      discount = new double[maxK + 1];
+      idcg = new double[maxK + 1];
+      for (int r = 1; r <= maxK; r++) {
+        discount[r] = 1 / log2(r + 1);
+        idcg[r] = idcg[r - 1] + discount[r];
+      }
     }
 
     Sums add(Row row, int[] ks) {
@@ -86,16 +96,13 @@ final class RankingMetrics {
         for (int r = 1; r <= Math.min(k, list.size()); r++) {
           if (Arrays.binarySearch(held, list.get(r - 1)) >= 0) {
             found++;
-            dcg += 1 / log2(r + 1);
+            dcg += discount[r];
             ap += (double) found / r;
           }
         }
         int ideal = Math.min(k, held.length);
-        double idcg = 0;
-        for (int r = 1; r <= ideal; r++) {
-          idcg += 1 / log2(r + 1);
-        }
-        double[] m = {(double) found / k, (double) found / held.length, dcg / idcg, ap / ideal, found > 0 ? 1 : 0};
+        double[] m = {(double) found / k, (double) found / held.length, dcg / idcg[ideal], ap / ideal,
+            found > 0 ? 1 : 0};
         for (int j = 0; j < METRICS; j++) {
           sums[i * METRICS + j] += m[j];
         }
