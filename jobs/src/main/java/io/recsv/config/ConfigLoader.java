@@ -155,14 +155,15 @@ public final class ConfigLoader {
    * that {@code train.rank = ten} fails at start, with its origin, and not an hour into the run.
    */
   private static void checkTypes(Config config, Config reference) {
+    Map<java.net.URL, List<String>> referenceFiles = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
       String key = entry.getKey();
       ConfigValueType type = entry.getValue().valueType();
       try {
         if (type == ConfigValueType.NUMBER) {
           Number value = config.getNumber(key);
-          boolean integral = entry.getValue().unwrapped() instanceof Integer
-              || entry.getValue().unwrapped() instanceof Long;
+          boolean integral = (entry.getValue().unwrapped() instanceof Integer
+              || entry.getValue().unwrapped() instanceof Long) && !writtenAsFraction(entry.getValue().origin(), referenceFiles);
           if (integral && !(value instanceof Integer || value instanceof Long)) {
             // Typesafe Config would truncate 1.5 to 1 on getInt: an integer key takes whole numbers only.
             throw new UserError("config key '" + key + "' " + where(config.getValue(key).origin())
@@ -176,6 +177,26 @@ public final class ConfigLoader {
             + " must be a " + type.name().toLowerCase() + ", got '" + config.getValue(key).unwrapped() + "'", e);
       }
     }
+  }
+
+  /**
+   * Whether reference.conf writes the value at {@code origin} with a decimal point ({@code alpha = 1.0}): Typesafe
+   * Config holds 1.0 as the integer 1 and forgets how it was written, but the key takes fractions.
+   */
+  private static boolean writtenAsFraction(ConfigOrigin origin, Map<java.net.URL, List<String>> files) {
+    if (origin.url() == null || origin.lineNumber() < 1) {
+      return false;
+    }
+    List<String> lines = files.computeIfAbsent(origin.url(), url -> {
+      try (java.io.BufferedReader in = new java.io.BufferedReader(
+          new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
+        return in.lines().toList();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + url, e);
+      }
+    });
+    return origin.lineNumber() <= lines.size()
+        && lines.get(origin.lineNumber() - 1).matches("[^#]*[=:]\\s*[-+]?[0-9]*\\.[0-9].*");
   }
 
   static String where(ConfigOrigin origin) {

@@ -53,6 +53,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFractionIsAWholeNumberKeysErrorAndAFractionKeysValue() {
+    UserError e = assertThrows(UserError.class, () -> ConfigLoader.load(List.of(), List.of("train.rank=1.5")));
+    assertTrue(e.getMessage().contains("train.rank") && e.getMessage().contains("whole number"), e.getMessage());
+    // reference.conf writes these 1.0 and 100.0, which Typesafe Config holds as whole numbers.
+    Config c = ConfigLoader.load(List.of(), List.of("train.alpha=0.5", "train.epsilon=0.25", "train.bm25.k1=1.2"));
+    assertEquals(0.5, c.getDouble("train.alpha"), 0);
+    assertEquals(0.25, c.getDouble("train.epsilon"), 0);
+    assertEquals(1.2, c.getDouble("train.bm25.k1"), 0);
+  }
+
+  @Test
   void badValueFailsInTheStageConstructorBeforeSpark() {
     Config c = ConfigLoader.load(List.of(), List.of("train.rank=0"));
     UserError e = assertThrows(UserError.class, () -> new TrainJob(c));
