@@ -42,6 +42,7 @@ public final class AlsTrainer {
   public enum SolverSetting { AUTO, EXACT, CG }
 
   private final ALS als;
+  private final Confidence confidence;
   private final Method method;
   private final BroadcastAls.Solver solver;
   private final int cgSteps;
@@ -49,9 +50,10 @@ public final class AlsTrainer {
   private final int itemBlocks;
   private final long maxBroadcastBytes;
 
-  private AlsTrainer(ALS als, Method method, BroadcastAls.Solver solver, int cgSteps, int userBlocks,
+  private AlsTrainer(ALS als, Confidence confidence, Method method, BroadcastAls.Solver solver, int cgSteps, int userBlocks,
       int itemBlocks, long maxBroadcastBytes) {
     this.als = als;
+    this.confidence = confidence;
     this.method = method;
     this.solver = solver;
     this.cgSteps = cgSteps;
@@ -90,7 +92,7 @@ public final class AlsTrainer {
       case EXACT -> BroadcastAls.Solver.EXACT;
       case CG -> BroadcastAls.Solver.CG;
     };
-    return new AlsTrainer(als, method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0),
+    return new AlsTrainer(als, Confidence.from(s), method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0),
         s.intAtLeast("train.item-blocks", 0), (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
   }
 
@@ -98,11 +100,17 @@ public final class AlsTrainer {
     return als.getMaxIter();
   }
 
+  /** How the interactions' weights become confidences. */
+  public Confidence confidence() {
+    return confidence;
+  }
+
   /**
    * Fits the model. MLlib's lineage grows with every iteration; without checkpoints (into {@code checkpointDir})
    * long runs overflow the stack. recsv's does not grow (see {@link BroadcastAls}).
    */
-  public Fitted fit(SparkSession spark, Dataset<Row> interactions, String checkpointDir) {
+  public Fitted fit(SparkSession spark, Dataset<Row> prepared, String checkpointDir) {
+    Dataset<Row> interactions = confidence.isLinear() ? prepared : confidence.apply(prepared);
     int parallelism = spark.sparkContext().defaultParallelism();
     if (method == Method.RECSV) {
       BroadcastAls recsv = new BroadcastAls(new BroadcastAls.Params(als.getRank(), als.getMaxIter(),

@@ -63,8 +63,9 @@ public final class TrainJob extends StageJob {
     Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
     out.publish(context.record(inputs, null).withCounts(counts));
     removeCheckpoints(conf);
-    return String.format("rank %d, %d iterations by %s, %,d users x %,d products in %.1f s -> %s",
-        model.rank(), trainer.maxIter(), fitted.describe(), counts.users(), counts.products(),
+    return String.format("rank %d, %d iterations by %s%s, %,d users x %,d products in %.1f s -> %s",
+        model.rank(), trainer.maxIter(), fitted.describe(), trainer.confidence().isLinear() ? ""
+            : ", confidence " + trainer.confidence().describe(), counts.users(), counts.products(),
         (System.nanoTime() - started) / 1e9, layout.model());
   }
 
