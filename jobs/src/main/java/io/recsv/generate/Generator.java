@@ -1,16 +1,10 @@
 package io.recsv.generate;
 
-import io.recsv.fs.HadoopConf;
-import io.recsv.fs.Renames;
 import io.recsv.config.UserError;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Synthetic implicit-feedback interactions with a planted low-rank structure: users and products fall into
@@ -57,18 +51,9 @@ public final class Generator {
   /** Writes {@code user_id,product_id,weight} with a header; returns the number of interactions. */
   public long write(Configuration conf, String output) throws IOException {
     int[][] byTaste = productsByTaste();
-    Path path = new Path(output);
-    FileSystem fs = HadoopConf.forWriting(path, conf);
-    if (fs.exists(path)) {
-      throw new UserError("generate: " + output + " already exists");
-    }
-    // Written beside under a name of its own, then renamed: a generate that is killed leaves no torn file under
-    // the final name (which the next run would refuse as existing, or read); the next one replaces the leftover.
-    Path partial = new Path(path.getParent(), "." + path.getName() + ".generating");
-    SplittableRandom random = new SplittableRandom(seed);
-    long rows = 0;
-    try (OutputStream out = new BufferedOutputStream(fs.create(partial, true), 1 << 20)) {
-      out.write("user_id,product_id,weight\n".getBytes(StandardCharsets.US_ASCII));
+    return CsvFile.write(conf, output, "user_id,product_id,weight", out -> {
+      SplittableRandom random = new SplittableRandom(seed);
+      long rows = 0;
       StringBuilder line = new StringBuilder();
       boolean[] chosen = new boolean[products];
       int[] picked = new int[perUser];
@@ -94,17 +79,16 @@ public final class Generator {
           chosen[picked[n]] = false;
         }
       }
-    }
-    Renames.move(fs, partial, path);
-    return rows;
+      return rows;
+    });
   }
 
   /** Gives up re-drawing after a few tries when a user's taste is exhausted. */
-  private static boolean retry(SplittableRandom random) {
+  static boolean retry(SplittableRandom random) {
     return random.nextInt(64) != 0;
   }
 
-  private static int firstFree(boolean[] chosen) {
+  static int firstFree(boolean[] chosen) {
     for (int j = 0; j < chosen.length; j++) {
       if (!chosen[j]) {
         return j;
