@@ -4,6 +4,7 @@ import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.recsv.als.AlsTrainer;
+import io.recsv.als.Confidence;
 import io.recsv.als.Recommender;
 import io.recsv.lineage.Lineage;
 import io.recsv.fs.PathGuard;
@@ -29,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code recsv tune}: a small seeded random search over {@code train.rank}, {@code train.reg-param},
- * {@code train.alpha} and {@code train.max-iter}, each trial trained on one holdout of a run's prepared
+ * {@code train.alpha}, {@code train.max-iter}, {@code train.confidence} and {@code train.weighting}, each trial trained on one holdout of a run's prepared
  * interactions (split once, as {@code evaluate.*} says) and measured as the evaluate stage measures; the
  * popularity baseline is computed once. The first trial is the configuration as it is, so the table shows
  * whether anything beats it.
@@ -40,9 +41,12 @@ public final class Tuner {
   static final double[] REG_PARAMS = {0.01, 0.03, 0.1, 0.3};
   static final double[] ALPHAS = {1, 3, 10, 30};
   static final int[] MAX_ITERS = {5, 10, 15};
+  static final Confidence.Form[] FORMS = Confidence.Form.values();
+  static final Confidence.Weighting[] WEIGHTINGS = Confidence.Weighting.values();
 
   /** One trial: its settings, how it ranked the holdout, and how long it took (train and measure). */
-  public record Trial(int rank, double regParam, double alpha, int maxIter, List<Ranking> ranking, double seconds) {}
+  public record Trial(int rank, double regParam, double alpha, int maxIter, Confidence.Form form,
+      Confidence.Weighting weighting, List<Ranking> ranking, double seconds) {}
 
   /** The trials, best first by {@code metric}, and the popularity baseline's metrics. */
   public record Result(String metric, List<Trial> trials, List<Ranking> popularity) {}
@@ -85,14 +89,15 @@ public final class Tuner {
         }
         long t0 = System.nanoTime();
         Settings s = new Settings(trial);
-        ALSModel model = AlsTrainer.from(s).fit(spark, bench.train(), checkpoints.toString()).model();
+        AlsTrainer trainer = AlsTrainer.from(s);
+        ALSModel model = trainer.fit(spark, bench.train(), checkpoints.toString()).model();
         Trial t = new Trial(trial.getInt("train.rank"), trial.getDouble("train.reg-param"),
-            trial.getDouble("train.alpha"), trial.getInt("train.max-iter"), bench.measure(model, recommender),
-            (System.nanoTime() - t0) / 1e9);
+            trial.getDouble("train.alpha"), trial.getInt("train.max-iter"), trainer.confidence().form(),
+            trainer.confidence().weighting(), bench.measure(model, recommender), (System.nanoTime() - t0) / 1e9);
         done.add(t);
-        progress.printf("tune: trial %d: rank %d, reg-param %s, alpha %s, max-iter %d: %s %.4f in %.1f s%n",
-            done.size(), t.rank(), t.regParam(), t.alpha(), t.maxIter(), metric, score.applyAsDouble(t.ranking()),
-            t.seconds());
+        progress.printf("tune: trial %d: rank %d, reg-param %s, alpha %s, max-iter %d, confidence %s, weighting %s:"
+            + " %s %.4f in %.1f s%n", done.size(), t.rank(), t.regParam(), t.alpha(), t.maxIter(), name(t.form()),
+            name(t.weighting()), metric, score.applyAsDouble(t.ranking()), t.seconds());
       }
       done.sort(Comparator.comparingDouble((Trial t) -> -score.applyAsDouble(t.ranking())));
       return new Result(metric, done, popularity);
@@ -112,7 +117,11 @@ public final class Tuner {
       for (double reg : REG_PARAMS) {
         for (double alpha : ALPHAS) {
           for (int iters : MAX_ITERS) {
-            all.add(with(rank, reg, alpha, iters));
+            for (Confidence.Form form : FORMS) {
+              for (Confidence.Weighting weighting : WEIGHTINGS) {
+                all.add(with(rank, reg, alpha, iters, form, weighting));
+              }
+            }
           }
         }
       }
@@ -131,18 +140,28 @@ public final class Tuner {
     return out.subList(0, Math.min(trials, out.size()));
   }
 
-  private Config with(int rank, double reg, double alpha, int iters) {
+  private Config with(int rank, double reg, double alpha, int iters, Confidence.Form form,
+      Confidence.Weighting weighting) {
     return config.withValue("train.rank", ConfigValueFactory.fromAnyRef(rank))
         .withValue("train.reg-param", ConfigValueFactory.fromAnyRef(reg))
         .withValue("train.alpha", ConfigValueFactory.fromAnyRef(alpha))
-        .withValue("train.max-iter", ConfigValueFactory.fromAnyRef(iters));
+        .withValue("train.max-iter", ConfigValueFactory.fromAnyRef(iters))
+        .withValue("train.confidence", ConfigValueFactory.fromAnyRef(name(form)))
+        .withValue("train.weighting", ConfigValueFactory.fromAnyRef(name(weighting)));
+  }
+
+  /** As the config writes it: "log", "bm25". */
+  static String name(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 
   private static boolean same(Config a, Config b) {
     return a.getInt("train.rank") == b.getInt("train.rank")
         && a.getDouble("train.reg-param") == b.getDouble("train.reg-param")
         && a.getDouble("train.alpha") == b.getDouble("train.alpha")
-        && a.getInt("train.max-iter") == b.getInt("train.max-iter");
+        && a.getInt("train.max-iter") == b.getInt("train.max-iter")
+        && a.getString("train.confidence").trim().equals(b.getString("train.confidence").trim())
+        && a.getString("train.weighting").trim().equals(b.getString("train.weighting").trim());
   }
 
   /** "ndcg@100": the NDCG at 100 of a trial's ranking; the k must be one the metrics are computed at. */
@@ -170,8 +189,9 @@ public final class Tuner {
   public static String configFile(Result result, String runId) {
     Trial best = result.trials().get(0);
     return String.format(Locale.ROOT, "# recsv tune on run %s: the best of %d trials by %s.%n"
-        + "train {%n  rank = %d%n  reg-param = %s%n  alpha = %s%n  max-iter = %d%n}%n", runId, result.trials().size(),
-        result.metric(), best.rank(), best.regParam(), best.alpha(), best.maxIter());
+        + "train {%n  rank = %d%n  reg-param = %s%n  alpha = %s%n  max-iter = %d%n  confidence = %s%n"
+        + "  weighting = %s%n}%n", runId, result.trials().size(), result.metric(), best.rank(), best.regParam(),
+        best.alpha(), best.maxIter(), name(best.form()), name(best.weighting()));
   }
 
   /** The trials as a table, best first, with the popularity baseline below. */
@@ -185,16 +205,18 @@ public final class Tuner {
       }
     }
     String k = "@" + result.popularity().get(at).k();
-    lines.add(String.format("  #  rank  reg-param  alpha  max-iter %13s %9s %8s %8s   seconds", "precision" + k,
-        "recall" + k, "NDCG" + k, "MAP" + k));
+    lines.add(String.format("  #  rank  reg-param  alpha  max-iter  confidence %13s %9s %8s %8s   seconds",
+        "precision" + k, "recall" + k, "NDCG" + k, "MAP" + k));
     int i = 1;
     for (Trial t : result.trials()) {
       Ranking r = t.ranking().get(at);
-      lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
-          t.regParam(), t.alpha(), t.maxIter(), r.precision(), r.recall(), r.ndcg(), r.map(), t.seconds()));
+      String confidence = name(t.form()) + (t.weighting() == Confidence.Weighting.NONE ? "" : "+" + name(t.weighting()));
+      lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %11s %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
+          t.regParam(), t.alpha(), t.maxIter(), confidence, r.precision(), r.recall(), r.ndcg(), r.map(),
+          t.seconds()));
     }
     Ranking p = result.popularity().get(at);
-    lines.add(String.format(Locale.ROOT, "    popularity baseline %28.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
+    lines.add(String.format(Locale.ROOT, "    popularity baseline %39.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
         p.ndcg(), p.map()));
     return lines;
   }
