@@ -1,25 +1,17 @@
 package io.recsv.report;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 
 /**
- * A distribution, computed by Spark where the data lies in one or two aggregating passes (no sort of the rows, no
+ * A distribution, computed where the data lies in one or two aggregating passes (no sort of the rows, no
  * collect of them): bins of {@code [from, to]} with how many values fell in each, and the summary a reader looks
  * at first. {@code scale} is "powers of two" (whole numbers such as interactions per user: 1, 2-3, 4-7, ...;
  * summary exact) or "linear" (scores: {@link #LINEAR_BINS} equal bins between the smallest and the largest
@@ -77,41 +69,38 @@ public record Histogram(String scale, long values, double min, double median, do
     return powersOfTwo(frequencies(rows, column));
   }
 
-  /** Each column in {@link #LINEAR_BINS} equal bins between its smallest and largest value: two passes for all. */
-  static Map<String, Histogram> linear(Dataset<Row> rows, String... columns) {
-    List<Column> summaries = new ArrayList<>();
-    for (String column : columns) {
-      summaries.addAll(List.of(count(col(column)), functions.min(col(column)).cast("double"),
-          avg(col(column)), functions.max(col(column)).cast("double")));
+  /**
+   * Values counted into {@link #LINEAR_BINS} equal bins between the smallest and the largest, both known
+   * beforehand (a first pass): filled where the values lie and merged, so that one pass over the data fills the
+   * bins of every column.
+   */
+  static final class LinearBins implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final double lo;
+    private final double width;
+    private final long[] counts = new long[LINEAR_BINS];
+
+    LinearBins(double lo, double hi) {
+      this.lo = lo;
+      this.width = hi > lo ? (hi - lo) / LINEAR_BINS : 0;
     }
-    Row s = rows.agg(summaries.get(0), summaries.subList(1, summaries.size()).toArray(new Column[0])).first();
-    Column[] bins = new Column[columns.length];
-    double[] lo = new double[columns.length];
-    double[] width = new double[columns.length];
-    for (int c = 0; c < columns.length; c++) {
-      lo[c] = s.isNullAt(4 * c + 1) ? 0 : s.getDouble(4 * c + 1);
-      double hi = s.isNullAt(4 * c + 3) ? 0 : s.getDouble(4 * c + 3);
-      width[c] = hi > lo[c] ? (hi - lo[c]) / LINEAR_BINS : 0;
+
+    void add(double value) {
       // The largest value closes the last bin rather than opening one of its own.
-      bins[c] = width[c] == 0 ? lit(0L)
-          : least(floor(col(columns[c]).minus(lo[c]).divide(width[c])), lit((long) LINEAR_BINS - 1));
+      counts[width == 0 ? 0 : (int) Math.min(Math.floor((value - lo) / width), LINEAR_BINS - 1)]++;
     }
-    // One pass for every column: count by the combination of bins (at most LINEAR_BINS ^ columns groups).
-    long[][] counts = new long[columns.length][LINEAR_BINS];
-    for (Row r : rows.groupBy(bins).count().collectAsList()) {
-      for (int c = 0; c < columns.length; c++) {
-        if (!r.isNullAt(c)) {
-          counts[c][(int) r.getLong(c)] += r.getLong(columns.length);
-        }
+
+    LinearBins merge(LinearBins other) {
+      for (int i = 0; i < LINEAR_BINS; i++) {
+        counts[i] += other.counts[i];
       }
+      return this;
     }
-    Map<String, Histogram> out = new LinkedHashMap<>();
-    for (int c = 0; c < columns.length; c++) {
-      long n = s.getLong(4 * c);
-      out.put(columns[c], n == 0 ? new Histogram(LINEAR, 0, 0, 0, 0, 0, List.of())
-          : linear(n, lo[c], s.getDouble(4 * c + 2), s.getDouble(4 * c + 3), width[c], counts[c]));
+
+    /** The histogram of the {@code n} values added, whose mean and largest are known from the first pass. */
+    Histogram histogram(long n, double mean, double hi) {
+      return n == 0 ? new Histogram(LINEAR, 0, 0, 0, 0, 0, List.of()) : linear(n, lo, mean, hi, width, counts);
     }
-    return out;
   }
 
   private static Histogram linear(long n, double lo, double mean, double hi, double width, long[] counts) {

@@ -1,8 +1,13 @@
 package io.recsv.report;
 
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -13,15 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * What score recommended: rows and users, the distribution of the published (normalized) and the raw scores,
  * how much of the catalogue is recommended and how often (the long tail, and its Gini coefficient), the most
  * recommended products, and how many recommendations are products the user already has. Recorded in score's
- * output, computed by Spark from the rows score wrote; a few thousand numbers reach the driver, whatever the size.
+ * output, computed where score's rows lie in two passes over them (no shuffle); what reaches the driver is a few
+ * thousand numbers and a count per product of the catalogue.
  */
 public record ScoreStats(long rows, long users, long catalogue, long productsRecommended, Histogram scores,
     Histogram rawScores, Histogram timesRecommended, List<TailPoint> longTail, double gini,
@@ -53,22 +60,83 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
    * @param seen prepare's interactions, or null when score excluded them
    */
   public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen) {
-    Row counts = lists.agg(sum(size(col(TopLists.PRODUCTS)).cast("long")),
-        sum(when(size(col(TopLists.PRODUCTS)).gt(0), 1L).otherwise(0L))).first();
-    long rows = counts.isNullAt(0) ? 0 : counts.getLong(0);
-    long users = counts.isNullAt(1) ? 0 : counts.getLong(1);
-    Dataset<Row> top = TopLists.rows(lists);
-    Map<String, Histogram> scores = Histogram.linear(top, RunLayout.SCORE, RunLayout.RAW_SCORE);
     long catalogue = products.count();
-    Dataset<Row> perProduct = top.groupBy(RunLayout.PRODUCT_INDEX).count().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      SortedMap<Long, Long> times = Histogram.frequencies(perProduct, "count");
-      long recommended = times.values().stream().mapToLong(Long::longValue).sum();
-      return new ScoreStats(rows, users, catalogue, recommended, scores.get(RunLayout.SCORE),
-          scores.get(RunLayout.RAW_SCORE), Histogram.powersOfTwo(times), longTail(times, catalogue),
-          gini(times, catalogue), mostRecommended(perProduct, products, users), seen(top, seen, rows, users));
-    } finally {
-      perProduct.unpersist();
+    // First pass, over the arrays as they are: how many, and the scores' ranges and sums.
+    Row first = lists.agg(sum(size(col(TopLists.PRODUCTS)).cast("long")),
+        sum(when(size(col(TopLists.PRODUCTS)).gt(0), 1L).otherwise(0L)),
+        min(array_min(col(TopLists.SCORES))).cast("double"), max(array_max(col(TopLists.SCORES))).cast("double"),
+        sum(aggregate(col(TopLists.SCORES), lit(0d), (acc, x) -> acc.plus(x))),
+        min(array_min(col(TopLists.RAW_SCORES))).cast("double"),
+        max(array_max(col(TopLists.RAW_SCORES))).cast("double"),
+        sum(aggregate(col(TopLists.RAW_SCORES), lit(0d), (acc, x) -> acc.plus(x)))).first();
+    long rows = first.isNullAt(0) ? 0 : first.getLong(0);
+    long users = first.isNullAt(1) ? 0 : first.getLong(1);
+    double[] lo = {value(first, 2), value(first, 5)};
+    double[] hi = {value(first, 3), value(first, 6)};
+    // Second pass, over Spark's own rows (primitive arrays, not boxed values): the bins of both scores and how
+    // often each product is recommended.
+    Tally zero = new Tally(lo, hi, catalogue);
+    Tally tally = lists.select(TopLists.PRODUCTS, TopLists.SCORES, TopLists.RAW_SCORES)
+        .queryExecution().toRdd().toJavaRDD()
+        // Merged on the executors in a tree: a handful of count arrays (4 bytes per product) reach the driver.
+        .treeAggregate(zero, Tally::add, Tally::merge, 3);
+    Histogram scores = tally.scores.histogram(rows, rows == 0 ? 0 : value(first, 4) / rows, hi[0]);
+    Histogram rawScores = tally.rawScores.histogram(rows, rows == 0 ? 0 : value(first, 7) / rows, hi[1]);
+    SortedMap<Long, Long> times = new TreeMap<>();
+    for (int n : tally.timesRecommended) {
+      if (n > 0) {
+        times.merge((long) n, 1L, Long::sum);
+      }
+    }
+    long recommended = times.values().stream().mapToLong(Long::longValue).sum();
+    return new ScoreStats(rows, users, catalogue, recommended, scores, rawScores, Histogram.powersOfTwo(times),
+        longTail(times, catalogue), gini(times, catalogue), mostRecommended(tally.timesRecommended, products, users),
+        seen(seen == null ? null : TopLists.rows(lists), seen, rows, users));
+  }
+
+  private static double value(Row row, int i) {
+    return row.isNullAt(i) ? 0 : row.getDouble(i);
+  }
+
+  /**
+   * The second pass's sums: both scores' bins, and how many users each product is recommended to (products are
+   * dense indices; fewer than 2^31 users each).
+   */
+  private static final class Tally implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final Histogram.LinearBins scores;
+    final Histogram.LinearBins rawScores;
+    final int[] timesRecommended;
+
+    Tally(double[] lo, double[] hi, long catalogue) {
+      this.scores = new Histogram.LinearBins(lo[0], hi[0]);
+      this.rawScores = new Histogram.LinearBins(lo[1], hi[1]);
+      this.timesRecommended = new int[Math.toIntExact(catalogue)];
+    }
+
+    Tally add(InternalRow row) {
+      int[] products = row.getArray(0).toIntArray();
+      float[] published = row.getArray(1).toFloatArray();
+      float[] raw = row.getArray(2).toFloatArray();
+      for (int i = 0; i < products.length; i++) {
+        if (products[i] < 0 || products[i] >= timesRecommended.length) {
+          throw new IllegalStateException("score's output recommends product index " + products[i]
+              + ", outside the catalogue's 0 to " + (timesRecommended.length - 1));
+        }
+        timesRecommended[products[i]]++;
+        scores.add(published[i]);
+        rawScores.add(raw[i]);
+      }
+      return this;
+    }
+
+    Tally merge(Tally other) {
+      scores.merge(other.scores);
+      rawScores.merge(other.rawScores);
+      for (int i = 0; i < timesRecommended.length; i++) {
+        timesRecommended[i] = Math.addExact(timesRecommended[i], other.timesRecommended[i]);
+      }
+      return this;
     }
   }
 
@@ -116,14 +184,21 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
     return total == 0 || catalogue == 0 ? 0 : 2 * weighted / (catalogue * total) - (catalogue + 1.0) / catalogue;
   }
 
-  private static List<TopProduct> mostRecommended(Dataset<Row> perProduct, Dataset<Row> products, long users) {
-    List<TopProduct> top = new ArrayList<>();
-    for (Row r : perProduct.orderBy(col("count").desc(), col(RunLayout.PRODUCT_INDEX)).limit(TOP_PRODUCTS)
-        .join(products, RunLayout.PRODUCT_INDEX).orderBy(col("count").desc(), col(RunLayout.PRODUCT_INDEX))
-        .select(RunLayout.PRODUCT_ID, "count").collectAsList()) {
-      top.add(new TopProduct(r.getLong(0), r.getLong(1), (double) r.getLong(1) / Math.max(users, 1)));
+  /** The {@link #TOP_PRODUCTS} most recommended, most first (ties by product index), with their ids. */
+  private static List<TopProduct> mostRecommended(int[] times, Dataset<Row> products, long users) {
+    List<Integer> top = java.util.stream.IntStream.range(0, times.length).boxed().filter(i -> times[i] > 0)
+        .sorted(java.util.Comparator.comparingInt((Integer i) -> -times[i]).thenComparingInt(i -> i))
+        .limit(TOP_PRODUCTS).toList();
+    Map<Integer, Long> ids = new java.util.HashMap<>();
+    for (Row r : products.filter(col(RunLayout.PRODUCT_INDEX).isin(top.toArray()))
+        .select(RunLayout.PRODUCT_INDEX, RunLayout.PRODUCT_ID).collectAsList()) {
+      ids.put(r.getInt(0), r.getLong(1));
     }
-    return top;
+    List<TopProduct> out = new ArrayList<>();
+    for (int index : top) {
+      out.add(new TopProduct(ids.get(index), times[index], (double) times[index] / Math.max(users, 1)));
+    }
+    return out;
   }
 
   private static Seen seen(Dataset<Row> top, Dataset<Row> seen, long rows, long users) {

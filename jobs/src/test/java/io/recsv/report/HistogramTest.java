@@ -57,21 +57,21 @@ class HistogramTest {
   @Test
   void linearBinsSpanMinToMaxAndTheMaximumClosesTheLastBin() {
     Random random = new Random(7);
-    List<Row> rows = new ArrayList<>();
     float[] a = new float[1000];
     for (int i = 0; i < a.length; i++) {
       a[i] = random.nextFloat();
-      rows.add(RowFactory.create(a[i], 5f));  // the second column is constant
     }
     a[0] = 0f;
     a[1] = 1f;
-    rows.set(0, RowFactory.create(0f, 5f));
-    rows.set(1, RowFactory.create(1f, 5f));
-    Dataset<Row> data = spark.createDataFrame(rows,
-        new StructType().add("a", DataTypes.FloatType).add("b", DataTypes.FloatType));
-    Map<String, Histogram> h = Histogram.linear(data, "a", "b");
-
-    Histogram ha = h.get("a");
+    // Filled in two parts and merged, as two tasks would.
+    Histogram.LinearBins first = new Histogram.LinearBins(0, 1);
+    Histogram.LinearBins second = new Histogram.LinearBins(0, 1);
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      (i < 300 ? first : second).add(a[i]);
+      sum += a[i];
+    }
+    Histogram ha = first.merge(second).histogram(a.length, sum / a.length, 1);
     assertEquals(1000, ha.values());
     assertEquals(0, ha.min());
     assertEquals(1, ha.max());
@@ -87,7 +87,11 @@ class HistogramTest {
     Arrays.sort(sorted);
     assertEquals((sorted[499] + sorted[500]) / 2, ha.median(), 1.0 / Histogram.LINEAR_BINS, "within a bin");
 
-    Histogram hb = h.get("b");
+    Histogram.LinearBins constant = new Histogram.LinearBins(5, 5);
+    for (int i = 0; i < 1000; i++) {
+      constant.add(5);
+    }
+    Histogram hb = constant.histogram(1000, 5, 5);
     assertEquals(List.of(new Histogram.Bin(5, 5, 1000)), hb.bins(), "a constant is one bin");
     assertEquals(5, hb.median());
   }

@@ -1,0 +1,162 @@
+package io.recsv.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recsv.TestSpark;
+import io.recsv.lineage.RunLayout;
+import io.recsv.lineage.TopLists;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the report says score recommended, computed where score's lists lie, against the same figures computed
+ * in plain Java from the same lists: rows, users, each score's distribution, how often each product is
+ * recommended (coverage, the long tail, Gini, the most recommended with their ids).
+ */
+class ScoreStatsTest {
+
+  private static final int CATALOGUE = 40;
+  private final SparkSession spark = TestSpark.get();
+
+  @Test
+  void theFiguresAreThoseOfTheListsComputedOneByOne() {
+    Random random = new Random(3);
+    List<Row> lists = new ArrayList<>();
+    List<int[]> products = new ArrayList<>();
+    List<float[]> raw = new ArrayList<>();
+    List<float[]> published = new ArrayList<>();
+    for (int user = 0; user < 500; user++) {
+      int n = user % 50 == 0 ? 0 : 1 + random.nextInt(10);  // some users with nothing left to recommend
+      int[] p = new int[n];
+      float[] r = new float[n];
+      float[] s = new float[n];
+      for (int i = 0; i < n; i++) {
+        p[i] = (int) Math.min(CATALOGUE - 11, Math.abs(random.nextGaussian()) * 8);  // a head; 10 never shown
+        r[i] = (float) (random.nextGaussian() * 3);
+        s[i] = random.nextFloat();
+      }
+      products.add(p);
+      raw.add(r);
+      published.add(s);
+      lists.add(RowFactory.create(user, box(p), box(s), box(r)));
+    }
+    lists.set(1, RowFactory.create(1, new Integer[] {CATALOGUE - 11}, new Float[] {1f}, new Float[] {-9f}));
+    products.set(1, new int[] {CATALOGUE - 11});
+    published.set(1, new float[] {1f});
+    raw.set(1, new float[] {-9f});
+    Dataset<Row> frame = spark.createDataFrame(lists, TopLists.SCHEMA).repartition(4);
+    ScoreStats stats = ScoreStats.of(frame, catalogue(), null);
+
+    long rows = products.stream().mapToLong(p -> p.length).sum();
+    assertEquals(rows, stats.rows());
+    assertEquals(products.stream().filter(p -> p.length > 0).count(), stats.users());
+    assertEquals(CATALOGUE, stats.catalogue());
+    long[] times = new long[CATALOGUE];
+    products.forEach(p -> {
+      for (int i : p) {
+        times[i]++;
+      }
+    });
+    SortedMap<Long, Long> frequencies = new TreeMap<>();
+    for (long t : times) {
+      if (t > 0) {
+        frequencies.merge(t, 1L, Long::sum);
+      }
+    }
+    assertEquals(frequencies.values().stream().mapToLong(Long::longValue).sum(), stats.productsRecommended());
+    assertEquals(ScoreStats.gini(frequencies, CATALOGUE), stats.gini(), 0);
+    assertEquals(ScoreStats.longTail(frequencies, CATALOGUE), stats.longTail());
+    assertEquals(Histogram.powersOfTwo(frequencies), stats.timesRecommended());
+    List<Integer> byTimes = new ArrayList<>();
+    for (int i = 0; i < CATALOGUE; i++) {
+      if (times[i] > 0) {
+        byTimes.add(i);
+      }
+    }
+    byTimes.sort(Comparator.comparingLong((Integer i) -> -times[i]).thenComparingInt(i -> i));
+    assertEquals(ScoreStats.TOP_PRODUCTS, stats.mostRecommended().size());
+    for (int k = 0; k < ScoreStats.TOP_PRODUCTS; k++) {
+      int index = byTimes.get(k);
+      assertEquals(new ScoreStats.TopProduct(id(index), times[index], times[index] / (double) stats.users()),
+          stats.mostRecommended().get(k), "the " + (k + 1) + "th most recommended");
+    }
+    assertDistribution(published, stats.scores());
+    assertDistribution(raw, stats.rawScores());
+    assertTrue(stats.seen().excluded());
+  }
+
+  @Test
+  void aProductOutsideTheCatalogueIsRefusedNotCountedElsewhere() {
+    Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(0, new Integer[] {CATALOGUE},
+        new Float[] {1f}, new Float[] {1f})), TopLists.SCHEMA);
+    Exception e = assertThrows(Exception.class, () -> ScoreStats.of(frame, catalogue(), null));
+    assertTrue(String.valueOf(e.getMessage()).contains("product index " + CATALOGUE), e.getMessage());
+  }
+
+  private static void assertDistribution(List<float[]> values, Histogram h) {
+    double lo = Double.MAX_VALUE;
+    double hi = -Double.MAX_VALUE;
+    double sum = 0;
+    long n = 0;
+    for (float[] v : values) {
+      for (float x : v) {
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+        sum += x;
+        n++;
+      }
+    }
+    assertEquals(n, h.values());
+    assertEquals(lo, h.min(), 0);
+    assertEquals(hi, h.max(), 0);
+    assertEquals(sum / n, h.mean(), 1e-9);
+    double width = (hi - lo) / Histogram.LINEAR_BINS;
+    long[] bins = new long[Histogram.LINEAR_BINS];
+    for (float[] v : values) {
+      for (float x : v) {
+        bins[Math.min(Histogram.LINEAR_BINS - 1, (int) Math.floor((x - lo) / width))]++;
+      }
+    }
+    for (int i = 0; i < bins.length; i++) {
+      assertEquals(bins[i], h.bins().get(i).count(), "bin " + i);
+    }
+  }
+
+  private static long id(int index) {
+    return 1_000_000_007L * index + 3;
+  }
+
+  private Dataset<Row> catalogue() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < CATALOGUE; i++) {
+      rows.add(RowFactory.create(id(i), i));
+    }
+    return spark.createDataFrame(rows, new StructType().add(RunLayout.PRODUCT_ID, DataTypes.LongType)
+        .add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType));
+  }
+
+  private static Integer[] box(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
+  }
+
+  private static Float[] box(float[] values) {
+    Float[] out = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}
