@@ -23,7 +23,6 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -114,19 +113,19 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
 
   private Dataset<Row> weigh(Dataset<Row> pairs) {
     Column w = abs(col(RunLayout.WEIGHT).cast(DataTypes.DoubleType));
-    // The products' totals (exact) and the number of products, with the mean over them: P rows in one window.
+    // The products' totals (exact).
     Column tooLarge = raise_error(lit("train.weighting " + weighting.name().toLowerCase(Locale.ROOT)
         + ": the interactions' weights add up to 1e30 or more, beyond what is weighed exactly; scale them down"));
     Dataset<Row> products = pairs.groupBy(RunLayout.PRODUCT_INDEX)
         .agg(sum(when(w.geq(MAX_TOTAL), tooLarge).otherwise(w.cast(DataTypes.createDecimalType(38, SUM_SCALE))))
             .as("total"));
-    Dataset<Row> norms = products
-        .withColumn("products", count(lit(1)).over(Window.partitionBy()))
-        .withColumn("mean", sum(col("total")).over(Window.partitionBy()).divide(col("products")))
+    // Their number and sum, one row, beside every product (a broadcast of one row, not a window over one partition).
+    Dataset<Row> catalogue = products.agg(count(lit(1)).as("products"), sum(col("total")).as("all"));
+    Dataset<Row> norms = products.crossJoin(broadcast(catalogue))
         .select(col(RunLayout.PRODUCT_INDEX), col("products"),
-            when(col("total").isNull().or(col("mean").isNull()), tooLarge)
+            when(col("total").isNull().or(col("all").isNull()), tooLarge)
                 .otherwise(lit(1 - b).plus(lit(b).multiply(col("total").cast(DataTypes.DoubleType)
-                    .divide(col("mean").cast(DataTypes.DoubleType))))).as(NORM));
+                    .divide(col("all").cast(DataTypes.DoubleType).divide(col("products")))))).as(NORM));
     // Each user's pairs gathered, sorted by product, counted, then weighed in that order.
     Dataset<Row> users = pairs.groupBy(RunLayout.USER_INDEX)
         .agg(array_sort(collect_list(struct(col(RunLayout.PRODUCT_INDEX), col(RunLayout.WEIGHT)))).as(PAIRS))

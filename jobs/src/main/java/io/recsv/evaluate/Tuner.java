@@ -205,18 +205,18 @@ public final class Tuner {
       }
     }
     String k = "@" + result.popularity().get(at).k();
-    lines.add(String.format("  #  rank  reg-param  alpha  max-iter  confidence %13s %9s %8s %8s   seconds",
+    lines.add(String.format("  #  rank  reg-param  alpha  max-iter   confidence %13s %9s %8s %8s   seconds",
         "precision" + k, "recall" + k, "NDCG" + k, "MAP" + k));
     int i = 1;
     for (Trial t : result.trials()) {
       Ranking r = t.ranking().get(at);
       String confidence = name(t.form()) + (t.weighting() == Confidence.Weighting.NONE ? "" : "+" + name(t.weighting()));
-      lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %11s %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
+      lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %12s %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
           t.regParam(), t.alpha(), t.maxIter(), confidence, r.precision(), r.recall(), r.ndcg(), r.map(),
           t.seconds()));
     }
     Ranking p = result.popularity().get(at);
-    lines.add(String.format(Locale.ROOT, "    popularity baseline %39.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
+    lines.add(String.format(Locale.ROOT, "    popularity baseline %40.4f %9.4f %8.4f %8.4f", p.precision(), p.recall(),
         p.ndcg(), p.map()));
     return lines;
   }
