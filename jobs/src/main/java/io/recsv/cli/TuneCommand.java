@@ -28,11 +28,11 @@ import picocli.CommandLine.Option;
 @Command(name = "tune",
     header = "search the ALS settings on a holdout of a run's interactions; writes the best as a config file",
     description = "Trains ALS on one holdout of the run's prepared interactions (evaluate.* says how it is split) for"
-        + " each trial: the settings as they are, then a seeded random choice of train.rank (8 16 32 64),"
-        + " train.reg-param (0.01 0.03 0.1 0.3), train.alpha (1 3 10 30), train.max-iter (5 10 15),"
-        + " train.confidence (linear log) and train.weighting (none bm25 tfidf); measures each"
-        + " as the evaluate stage does (the popularity baseline once), prints them best first, and writes the best"
-        + " as a config file.")
+        + " each trial: the settings as they are, then each trial one step from the best so far (a seeded choice"
+        + " among the steps not yet tried): train.rank (4 8 16 32 64 128), train.reg-param (0.003 0.01 0.03 0.1 0.3),"
+        + " train.alpha (0.3 1 3 10 30 100) or train.max-iter (5 10 15 20) to the next value, or another"
+        + " train.confidence (linear log) or train.weighting (none bm25 tfidf); measures each as the evaluate stage"
+        + " does (the popularity baseline once), prints them best first, and writes the best as a config file.")
 final class TuneCommand extends RecsvCommand {
 
   @Option(names = "--input", paramLabel = "PATH",

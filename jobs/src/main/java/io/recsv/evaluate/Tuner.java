@@ -29,20 +29,20 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code recsv tune}: a small seeded random search over {@code train.rank}, {@code train.reg-param},
- * {@code train.alpha}, {@code train.max-iter}, {@code train.confidence} and {@code train.weighting}, each trial trained on one holdout of a run's prepared
- * interactions (split once, as {@code evaluate.*} says) and measured as the evaluate stage measures; the
- * popularity baseline is computed once. The first trial is the configuration as it is, so the table shows
- * whether anything beats it.
+ * {@code recsv tune}: a small seeded search around the settings as they are: each trial one step from the best
+ * so far in one of {@code train.rank}, {@code train.reg-param}, {@code train.alpha}, {@code train.max-iter},
+ * {@code train.confidence} and {@code train.weighting} (a seeded choice among the steps not yet tried). Each trial
+ * is trained on one holdout of a run's prepared interactions (split once, as {@code evaluate.*} says) and measured
+ * as the evaluate stage measures; the popularity baseline is computed once. The first trial is the configuration
+ * as it is, so the table shows whether anything beats it.
  */
 public final class Tuner {
 
-  static final int[] RANKS = {8, 16, 32, 64};
-  static final double[] REG_PARAMS = {0.01, 0.03, 0.1, 0.3};
-  static final double[] ALPHAS = {1, 3, 10, 30};
-  static final int[] MAX_ITERS = {5, 10, 15};
-  static final Confidence.Form[] FORMS = Confidence.Form.values();
-  static final Confidence.Weighting[] WEIGHTINGS = Confidence.Weighting.values();
+  /** The values each setting steps through. */
+  static final double[] RANKS_D = {4, 8, 16, 32, 64, 128};
+  static final double[] REG_PARAMS = {0.003, 0.01, 0.03, 0.1, 0.3};
+  static final double[] ALPHAS = {0.3, 1, 3, 10, 30, 100};
+  static final double[] MAX_ITERS_D = {5, 10, 15, 20};
 
   /** One trial: its settings, how it ranked the holdout, and how long it took (train and measure). */
   public record Trial(int rank, double regParam, double alpha, int maxIter, Confidence.Form form,
@@ -82,7 +82,11 @@ public final class Tuner {
     List<Trial> done = new ArrayList<>();
     try (Holdout bench = Holdout.of(spark, layout, new Settings(config), ks)) {
       List<Ranking> popularity = bench.popularity();
-      for (Config trial : candidates(trials, seed)) {
+      Random random = new Random(seed);
+      List<Config> tried = new ArrayList<>();
+      Config best = config;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (Config trial = config; trial != null && done.size() < trials; trial = neighbour(best, tried, random)) {
         if (!done.isEmpty() && System.nanoTime() - started > budget.toNanos()) {
           progress.printf("tune: the budget of %s is spent after %d trials%n", budget, done.size());
           break;
@@ -95,9 +99,15 @@ public final class Tuner {
             trial.getDouble("train.alpha"), trial.getInt("train.max-iter"), trainer.confidence().form(),
             trainer.confidence().weighting(), bench.measure(model, recommender), (System.nanoTime() - t0) / 1e9);
         done.add(t);
+        tried.add(trial);
+        double value = score.applyAsDouble(t.ranking());
+        if (value > bestScore) {
+          best = trial;
+          bestScore = value;
+        }
         progress.printf("tune: trial %d: rank %d, reg-param %s, alpha %s, max-iter %d, confidence %s, weighting %s:"
             + " %s %.4f in %.1f s%n", done.size(), t.rank(), t.regParam(), t.alpha(), t.maxIter(), name(t.form()),
-            name(t.weighting()), metric, score.applyAsDouble(t.ranking()), t.seconds());
+            name(t.weighting()), metric, value, t.seconds());
       }
       done.sort(Comparator.comparingDouble((Trial t) -> -score.applyAsDouble(t.ranking())));
       return new Result(metric, done, popularity);
@@ -110,44 +120,70 @@ public final class Tuner {
     }
   }
 
-  /** The configuration as it is, then distinct points of the grid in a seeded random order. */
-  List<Config> candidates(int trials, long seed) {
-    List<Config> all = new ArrayList<>();
-    for (int rank : RANKS) {
-      for (double reg : REG_PARAMS) {
-        for (double alpha : ALPHAS) {
-          for (int iters : MAX_ITERS) {
-            for (Confidence.Form form : FORMS) {
-              for (Confidence.Weighting weighting : WEIGHTINGS) {
-                all.add(with(rank, reg, alpha, iters, form, weighting));
-              }
-            }
-          }
-        }
+  /** A seeded choice among the untried {@link #neighbours} of the best so far; null when all are tried. */
+  static Config neighbour(Config best, List<Config> tried, Random random) {
+    List<Config> untried = new ArrayList<>();
+    for (Config c : neighbours(best)) {
+      if (tried.stream().noneMatch(t -> same(t, c))) {
+        untried.add(c);
       }
     }
-    Collections.shuffle(all, new Random(seed));
-    Config current = config;
-    List<Config> out = new ArrayList<>(List.of(current));
-    for (Config c : all) {
-      if (out.size() >= trials) {
-        break;
-      }
-      if (!same(c, current)) {
-        out.add(c);
-      }
-    }
-    return out.subList(0, Math.min(trials, out.size()));
+    return untried.isEmpty() ? null : untried.get(random.nextInt(untried.size()));
   }
 
-  private Config with(int rank, double reg, double alpha, int iters, Confidence.Form form,
-      Confidence.Weighting weighting) {
-    return config.withValue("train.rank", ConfigValueFactory.fromAnyRef(rank))
-        .withValue("train.reg-param", ConfigValueFactory.fromAnyRef(reg))
-        .withValue("train.alpha", ConfigValueFactory.fromAnyRef(alpha))
-        .withValue("train.max-iter", ConfigValueFactory.fromAnyRef(iters))
-        .withValue("train.confidence", ConfigValueFactory.fromAnyRef(name(form)))
-        .withValue("train.weighting", ConfigValueFactory.fromAnyRef(name(weighting)));
+  /**
+   * The settings one step from {@code at}: one of rank, reg-param, alpha and max-iter moved to the next value of
+   * its grid above or below (the nearest ones when it is between them), or the other confidence form, or another
+   * weighting; everything else as it is.
+   */
+  static List<Config> neighbours(Config at) {
+    List<Config> out = new ArrayList<>();
+    for (double v : steps(RANKS_D, at.getInt("train.rank"))) {
+      out.add(at.withValue("train.rank", ConfigValueFactory.fromAnyRef((int) v)));
+    }
+    for (double v : steps(REG_PARAMS, at.getDouble("train.reg-param"))) {
+      out.add(at.withValue("train.reg-param", ConfigValueFactory.fromAnyRef(v)));
+    }
+    for (double v : steps(ALPHAS, at.getDouble("train.alpha"))) {
+      out.add(at.withValue("train.alpha", ConfigValueFactory.fromAnyRef(v)));
+    }
+    for (double v : steps(MAX_ITERS_D, at.getInt("train.max-iter"))) {
+      out.add(at.withValue("train.max-iter", ConfigValueFactory.fromAnyRef((int) v)));
+    }
+    String form = at.getString("train.confidence").trim();
+    for (Confidence.Form f : Confidence.Form.values()) {
+      if (!name(f).equals(form)) {
+        out.add(at.withValue("train.confidence", ConfigValueFactory.fromAnyRef(name(f))));
+      }
+    }
+    String weighting = at.getString("train.weighting").trim();
+    for (Confidence.Weighting w : Confidence.Weighting.values()) {
+      if (!name(w).equals(weighting)) {
+        out.add(at.withValue("train.weighting", ConfigValueFactory.fromAnyRef(name(w))));
+      }
+    }
+    return out;
+  }
+
+  /** The grid's values next to {@code value}: below and above it, one each where there is one. */
+  private static List<Double> steps(double[] grid, double value) {
+    List<Double> out = new ArrayList<>();
+    double below = Double.NaN;
+    double above = Double.NaN;
+    for (double g : grid) {
+      if (g < value) {
+        below = g;
+      } else if (g > value && Double.isNaN(above)) {
+        above = g;
+      }
+    }
+    if (!Double.isNaN(below)) {
+      out.add(below);
+    }
+    if (!Double.isNaN(above)) {
+      out.add(above);
+    }
+    return out;
   }
 
   /** As the config writes it: "log", "bm25". */

@@ -1,7 +1,6 @@
 package io.recsv.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,10 @@ class TunerTest {
   Path work;
 
   private final SparkSession spark = TestSpark.get();
+
+  private static long differences(List<Object> a, List<Object> b) {
+    return java.util.stream.IntStream.range(0, a.size()).filter(i -> !a.get(i).equals(b.get(i))).count();
+  }
 
   @Test
   void aSeededSearchIsDeterministicAndStartsFromTheSettingsAsTheyAre() throws Exception {
@@ -58,11 +64,23 @@ class TunerTest {
     String file = Tuner.configFile(first, "test");
     assertTrue(file.contains("rank = " + first.trials().get(0).rank()), file);
 
-    List<Config> other = tuner.candidates(3, 8);
-    assertNotEquals(tuner.candidates(3, 7).get(1).getInt("train.rank") + "/" + tuner.candidates(3, 7).get(1)
-        .getDouble("train.alpha") + "/" + tuner.candidates(3, 7).get(2).getInt("train.max-iter"),
-        other.get(1).getInt("train.rank") + "/" + other.get(1).getDouble("train.alpha") + "/"
-        + other.get(2).getInt("train.max-iter"), "another seed, other trials");
+    // Each later trial is one step from the best before it: one setting differs.
+    for (int i = 1; i < 3; i++) {
+      Tuner.Trial t = again.trials().get(i);
+      List<Object> a = List.of(t.rank(), t.regParam(), t.alpha(), t.maxIter(), t.form(), t.weighting());
+      long closest = first.trials().stream().mapToLong(o -> differences(a, List.of(o.rank(), o.regParam(), o.alpha(),
+          o.maxIter(), o.form(), o.weighting()))).filter(d -> d > 0).min().orElseThrow();
+      assertEquals(1, closest, "trial " + t + " is one step from another");
+    }
+    List<Config> steps = Tuner.neighbours(config);
+    // rank 8: 4 and 16; reg 0.1: 0.03 and 0.3; alpha 1: 0.3 and 3; max-iter 5: 10 only; log; bm25 and tfidf.
+    assertEquals(10, steps.size(), "one step in each setting, each way there is one: " + steps.size());
+    Set<Integer> picks = new HashSet<>();
+    for (int s = 0; s < 10; s++) {
+      picks.add(steps.indexOf(Tuner.neighbour(config, List.of(config), new Random(s))));
+    }
+    assertTrue(picks.size() > 1 && !picks.contains(-1), "the seed chooses the step: " + picks);
+    assertEquals(null, Tuner.neighbour(config, steps, new Random(1)), "every step tried: none left");
     UserError bad = assertThrows(UserError.class, () -> tuner.run(spark, 1, Duration.ofMinutes(1), 7, "ndcg@50", quiet));
     assertTrue(bad.getMessage().contains("--metric"), bad.getMessage());
   }
