@@ -2,7 +2,9 @@ package io.recsv.als;
 
 import io.recsv.lineage.RunLayout;
 import io.recsv.config.Settings;
+import io.recsv.config.UserError;
 import java.util.Locale;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.ml.recommendation.ALS;
@@ -110,7 +112,21 @@ public final class AlsTrainer {
    * long runs overflow the stack. recsv's does not grow (see {@link BroadcastAls}).
    */
   public Fitted fit(SparkSession spark, Dataset<Row> prepared, String checkpointDir) {
-    Dataset<Row> interactions = confidence.isLinear() ? prepared : confidence.apply(prepared);
+    if (confidence.isLinear()) {
+      return fitWeighed(spark, prepared, checkpointDir);
+    }
+    try {
+      return fitWeighed(spark, confidence.apply(prepared), checkpointDir);
+    } catch (Exception e) {  // Spark throws its SparkException unchecked
+      UserError user = Confidence.explain(e);
+      if (user != null) {
+        throw user;
+      }
+      return ExceptionUtils.rethrow(e);
+    }
+  }
+
+  private Fitted fitWeighed(SparkSession spark, Dataset<Row> interactions, String checkpointDir) {
     int parallelism = spark.sparkContext().defaultParallelism();
     if (method == Method.RECSV) {
       BroadcastAls recsv = new BroadcastAls(new BroadcastAls.Params(als.getRank(), als.getMaxIter(),

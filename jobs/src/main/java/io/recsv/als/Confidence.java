@@ -12,13 +12,16 @@ import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.signum;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.recsv.config.Settings;
+import io.recsv.config.UserError;
 import io.recsv.lineage.RunLayout;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -84,6 +87,37 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
     return new Confidence(form, epsilon, weighting, k1, b);
   }
 
+  /** The start of what a task fails with when the weights are too large to weigh: {@link #explain} finds it. */
+  private static final String TOO_LARGE = "train.weighting ";
+
+  /**
+   * The failure of a training whose weights were too large to weigh, as the user's error it is (Spark wraps the
+   * task's message, once or several times, in its own); null for any other failure.
+   */
+  public static UserError explain(Throwable failure) {
+    // Causes and suppressed ones: Spark's "multiple failures in stage materialization" keeps all but the first
+    // stage's failure as suppressed, and its chains may be circular.
+    java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    while (!todo.isEmpty()) {
+      Throwable t = todo.pop();
+      if (!seen.add(t)) {
+        continue;
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+      todo.addAll(List.of(t.getSuppressed()));
+      String message = String.valueOf(t.getMessage());
+      int at = message.indexOf(TOO_LARGE);
+      int end = message.indexOf("scale them down", Math.max(at, 0));
+      if (at >= 0 && end > at) {
+        return new UserError(message.substring(at, end + "scale them down".length()), failure);
+      }
+    }
+    return null;
+  }
+
   /** The weights as they are: nothing to compute. */
   public boolean isLinear() {
     return form == Form.LINEAR && weighting == Weighting.NONE;
@@ -113,9 +147,9 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
 
   private Dataset<Row> weigh(Dataset<Row> pairs) {
     Column w = abs(col(RunLayout.WEIGHT).cast(DataTypes.DoubleType));
-    // The products' totals (exact).
-    Column tooLarge = raise_error(lit("train.weighting " + weighting.name().toLowerCase(Locale.ROOT)
+    Column tooLarge = raise_error(lit(TOO_LARGE + weighting.name().toLowerCase(Locale.ROOT)
         + ": the interactions' weights add up to 1e30 or more, beyond what is weighed exactly; scale them down"));
+    // The products' totals, exact.
     Dataset<Row> products = pairs.groupBy(RunLayout.PRODUCT_INDEX)
         .agg(sum(when(w.geq(MAX_TOTAL), tooLarge).otherwise(w.cast(DataTypes.createDecimalType(38, SUM_SCALE))))
             .as("total"));
@@ -129,7 +163,7 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
     // Each user's pairs gathered, sorted by product, counted, then weighed in that order.
     Dataset<Row> users = pairs.groupBy(RunLayout.USER_INDEX)
         .agg(array_sort(collect_list(struct(col(RunLayout.PRODUCT_INDEX), col(RunLayout.WEIGHT)))).as(PAIRS))
-        .select(col(RunLayout.USER_INDEX), org.apache.spark.sql.functions.size(col(PAIRS)).as(USER_PRODUCTS),
+        .select(col(RunLayout.USER_INDEX), size(col(PAIRS)).as(USER_PRODUCTS),
             explode(col(PAIRS)).as("pair"))
         .select(col(RunLayout.USER_INDEX), col(USER_PRODUCTS), col("pair." + RunLayout.PRODUCT_INDEX)
             .as(RunLayout.PRODUCT_INDEX), col("pair." + RunLayout.WEIGHT).as(RunLayout.WEIGHT));
@@ -148,10 +182,5 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
     return joined.select(col(RunLayout.USER_INDEX), col(RunLayout.PRODUCT_INDEX),
         when(r.equalTo(0), lit(0f)).otherwise(signum(r).multiply(weighed)).cast(DataTypes.FloatType)
             .as(RunLayout.WEIGHT));
-  }
-
-  @Override
-  public String toString() {
-    return describe().toLowerCase(Locale.ROOT);
   }
 }

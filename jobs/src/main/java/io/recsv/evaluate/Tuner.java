@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +37,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Tuner {
 
-  /** The values each setting steps through. */
-  static final double[] RANKS_D = {4, 8, 16, 32, 64, 128};
+  /** The values each setting steps through (whole numbers for rank and max-iter). */
+  static final double[] RANKS = {4, 8, 16, 32, 64, 128};
   static final double[] REG_PARAMS = {0.003, 0.01, 0.03, 0.1, 0.3};
   static final double[] ALPHAS = {0.3, 1, 3, 10, 30, 100};
-  static final double[] MAX_ITERS_D = {5, 10, 15, 20};
+  static final double[] MAX_ITERS = {5, 10, 15, 20};
 
   /** One trial: its settings, how it ranked the holdout, and how long it took (train and measure). */
   public record Trial(int rank, double regParam, double alpha, int maxIter, Confidence.Form form,
@@ -138,7 +137,7 @@ public final class Tuner {
    */
   static List<Config> neighbours(Config at) {
     List<Config> out = new ArrayList<>();
-    for (double v : steps(RANKS_D, at.getInt("train.rank"))) {
+    for (double v : steps(RANKS, at.getInt("train.rank"))) {
       out.add(at.withValue("train.rank", ConfigValueFactory.fromAnyRef((int) v)));
     }
     for (double v : steps(REG_PARAMS, at.getDouble("train.reg-param"))) {
@@ -147,7 +146,7 @@ public final class Tuner {
     for (double v : steps(ALPHAS, at.getDouble("train.alpha"))) {
       out.add(at.withValue("train.alpha", ConfigValueFactory.fromAnyRef(v)));
     }
-    for (double v : steps(MAX_ITERS_D, at.getInt("train.max-iter"))) {
+    for (double v : steps(MAX_ITERS, at.getInt("train.max-iter"))) {
       out.add(at.withValue("train.max-iter", ConfigValueFactory.fromAnyRef((int) v)));
     }
     String form = at.getString("train.confidence").trim();

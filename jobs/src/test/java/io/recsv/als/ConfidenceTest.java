@@ -180,8 +180,9 @@ class ConfidenceTest {
 
     Dataset<Row> huge = spark.createDataFrame(List.of(RowFactory.create(0, 0, 1e31f), RowFactory.create(1, 0, 1f)),
         RunLayout.interactionsSchema(false));
-    Exception tooLarge = assertThrows(Exception.class,
-        () -> confidence("train.weighting=bm25").apply(huge).collectAsList());
-    assertTrue(String.valueOf(tooLarge.getMessage()).contains("train.weighting bm25"), tooLarge.getMessage());
+    UserError tooLarge = assertThrows(UserError.class, () -> fit(huge, List.of("train.weighting=bm25"),
+        "train.method=recsv"));
+    assertTrue(tooLarge.getMessage().startsWith("train.weighting bm25: the interactions' weights add up to 1e30"),
+        tooLarge.getMessage());
   }
 }
