@@ -52,8 +52,8 @@ public final class AlsTrainer {
   private final int itemBlocks;
   private final long maxBroadcastBytes;
 
-  private AlsTrainer(ALS als, Confidence confidence, Method method, BroadcastAls.Solver solver, int cgSteps, int userBlocks,
-      int itemBlocks, long maxBroadcastBytes) {
+  private AlsTrainer(ALS als, Confidence confidence, Method method, BroadcastAls.Solver solver, int cgSteps,
+      int userBlocks, int itemBlocks, long maxBroadcastBytes) {
     this.als = als;
     this.confidence = confidence;
     this.method = method;
@@ -94,8 +94,8 @@ public final class AlsTrainer {
       case EXACT -> BroadcastAls.Solver.EXACT;
       case CG -> BroadcastAls.Solver.CG;
     };
-    return new AlsTrainer(als, Confidence.from(s), method, solver, s.intAtLeast("train.cg-steps", 1), s.intAtLeast("train.user-blocks", 0),
-        s.intAtLeast("train.item-blocks", 0), (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
+    return new AlsTrainer(als, Confidence.from(s), method, solver, s.intAtLeast("train.cg-steps", 1),
+        s.intAtLeast("train.user-blocks", 0), s.intAtLeast("train.item-blocks", 0), (long) s.intAtLeast("train.max-broadcast-mb", 1) << 20);
   }
 
   public int maxIter() {

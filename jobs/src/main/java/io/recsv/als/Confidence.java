@@ -133,7 +133,10 @@ public record Confidence(Form form, double epsilon, Weighting weighting, double 
     };
   }
 
-  /** {@code interactions} (user_index, product_index, weight, ...) as (user_index, product_index, weight) to train on. */
+  /**
+   * {@code interactions} (user_index, product_index, weight, ...) as the (user_index, product_index, weight) to
+   * train on.
+   */
   public Dataset<Row> apply(Dataset<Row> interactions) {
     Dataset<Row> pairs = interactions.select(col(RunLayout.USER_INDEX), col(RunLayout.PRODUCT_INDEX),
         col(RunLayout.WEIGHT));

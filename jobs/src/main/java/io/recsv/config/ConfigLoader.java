@@ -163,7 +163,8 @@ public final class ConfigLoader {
         if (type == ConfigValueType.NUMBER) {
           Number value = config.getNumber(key);
           boolean integral = (entry.getValue().unwrapped() instanceof Integer
-              || entry.getValue().unwrapped() instanceof Long) && !writtenAsFraction(entry.getValue().origin(), referenceFiles);
+              || entry.getValue().unwrapped() instanceof Long)
+              && !writtenAsFraction(entry.getValue().origin(), referenceFiles);
           if (integral && !(value instanceof Integer || value instanceof Long)) {
             // Typesafe Config would truncate 1.5 to 1 on getInt: an integer key takes whole numbers only.
             throw new UserError("config key '" + key + "' " + where(config.getValue(key).origin())

@@ -245,7 +245,8 @@ public final class Tuner {
     int i = 1;
     for (Trial t : result.trials()) {
       Ranking r = t.ranking().get(at);
-      String confidence = name(t.form()) + (t.weighting() == Confidence.Weighting.NONE ? "" : "+" + name(t.weighting()));
+      String confidence = name(t.form())
+          + (t.weighting() == Confidence.Weighting.NONE ? "" : "+" + name(t.weighting()));
       lines.add(String.format(Locale.ROOT, "%3d %5d %10s %6s %9d %12s %13.4f %9.4f %8.4f %8.4f %9.1f", i++, t.rank(),
           t.regParam(), t.alpha(), t.maxIter(), confidence, r.precision(), r.recall(), r.ndcg(), r.map(),
           t.seconds()));

@@ -99,12 +99,14 @@ public final class ShopLog {
           picked[k] = j;
           int stars = stars(random, taste(j) == first || taste(j) == second);
           time += 1 + (long) (random.nextDouble() * 2 * gap);
-          lines += append(out, line, user, j, stars, time);
+          append(out, line, user, j, stars, time);
+          lines++;
           if (random.nextDouble() < REPEAT) {
             long again = time;
             do {
               again += DAY + random.nextLong(60 * DAY);
-              lines += append(out, line, user, j, stars, again);
+              append(out, line, user, j, stars, again);
+              lines++;
             } while (random.nextDouble() < 0.5);
           }
         }
@@ -116,13 +118,12 @@ public final class ShopLog {
     });
   }
 
-  private static int append(java.io.OutputStream out, StringBuilder line, long user, int product, int stars, long time)
-      throws IOException {
+  private static void append(java.io.OutputStream out, StringBuilder line, long user, int product, int stars,
+      long time) throws IOException {
     line.setLength(0);
     line.append(user).append(',').append(Generator.productId(product)).append(',').append(stars).append(',')
         .append(time).append('\n');
     out.write(line.toString().getBytes(StandardCharsets.US_ASCII));
-    return 1;
   }
 
   /** Zipf weights over a seeded order of the products (the most popular is not product 0). */

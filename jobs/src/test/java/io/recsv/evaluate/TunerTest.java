@@ -81,7 +81,8 @@ class TunerTest {
     }
     assertTrue(picks.size() > 1 && !picks.contains(-1), "the seed chooses the step: " + picks);
     assertEquals(null, Tuner.neighbour(config, steps, new Random(1)), "every step tried: none left");
-    UserError bad = assertThrows(UserError.class, () -> tuner.run(spark, 1, Duration.ofMinutes(1), 7, "ndcg@50", quiet));
+    UserError bad = assertThrows(UserError.class,
+        () -> tuner.run(spark, 1, Duration.ofMinutes(1), 7, "ndcg@50", quiet));
     assertTrue(bad.getMessage().contains("--metric"), bad.getMessage());
   }
 }
