@@ -149,6 +149,44 @@ with DAG(
         ],
     )
 
+    evaluate = SparkSubmitOperator(
+        task_id="evaluate",
+        conn_id="spark_default",
+        deploy_mode="cluster",
+        name="recsv-evaluate-{{ data_interval_end | ds }}",
+        java_class="io.recsv.evaluate.EvaluateJob",
+        application="{{ params.app_path }}/lib/recsv-jobs-cluster.jar",
+        driver_memory="4g",
+        executor_memory="16g",
+        yarn_queue="recsv",
+        conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
+        principal="{{ params.kerberos_principal }}",
+        keytab="{{ params.kerberos_keytab }}",
+        files="{{ params.app_path }}/config/stages/evaluate.conf#evaluate.conf,{{ params.app_path }}/config/stages/train.conf#train.conf,{{ params.app_path }}/config/stages/score.conf#score.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
+        application_args=[
+            "--config",
+            "evaluate.conf",
+            "--config",
+            "train.conf",
+            "--config",
+            "score.conf",
+            "--config",
+            "cluster.conf",
+            "run.id={{ data_interval_end | ds }}",
+            "run.root={{ params.run_root }}",
+            "merge.output-root={{ params.output_root }}",
+        ],
+    )
+
+    # The quality gate (the Oozie workflow's gate action and decision node): go on only with a week whose
+    # verdict lets it, or when gate_force is "true" for this run; a refused week ends with the Oozie
+    # kill node's message.
+    gate = BashOperator(
+        task_id="gate",
+        bash_command="v=$(hdfs dfs -cat {{ params.run_root }}/{{ data_interval_end | ds }}/evaluate/gate.properties) || exit 1; if printf '%s\\n' \"$v\" | grep -qx 'publish=true' || [ '{{ params.gate_force }}' = 'true' ]; then exit 0; fi; echo \"recsv week {{ data_interval_end | ds }} not published: its quality gate refused it: $(printf '%s\\n' \"$v\" | sed -n 's/^reason=//p' | sed 's/\\\\\\(.\\)/\\1/g')\" >&2; exit 1",
+        retries=0,
+    )
+
     train = SparkSubmitOperator(
         task_id="train",
         conn_id="spark_default",
@@ -197,44 +235,6 @@ with DAG(
             "run.root={{ params.run_root }}",
             "merge.output-root={{ params.output_root }}",
         ],
-    )
-
-    evaluate = SparkSubmitOperator(
-        task_id="evaluate",
-        conn_id="spark_default",
-        deploy_mode="cluster",
-        name="recsv-evaluate-{{ data_interval_end | ds }}",
-        java_class="io.recsv.evaluate.EvaluateJob",
-        application="{{ params.app_path }}/lib/recsv-jobs-cluster.jar",
-        driver_memory="4g",
-        executor_memory="16g",
-        yarn_queue="recsv",
-        conf={"spark.yarn.maxAppAttempts": "1", "spark.yarn.appMasterEnv.JAVA_HOME": "{{ params.spark_java_home }}", "spark.executorEnv.JAVA_HOME": "{{ params.spark_java_home }}"},
-        principal="{{ params.kerberos_principal }}",
-        keytab="{{ params.kerberos_keytab }}",
-        files="{{ params.app_path }}/config/stages/evaluate.conf#evaluate.conf,{{ params.app_path }}/config/stages/train.conf#train.conf,{{ params.app_path }}/config/stages/score.conf#score.conf,{{ params.app_path }}/config/env/cluster.conf#cluster.conf",
-        application_args=[
-            "--config",
-            "evaluate.conf",
-            "--config",
-            "train.conf",
-            "--config",
-            "score.conf",
-            "--config",
-            "cluster.conf",
-            "run.id={{ data_interval_end | ds }}",
-            "run.root={{ params.run_root }}",
-            "merge.output-root={{ params.output_root }}",
-        ],
-    )
-
-    # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose
-    # verdict lets it, or when gate_force is "true" for this run; a refused week ends with the Oozie
-    # kill node's message.
-    gate = BashOperator(
-        task_id="gate",
-        bash_command="v=$(hdfs dfs -cat {{ params.run_root }}/{{ data_interval_end | ds }}/evaluate/gate.properties) || exit 1; if printf '%s\\n' \"$v\" | grep -qx 'publish=true' || [ '{{ params.gate_force }}' = 'true' ]; then exit 0; fi; echo \"recsv week {{ data_interval_end | ds }} not published: its quality gate refused it: $(printf '%s\\n' \"$v\" | sed -n 's/^reason=//p' | sed 's/\\\\\\(.\\)/\\1/g')\" >&2; exit 1",
-        retries=0,
     )
 
     export = SparkSubmitOperator(
@@ -291,4 +291,4 @@ with DAG(
         **SLA,
     )
 
-    input_ready >> prepare >> train >> score >> evaluate >> gate >> export >> merge
+    input_ready >> prepare >> evaluate >> gate >> train >> score >> export >> merge

@@ -124,12 +124,12 @@ public final class LocalPipeline {
       jobs.put(name, Stages.create(name, configs.of(name)));
     }
     StageRunner runner = new StageRunner(configs.run(), jobs, configs::of, command, reusedMustMatchConfig);
-    // The workflow's quality gate: the stage after the gated one runs only if the week may be published. A stage
-    // run alone (debugging) is not gated; a run from a stage after the gate is.
-    StageName gated = workflow.gatedStage() == null ? null : StageName.of(workflow.gatedStage());
-    List<StageName> names = stageNames();
-    if (gated != null && reusedMustMatchConfig && names.indexOf(gated) + 1 < names.size()) {
-      runner.before(names.get(names.indexOf(gated) + 1), new QualityGate(configs.of(gated), gateOut));
+    // The workflow's quality gate: the stages after the gated one run only if the week may go on. A stage run alone
+    // (debugging) is not gated; a run from a stage after the gate is, before its first stage.
+    String firstGated = workflow.firstGated(stages.stream().map(StageName::id).toList());
+    if (firstGated != null && reusedMustMatchConfig) {
+      runner.before(StageName.of(firstGated), new QualityGate(configs.of(StageName.of(workflow.gatedStage())),
+          gateOut));
     }
     return runner;
   }

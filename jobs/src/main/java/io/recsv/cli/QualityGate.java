@@ -11,8 +11,9 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The local launcher's quality gate before the first stage that publishes, as the workflow's decision node: the
- * run's {@link PublishGate} decides, and this prints what it decided.
+ * The launcher's quality gate before the stage after evaluate (train: a refused week is neither trained nor
+ * published), as the workflow's decision node: the run's {@link PublishGate} decides, and this prints what it
+ * decided. The merge asks the same gate again before it publishes.
  */
 final class QualityGate implements StageRunner.Check {
 
@@ -26,8 +27,7 @@ final class QualityGate implements StageRunner.Check {
 
   @Override
   public void check(Configuration conf) throws IOException {
-    PublishGate.Decision decision = gate.decide(conf, "the quality gate", List.of(StageName.SCORE,
-        StageName.EVALUATE));
+    PublishGate.Decision decision = gate.decide(conf, "the quality gate", List.of(StageName.EVALUATE));
     GateVerdict verdict = decision.verdict();
     out.println(decision.forced()
         ? "quality gate: refused, published anyway (" + PublishGate.FORCE + " = true): " + verdict.reason()

@@ -29,7 +29,7 @@ import org.apache.hadoop.conf.Configuration;
  * links, cluster.conf and spark-opts), with the run's paths, the user's {@code -D} overrides and {@code --config}
  * files after the action's own, and the stage's {@code spark.conf} (cluster.conf's, the user's files', {@code -D
  * spark.conf.*} and {@code --conf}) as Spark properties at submission, where resources must be known. The
- * quality gate between evaluate and export is the local run's ({@link QualityGate}). Each stage's main takes the
+ * quality gate between evaluate and train is the local run's ({@link QualityGate}). Each stage's main takes the
  * run's lock and checks its inputs itself, as under Oozie.
  */
 final class YarnPipeline {
@@ -46,7 +46,7 @@ final class YarnPipeline {
     this.workflow = LocalPipeline.workflow(home);
   }
 
-  /** {@code gated}: the workflow's quality gate decides before the first stage that publishes (not for one stage). */
+  /** {@code gated}: the workflow's quality gate decides before the first stage after evaluate (not for one stage). */
   void run(List<StageName> stages, LocalPipeline.Configs configs, MasterOptions master, List<String> userFiles,
       List<String> userOverrides, String output, boolean gated) throws Exception {
     Config run = configs.run();
@@ -123,10 +123,10 @@ final class YarnPipeline {
           .withFiles(files).withArgs(args));
     }
     YarnSubmit submit = new YarnSubmit(hadoop, sparkHome, run.getDuration("run.progress-every"), err);
-    StageName gate = workflow.gatedStage() == null ? null : StageName.of(workflow.gatedStage());
+    String firstGated = workflow.firstGated(stages.stream().map(StageName::id).toList());
     for (StageName stage : stages) {
-      if (gated && gate != null && stage.ordinal() == gate.ordinal() + 1) {
-        new QualityGate(configs.of(gate), out).check(hadoop);
+      if (gated && stage.id().equals(firstGated)) {
+        new QualityGate(configs.of(StageName.of(workflow.gatedStage())), out).check(hadoop);
       }
       out.printf("[%s] running on YARN...%n", stage);
       long started = System.nanoTime();

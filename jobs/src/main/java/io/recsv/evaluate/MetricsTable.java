@@ -1,5 +1,6 @@
 package io.recsv.evaluate;
 
+import io.recsv.als.TunedSettings;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
 import java.util.ArrayList;
@@ -19,6 +20,17 @@ public final class MetricsTable {
     for (int i = 0; i < m.model().size(); i++) {
       out.add(row("@" + m.model().get(i).k() + " model", m.model().get(i)));
       out.add(row("   popular", m.popularity().get(i)));
+    }
+    EvaluationMetrics.Search search = m.search();
+    if (search != null) {
+      out.add(String.format("candidates by %s (%s%s):", search.metric(), search.stoppedBy(),
+          search.budgetFrom() == null ? "; no earlier week: no time budget"
+              : String.format("; budget %.1f s, %s", search.budgetSeconds(), search.budgetFrom())));
+      for (int i = 0; i < search.candidates().size(); i++) {
+        EvaluationMetrics.Candidate c = search.candidates().get(i);
+        out.add(String.format("  %d %s %-70s %.4f %7.1f s", i + 1, i == search.chosen() ? "chosen" : "      ",
+            TunedSettings.describe(c.settings()), c.ranking().get(c.ranking().size() - 1).ndcg(), c.seconds()));
+      }
     }
     out.add("gate: " + m.gate().verdict() + " (" + m.gate().reason() + ")");
     return out;

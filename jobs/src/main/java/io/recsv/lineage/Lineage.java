@@ -30,7 +30,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * What a stage's output was made from, written into the output directory ({@code _lineage.json}) before it is
- * published: a fresh id, the run id, the stage's effective settings (and their hash), for prepare the identity
+ * published: a fresh id, the run id, the stage's configured settings (and their hash) and any it ran with in their
+ * place (train: evaluate's choice), for prepare the identity
  * of its input files, and the lineage of every stage output it read. So the record of export's output holds the
  * whole chain back to the input, and the published manifest carries it.
  * <p>Before a stage uses its inputs it checks that they chain: every output it reads, directly or through
@@ -48,6 +49,7 @@ public record Lineage(
     String createdAt,
     String configHash,
     SortedMap<String, String> config,
+    SortedMap<String, String> chosen,
     InputFiles input,
     Counts counts,
     List<OutputFile> files,
@@ -67,14 +69,33 @@ public record Lineage(
   public static Lineage of(StageName stage, Instant started, RunLayout layout, Config config,
       List<Lineage> upstream, InputFiles input) {
     SortedMap<String, String> values = settingsOf(config, stage);
-    return new Lineage(FORMAT, stage.id(), UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, input,
-        Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+    return new Lineage(FORMAT, stage.id(), UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, null,
+        input, Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+  }
+
+  /**
+   * This record with the settings the stage ran with in place of its config's ({@code chosen}; train: the settings
+   * evaluate chose, empty: none). {@code config} stays what the stage was configured with, which a rerun compares.
+   */
+  public Lineage withChosen(SortedMap<String, String> chosen) {
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config,
+        chosen.isEmpty() ? null : new TreeMap<>(chosen), input, counts, files, manifested, upstream);
+  }
+
+  /** The settings the stage ran with: its config's, with what was {@link #withChosen chosen} in their place. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public SortedMap<String, String> settings() {
+    SortedMap<String, String> all = new TreeMap<>(config);
+    if (chosen != null) {
+      all.putAll(chosen);
+    }
+    return all;
   }
 
   /** This record with the counts of its output (as the stage wrote it). */
   public Lineage withCounts(Counts counts) {
-    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input, counts, files,
-        manifested, upstream);
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, chosen, input, counts,
+        files, manifested, upstream);
   }
 
   /**
@@ -84,7 +105,7 @@ public record Lineage(
    * them with their lengths and CRC32C, and the merge, which checks them, consumes them).
    */
   public Lineage withFiles(List<OutputFile> files, List<String> manifested) {
-    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, input, counts,
+    return new Lineage(format, stage, id, runId, startedAt, createdAt, configHash, config, chosen, input, counts,
         files == null ? null : List.copyOf(files), manifested == null ? null : List.copyOf(manifested), upstream);
   }
 
@@ -137,6 +158,18 @@ public record Lineage(
       throw new UserError("the '" + stage + "' output " + dir + " is not what it was when published: " + damage
           + " (of " + files.size() + " files recorded in " + FILE + "); rerun from '" + stage + "' (./recsv run ..."
           + " --from " + stage + ")");
+    }
+  }
+
+  /**
+   * The seconds the record in {@code dir} holds, or null when there is none to read: an estimate of an earlier
+   * week's time for a budget, not a check of the output (that is {@link #read}'s).
+   */
+  public static Double secondsIfRecorded(FileSystem fs, Path dir) {
+    try (InputStream in = fs.open(new Path(dir, FILE))) {
+      return JSON.readValue(in, Lineage.class).seconds();
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
 public final class RunLayout {
 
   /** The stages that own a directory of the run (all but merge, which publishes the CSV), each at {@code <id>.output}. */
-  private static final List<StageName> STAGES_WITH_DIRS = List.of(StageName.PREPARE, StageName.TRAIN,
-      StageName.SCORE, StageName.EVALUATE, StageName.EXPORT);
+  private static final List<StageName> STAGES_WITH_DIRS = List.of(StageName.PREPARE, StageName.EVALUATE,
+      StageName.TRAIN, StageName.SCORE, StageName.EXPORT);
 
   /** Column names of the datasets that stages exchange. */
   public static final String USER_ID = "user_id";
@@ -124,7 +124,7 @@ public final class RunLayout {
     return runRoot;
   }
 
-  /** The directory a stage publishes whole (prepare, train, score, export). */
+  /** The directory a stage publishes whole (prepare, evaluate, train, score, export). */
   public Path stageDir(StageName stage) {
     Path dir = stageDirs.get(stage);
     if (dir == null) {
@@ -171,7 +171,7 @@ public final class RunLayout {
     return new Path(stageDir(StageName.SCORE), TOP);
   }
 
-  /** evaluate: the holdout metrics and the gate's verdict. */
+  /** evaluate: the holdout metrics, the training settings it chose and the gate's verdict. */
   public Path metrics() {
     return new Path(stageDir(StageName.EVALUATE), METRICS);
   }

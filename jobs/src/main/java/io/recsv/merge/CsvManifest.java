@@ -95,7 +95,7 @@ public record CsvManifest(
         journal.exportPartCount(), journal.header(), columns(journal.header()),
         score.containsKey("score.k") ? Integer.valueOf(score.get("score.k")) : null, score.get("score.normalization"),
         journal.scoreDecimals(), journal.strategy(), journal.strategyReason(), journal.runId(), journal.exportId(), Instant.now().toString(),
-        Version.version(), Version.commit(), trained == null ? null : trained.config(),
+        Version.version(), Version.commit(), trained == null ? null : trained.settings(),
         scored == null ? null : scored.config(), stageSeconds(lineage),
         lineage == null ? null : new Report(RunReport.jsonFor(csv).getName(), RunReport.htmlFor(csv).getName()),
         evaluation, new Checksum("CRC32C", journal.expectedCrc32c(), verification.description()), lineage);

@@ -7,18 +7,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import io.recsv.workflow.GateVerdict;
 import java.util.List;
+import java.util.SortedMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * The evaluate stage's {@code metrics.json}: how the week's model (trained on all but a holdout of each user's
- * interactions) and a popularity baseline rank each user's held-out products, and the gate's verdict on them.
+ * interactions) and a popularity baseline rank each user's held-out products, the gate's verdict on them, and
+ * (when evaluate chose the week's training settings) every candidate's metrics and the one chosen: the model
+ * measured is the chosen candidate's.
  * The run's report and the CSV's manifest carry it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationMetrics(String format, String runId, String createdAt, Split split,
-    List<Ranking> model, List<Ranking> popularity, Gate gate, double seconds) {
+    List<Ranking> model, List<Ranking> popularity, Gate gate, double seconds, Search search) {
 
   public static final String FORMAT = "recsv-metrics/1";
 
@@ -38,6 +41,25 @@ public record EvaluationMetrics(String format, String runId, String createdAt, S
    */
   public record Ranking(int k, double precision, double recall, double ndcg, double map, double hitRate,
       double coverage, double gini) {}
+
+  /**
+   * How evaluate chose the week's training settings ({@code evaluate.candidates}): by {@code metric} (the gate's),
+   * among the {@code candidates} it tried on this holdout in order, the first being train's settings as
+   * configured ({@code base}: every {@code train.*} key, which the train stage compares with its own before it
+   * uses the choice). {@code budgetSeconds}: the time the candidates after the first could take, from {@code
+   * budgetFrom} (null: none, trials alone bounded the search); {@code stoppedBy}: why the search ended.
+   */
+  public record Search(String metric, long seed, int trials, double timeShare, Double budgetSeconds,
+      String budgetFrom, String stoppedBy, SortedMap<String, String> base, List<Candidate> candidates, int chosen) {
+
+    /** The chosen candidate's settings (the searched keys). */
+    public SortedMap<String, String> chosenSettings() {
+      return candidates.get(chosen).settings();
+    }
+  }
+
+  /** One candidate: its searched settings, how it ranked the holdout, its seconds (training and measuring). */
+  public record Candidate(SortedMap<String, String> settings, List<Ranking> ranking, double seconds) {}
 
   /** A rule of the gate: its metric's value against the threshold, and what came of it. */
   public record Rule(String name, String metric, Double value, Double threshold, String outcome, String detail) {}

@@ -1,5 +1,6 @@
 package io.recsv.report;
 
+import io.recsv.als.TunedSettings;
 import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recsv.lineage.Lineage;
@@ -89,7 +90,8 @@ public record RunReport(
           : Duration.between(Instant.parse(l.startedAt()), Instant.parse(finished)).toMillis() / 1000.0;
       stages.add(new StageTime(l.stage(), l.id(), l.startedAt(), finished, seconds));
     }
-    if (evaluation != null && evaluation.metrics() != null) {  // beside the chain: it reads prepare, nothing reads it
+    if (evaluation != null && evaluation.metrics() != null && !chain.containsKey(StageName.EVALUATE)) {
+      // Beside the chain: a week whose train ran without evaluate's choice (a stage run alone).
       EvaluationMetrics m = evaluation.metrics();
       String start = Instant.parse(m.createdAt()).minusMillis((long) (m.seconds() * 1000)).toString();
       stages.add(new StageTime(StageName.EVALUATE.id(), null, start, m.createdAt(), m.seconds()));
@@ -103,7 +105,7 @@ public record RunReport(
 
   private static SortedMap<String, String> settings(Map<StageName, Lineage> chain, StageName stage) {
     Lineage l = chain.get(stage);
-    return l == null ? null : l.config();
+    return l == null ? null : l.settings();
   }
 
   /** A stage's statistics, if they are those of the output in the chain (else a note says why they are absent). */
@@ -184,6 +186,13 @@ public record RunReport(
       lines.add(String.format("quality:  NDCG@%d %.4f (popularity %.4f), precision@%d %.4f; gate %s%s", model.k(),
           model.ndcg(), popular.ndcg(), model.k(), model.precision(), evaluation.gate().verdict(),
           Boolean.TRUE.equals(publishedDespiteGate) ? ", published anyway (evaluate.gate.force)" : ""));
+      EvaluationMetrics.Search search = evaluation.search();
+      if (search != null) {
+        EvaluationMetrics.Candidate chosen = search.candidates().get(search.chosen());
+        lines.add(String.format("settings: %s, %s of %d candidates by %s (%s)",
+            TunedSettings.describe(chosen.settings()), search.chosen() == 0 ? "the configured ones, the best"
+                : "chosen by evaluate, the best", search.candidates().size(), search.metric(), search.stoppedBy()));
+      }
     }
     for (String note : notes) {
       lines.add("note:     " + note);

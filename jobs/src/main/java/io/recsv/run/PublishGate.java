@@ -57,7 +57,7 @@ public final class PublishGate {
         new Path(layout.stageDir(StageName.EVALUATE), GateVerdict.FILE).toString());
     if (!verdict.mayPublish(force)) {
       throw new UserError("the quality gate refused run " + layout.runId() + ", nothing was published: "
-          + verdict.reason() + " (metrics: " + layout.metrics() + "; to publish it anyway: rerun from export with"
+          + verdict.reason() + " (metrics: " + layout.metrics() + "; to publish it anyway: rerun from train with"
           + " -D " + FORCE + "=true)");
     }
     return new Decision(verdict, !verdict.verdict().publishes());

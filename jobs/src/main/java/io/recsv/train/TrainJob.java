@@ -5,6 +5,7 @@ import io.recsv.lineage.Counts;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
+import io.recsv.als.TunedSettings;
 import io.recsv.lineage.Lineage;
 import io.recsv.fs.PathGuard;
 import io.recsv.lineage.RunLayout;
@@ -18,23 +19,26 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage 2, train: ALS ({@code train.method}: recsv's solver or Spark ML's) over prepare's indexed interactions.
- * Publishes the run's {@code train} directory with {@code model/} (an ALSModel either way). MLlib's checkpoints
- * of the run are removed once the model is published.
+ * Stage, train: ALS ({@code train.method}: recsv's solver or Spark ML's) over prepare's indexed interactions, with
+ * the settings the run's evaluate stage chose ({@link TrainingSettings}), or, without them, the configured ones.
+ * Publishes the run's {@code train} directory with {@code model/} (an ALSModel either way); its record names the
+ * settings chosen. MLlib's checkpoints of the run are removed once the model is published.
  */
 public final class TrainJob extends StageJob {
 
-  private final AlsTrainer trainer;
+  private static final Logger LOG = LogManager.getLogger(TrainJob.class);
 
   public TrainJob(Config config) {
     super(StageName.TRAIN, config);
-    this.trainer = AlsTrainer.from(new Settings(config));
+    AlsTrainer.from(new Settings(config));  // every key checked before any compute
   }
 
   public static void main(String[] args) throws Exception {
@@ -50,7 +54,12 @@ public final class TrainJob extends StageJob {
   public String run(StageContext context) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
-    List<Lineage> inputs = context.inputs(reads());
+    // Evaluate's output, when the run has one, is read (and must chain): its choice is this model's settings.
+    boolean evaluated = TrainingSettings.evaluated(conf, layout);
+    List<Lineage> inputs = context.inputs(evaluated ? List.of(StageName.PREPARE, StageName.EVALUATE) : reads());
+    TrainingSettings chosen = TrainingSettings.of(conf, layout, config, evaluated);
+    LOG.info("train: settings {}", chosen.describe());
+    AlsTrainer trainer = AlsTrainer.from(new Settings(TunedSettings.applied(config, chosen.chosen())));
     Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
 
     long started = System.nanoTime();
@@ -61,12 +70,12 @@ public final class TrainJob extends StageJob {
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
     Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
-    out.publish(context.record(inputs, null).withCounts(counts));
+    out.publish(context.record(inputs, null).withCounts(counts).withChosen(chosen.chosen()));
     removeCheckpoints(conf);
-    return String.format("rank %d, %d iterations by %s%s, %,d users x %,d products in %.1f s -> %s",
+    return String.format("rank %d, %d iterations by %s%s, %,d users x %,d products in %.1f s -> %s%n  settings: %s",
         model.rank(), trainer.maxIter(), fitted.describe(), trainer.confidence().isLinear() ? ""
             : ", confidence " + trainer.confidence().describe(), counts.users(), counts.products(),
-        (System.nanoTime() - started) / 1e9, layout.model());
+        (System.nanoTime() - started) / 1e9, layout.model(), chosen.describe());
   }
 
   /**

@@ -188,6 +188,22 @@
       return [r.name, r.metric, r.value === null || r.value === undefined ? '-' : r.value.toFixed(4),
         r.threshold === null || r.threshold === undefined ? '-' : r.threshold.toFixed(4), r.outcome, r.detail];
     }), [false, false, true, true, false, false]);
+    if (E.search) {
+      var S = E.search;
+      add(root, 'h3', {}, 'The week\'s settings: candidates on the holdout');
+      add(root, 'p', {}, 'Evaluate trained ' + S.candidates.length + ' of at most ' + S.trials + ' candidates ('
+        + S.stoppedBy + '; seed ' + S.seed + (S.budgetFrom ? '; time budget ' + S.budgetSeconds.toFixed(1) + ' s, '
+        + S.budgetFrom : '; no earlier week to take a time budget from') + ') and chose the best by ' + S.metric
+        + ' for train: candidate ' + (S.chosen + 1) + (S.chosen === 0 ? ', the configured settings.' : '.'));
+      var last = S.candidates[0].ranking.length - 1;
+      table(root, ['#', 'rank', 'reg-param', 'alpha', 'max-iter', 'confidence', 'weighting',
+        'NDCG@' + S.candidates[0].ranking[last].k, 'seconds', ''], S.candidates.map(function (c, i) {
+        var v = c.settings;
+        return [String(i + 1), v['train.rank'], v['train.reg-param'], v['train.alpha'], v['train.max-iter'],
+          v['train.confidence'], v['train.weighting'], c.ranking[last].ndcg.toFixed(4), c.seconds.toFixed(1),
+          i === S.chosen ? 'chosen' : (i === 0 ? 'configured' : '')];
+      }), [false, true, true, true, true, false, false, true, true, false]);
+    }
   }
 
   // --- Parameters.

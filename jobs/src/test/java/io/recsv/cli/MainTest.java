@@ -78,7 +78,7 @@ class MainTest {
   @Test
   void unknownStageAndOptionAreUserErrors() {
     UserError e = assertThrows(UserError.class, () -> main.run(List.of("stage", "scroe", "--work", work.toString())));
-    assertTrue(e.getMessage().contains("scroe") && e.getMessage().contains("prepare, train"), e.getMessage());
+    assertTrue(e.getMessage().contains("scroe") && e.getMessage().contains("prepare, evaluate, train"), e.getMessage());
     e = assertThrows(UserError.class, () -> main.run(List.of("run", "--inptu", "x")));
     assertTrue(e.getMessage().contains("--inptu"), e.getMessage());
   }

@@ -51,19 +51,22 @@ class PublishGateTest {
         "--output", csv.toString()));
     assertTrue(refused.getMessage().startsWith("the quality gate refused run manual, nothing was published: ndcg@5"),
         refused.getMessage());
-    assertTrue(refused.getMessage().endsWith("to publish it anyway: rerun from export with -D"
+    assertTrue(refused.getMessage().endsWith("to publish it anyway: rerun from train with -D"
         + " evaluate.gate.force=true)"), refused.getMessage());
-    assertFalse(Files.exists(work.resolve("manual/export")), "the run stopped before export");
+    assertFalse(Files.exists(work.resolve("manual/train")), "the run stopped before train");
     assertFalse(Files.exists(csv));
 
-    // Export alone, then merge alone: the merge asks the same gate, and refuses the same way.
-    assertEquals(0, launch(work, "stage", "export"));
+    // Each stage alone (not gated: debugging), then merge alone: the merge asks the same gate, and refuses the same
+    // way.
+    for (String stage : List.of("train", "score", "export")) {
+      assertEquals(0, launch(work, "stage", stage), stage);
+    }
     UserError merge = assertThrows(UserError.class, () -> launch(work, "stage", "merge", "--output",
         csv.toString()));
     assertEquals(refused.getMessage(), merge.getMessage());
     assertFalse(Files.exists(csv));
 
-    assertEquals(0, launch(work, "run", "--input", input.toString(), "--output", csv.toString(), "--from", "export",
+    assertEquals(0, launch(work, "run", "--input", input.toString(), "--output", csv.toString(), "--from", "train",
         "-D", "evaluate.gate.force=true"));
     FileSystem fs = FileSystem.getLocal(new Configuration());
     CsvManifest manifest = CsvManifest.readIfExists(fs, new org.apache.hadoop.fs.Path(csv.toUri()));

@@ -68,7 +68,7 @@ class RunConsistencyTest {
     UserError e = assertThrows(UserError.class, () -> launch("run", "--input", b.toString(), "--output",
         csv.toString(), "--from", "score", "-D", "merge.overwrite=true"));
     assertTrue(e.getMessage().contains("the prepare output") && e.getMessage().contains("is there now")
-        && e.getMessage().contains("the train output") && e.getMessage().contains("Rerun from 'train'"),
+        && e.getMessage().contains("the train output") && e.getMessage().contains("Rerun from 'evaluate'"),
         e.getMessage());
     assertTrue(e.getMessage().contains("from " + b) && e.getMessage().contains("from " + a), e.getMessage());
     assertArrayEquals(published, Files.readAllBytes(csv), "the published CSV is untouched");
@@ -77,8 +77,8 @@ class RunConsistencyTest {
     UserError export = assertThrows(UserError.class, () -> launch("stage", "export"));
     assertTrue(export.getMessage().startsWith("export: its inputs are not of one run"), export.getMessage());
 
-    // As the message says: from train on, the run is consistent again.
-    assertEquals(0, launch("run", "--input", b.toString(), "--output", csv.toString(), "--from", "train",
+    // As the message says: from evaluate on (the first stage after prepare), the run is consistent again.
+    assertEquals(0, launch("run", "--input", b.toString(), "--output", csv.toString(), "--from", "evaluate",
         "-D", "merge.overwrite=true"));
     JsonNode manifest = new ObjectMapper().readTree(dir.resolve("out/recommendations.csv.manifest.json").toFile());
     assertEquals("recsv-csv/1", manifest.get("format").asText());

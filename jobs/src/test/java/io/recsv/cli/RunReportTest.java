@@ -123,7 +123,7 @@ class RunReportTest {
     assertEquals(seen.size(), perUserTotal);
     List<String> stages = new ArrayList<>();
     r.get("stages").forEach(s -> stages.add(s.get("stage").asText()));
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), stages);
+    assertEquals(List.of("prepare", "evaluate", "train", "score", "export", "merge"), stages);
     assertTrue(r.at("/evaluation/gate/verdict").isTextual(), "the holdout metrics and the gate: " + r.get("evaluation"));
     r.get("stages").forEach(s -> assertTrue(s.get("seconds").asDouble() > 0, s.toString()));
     assertEquals("10", r.at("/scorer/score.k").asText());

@@ -212,7 +212,7 @@ final class AirflowDag {
   }
 
   /**
-   * The quality gate, as the Oozie workflow's decision node decides: the week goes on to publish only if
+   * The quality gate, as the Oozie workflow's decision node decides: the week goes on (to train and publish) only if
    * evaluate's verdict lets it, or gateForce is "true" (on-call's override for one run). A refusal fails the task,
    * and so the DAG run, before anything is published, with the message of the Oozie workflow's kill node (the
    * verdict's reason, unescaped from the properties file).
@@ -224,7 +224,7 @@ final class AirflowDag {
         + " || [ '" + force + "' = 'true' ]; then exit 0; fi; echo \"recsv week " + jinja("${runId}")
         + " not published: its quality gate refused it: $(printf '%s\\n' \"$v\" | sed -n 's/^reason=//p'"
         + " | sed 's/\\\\\\(.\\)/\\1/g')\" >&2; exit 1";
-    return "    # The quality gate (the Oozie workflow's gate action and decision node): publish only a week whose\n"
+    return "    # The quality gate (the Oozie workflow's gate action and decision node): go on only with a week whose\n"
         + "    # verdict lets it, or when gate_force is \"true\" for this run; a refused week ends with the Oozie\n"
         + "    # kill node's message.\n"
         + "    " + gate.action() + " = BashOperator(\n"

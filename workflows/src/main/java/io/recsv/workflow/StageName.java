@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * its output directory in a run and its config namespace; a test holds workflow.xml's actions to these.
  */
 public enum StageName {
-  PREPARE, TRAIN, SCORE, EVALUATE, EXPORT, MERGE;
+  PREPARE, EVALUATE, TRAIN, SCORE, EXPORT, MERGE;
 
   /** "prepare", ...: as the workflow, the run's directories and the config spell it. */
   public String id() {

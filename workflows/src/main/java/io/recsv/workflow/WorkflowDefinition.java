@@ -193,16 +193,27 @@ public final class WorkflowDefinition {
     return parameterDefaults.get(name);
   }
 
-  /** Stage names in run order. */
   /** The stage a quality gate follows, or null: the stages after it run only if the gate lets the week publish. */
   public String gatedStage() {
     return gates.isEmpty() ? null : gates.get(0).afterStage();
+  }
+
+  /**
+   * The first of {@code stages} (in the workflow's order) that runs only when the quality gate lets the week go on,
+   * i.e. the first after the gated stage; null when none is (or there is no gate). A run from a stage after the
+   * gate asks the gate before that stage, as the workflow's decision node does before the stage after the gate.
+   */
+  public String firstGated(List<String> stages) {
+    List<String> names = stageNames();
+    int gate = gatedStage() == null ? -1 : names.indexOf(gatedStage());
+    return gate < 0 ? null : stages.stream().filter(s -> names.indexOf(s) > gate).findFirst().orElse(null);
   }
 
   public List<Gate> gates() {
     return gates;
   }
 
+  /** Stage names in run order. */
   public List<String> stageNames() {
     return stages.stream().map(SparkStage::name).toList();
   }

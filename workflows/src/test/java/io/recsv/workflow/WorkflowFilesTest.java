@@ -61,9 +61,9 @@ class WorkflowFilesTest {
   @Test
   void stagesRunInOrderAndEachPassesItsStageThenTheEnvironmentConfig() {
     WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), wf.stageNames());
+    assertEquals(List.of("prepare", "evaluate", "train", "score", "export", "merge"), wf.stageNames());
     assertEquals(List.of(new WorkflowDefinition.Gate("evaluate", "gate", "${runRoot}/${runId}/evaluate/gate.properties",
-        "publish")), wf.gates(), "the quality gate after evaluate, whose decision goes on to export");
+        "publish")), wf.gates(), "the quality gate after evaluate, whose decision goes on to train");
     for (WorkflowDefinition.SparkStage stage : wf.stages()) {
       // The first action checks that the CSV can be published, before the compute: it needs merge's settings.
       // evaluate trains and scores as train and score do: it needs their settings.
@@ -74,7 +74,7 @@ class WorkflowFilesTest {
       };
       assertEquals(expected, stage.configFiles());
     }
-    assertEquals(List.of("prepare", "train"), wf.stagesBefore("score"));
+    assertEquals(List.of("prepare", "evaluate", "train"), wf.stagesBefore("score"));
     assertThrows(IllegalArgumentException.class, () -> wf.stagesBefore("scoring"));
     assertEquals(wf.stageNames(), WorkflowDefinition.fromClasspath().stageNames(), "packaged copy is the same");
   }
@@ -138,7 +138,7 @@ class WorkflowFilesTest {
   void rerunPropertiesAreExactlyASkipListAndNoRunIdentity() {
     WorkflowDefinition wf = WorkflowDefinition.load(APP.resolve("workflow.xml"));
     Properties from = Reruns.fromStage(wf, "export", new Properties());
-    assertEquals("prepare,train,score,evaluate", from.getProperty(Reruns.SKIP_NODES),
+    assertEquals("prepare,evaluate,train,score", from.getProperty(Reruns.SKIP_NODES),
         "the stages before; never the gate, which reads the verdict again");
     assertEquals("false", from.getProperty(Reruns.FAIL_NODES), "never Oozie's failnodes: E0404 after a skip list");
     assertEquals(2, from.size(), "nothing else: the job's stored properties stay as submitted");

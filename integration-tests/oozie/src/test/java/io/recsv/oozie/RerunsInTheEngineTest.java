@@ -61,12 +61,12 @@ class RerunsInTheEngineTest extends EngineTest {
     String id = engine.submitJob(week, true);
     awaitEnd(id);
     assertEquals(WorkflowJob.Status.KILLED, engine.getJob(id).getStatus());
-    assertEquals(List.of("prepare", "train", "score"), started());
+    assertEquals(List.of("prepare", "evaluate", "train", "score"), started());
 
     StandInSparkExecutor.failStage = "";
     Properties failed = Reruns.failedNodes(engine.getJob(id), workflow, new Properties());
-    assertEquals("prepare,train", failed.getProperty(Reruns.SKIP_NODES));
-    assertEquals(List.of("score", "evaluate", "export", "merge"), rerun(id, failed), "--failed: the failed stage and after");
+    assertEquals("prepare,evaluate,train", failed.getProperty(Reruns.SKIP_NODES));
+    assertEquals(List.of("score", "export", "merge"), rerun(id, failed), "--failed: the failed stage and after");
     assertEquals(WorkflowJob.Status.SUCCEEDED, engine.getJob(id).getStatus());
 
     // After a skip list, an empty one: everything runs (a rerun that left the key out would inherit the last).
@@ -74,7 +74,7 @@ class RerunsInTheEngineTest extends EngineTest {
         "--from prepare: every stage");
     Properties overwrite = new Properties();
     overwrite.setProperty("mergeOverwrite", "true");
-    assertEquals(List.of("score", "evaluate", "export", "merge"), rerun(id, Reruns.fromStage(workflow, "score", overwrite)),
+    assertEquals(List.of("score", "export", "merge"), rerun(id, Reruns.fromStage(workflow, "score", overwrite)),
         "--from score: score and after");
     assertEquals(WorkflowJob.Status.SUCCEEDED, engine.getJob(id).getStatus());
     for (StandInSparkExecutor.Started s : StandInSparkExecutor.STARTED) {

@@ -79,9 +79,9 @@ class WeekRunByTheEngineTest extends EngineTest {
     print("a week the quality gate refuses", workflow);
     assertEquals(WorkflowJob.Status.KILLED, workflow.getStatus());
     Map<String, WorkflowAction> nodes = nodes(workflow);
-    assertEquals(List.of(":start:", "prepare", "train", "score", "evaluate", "gate", "publish", "alert-refused",
-        "refused"), List.copyOf(nodes.keySet()), "the decision sends it to the refusal: no export, no merge");
-    assertEquals(List.of("prepare", "train", "score", "evaluate"),
+    assertEquals(List.of(":start:", "prepare", "evaluate", "gate", "publish", "alert-refused", "refused"),
+        List.copyOf(nodes.keySet()), "the decision sends it to the refusal: no training, nothing published");
+    assertEquals(List.of("prepare", "evaluate"),
         StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
     assertTrue(nodes.get("refused").getErrorMessage().endsWith("not published: its quality gate refused it:"
         + " ndcg@100 0.0535 is below 0.0939 (at least 1.10 x the popularity baseline's 0.0853)"),
@@ -92,7 +92,7 @@ class WeekRunByTheEngineTest extends EngineTest {
   void onCallPublishesARefusedWeekWithGateForce() throws Exception {
     WorkflowJob workflow = endedWeek("", false, Map.of("stageRetries", "0", "gateForce", "true")).workflow();
     assertEquals(WorkflowJob.Status.SUCCEEDED, workflow.getStatus());
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
+    assertEquals(List.of("prepare", "evaluate", "train", "score", "export", "merge"),
         StandInSparkExecutor.STARTED.stream().map(StandInSparkExecutor.Started::stage).toList());
     assertTrue(StandInSparkExecutor.STARTED.get(5).args().contains("evaluate.gate.force=true"),
         "merge records that the week was published despite its gate");
@@ -158,12 +158,13 @@ class WeekRunByTheEngineTest extends EngineTest {
     print("week " + runId, workflow);
     assertEquals(WorkflowJob.Status.SUCCEEDED, workflow.getStatus());
     Map<String, WorkflowAction> nodes = nodes(workflow);
-    assertEquals(List.of(":start:", "prepare", "train", "score", "evaluate", "gate", "publish", "export", "merge", "end"), List.copyOf(nodes.keySet()));
-    for (String stage : List.of("prepare", "train", "score", "evaluate", "export", "merge")) {
+    assertEquals(List.of(":start:", "prepare", "evaluate", "gate", "publish", "train", "score", "export", "merge",
+        "end"), List.copyOf(nodes.keySet()));
+    for (String stage : List.of("prepare", "evaluate", "train", "score", "export", "merge")) {
       assertEquals(WorkflowAction.Status.OK, nodes.get(stage).getStatus(), stage);
     }
     List<StandInSparkExecutor.Started> started = StandInSparkExecutor.STARTED;
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"),
+    assertEquals(List.of("prepare", "evaluate", "train", "score", "export", "merge"),
         started.stream().map(StandInSparkExecutor.Started::stage).toList());
     assertTrue(started.get(0).args().contains("prepare.input=file://" + input), started.get(0).args().toString());
     for (StandInSparkExecutor.Started s : started) {
@@ -180,11 +181,12 @@ class WeekRunByTheEngineTest extends EngineTest {
     assertEquals(WorkflowJob.Status.KILLED, workflow.getStatus());
     print("week " + runId + " with a failing score", workflow);
     Map<String, WorkflowAction> nodes = nodes(workflow);
-    assertEquals(List.of(":start:", "prepare", "train", "score", "alert-score", "fail-score"),
+    assertEquals(List.of(":start:", "prepare", "evaluate", "gate", "publish", "train", "score", "alert-score",
+        "fail-score"),
         List.copyOf(nodes.keySet()));
     assertEquals(WorkflowAction.Status.ERROR, nodes.get("score").getStatus());
     assertEquals(WorkflowAction.Status.ERROR, nodes.get("alert-score").getStatus(), "no mail server here");
-    String scoreApplication = StandInSparkExecutor.STARTED.get(2).applicationId();
+    String scoreApplication = StandInSparkExecutor.STARTED.get(3).applicationId();
     String kill = nodes.get("fail-score").getErrorMessage();
     assertEquals("recsv week " + runId + " failed at stage [score]: Main Class"
         + " [org.apache.oozie.action.hadoop.SparkMain], exit code [1] (YARN application of its launcher: "

@@ -76,7 +76,7 @@ class WeeklyAppInTheEngineTest extends EngineTest {
       assertTrue(spark.getChildText("spark-opts", SPARK)
           .contains("spark.yarn.appMasterEnv.JAVA_HOME=/usr/lib/jvm/java-17-openjdk"), stage);
     }
-    assertEquals(List.of("prepare", "train", "score", "evaluate", "export", "merge"), stages);
+    assertEquals(List.of("prepare", "evaluate", "train", "score", "export", "merge"), stages);
     // The gate's main is recsv's Java 17 code, run in the launcher: its launcher configuration, as Oozie makes it
     // of the evaluated action, starts the launcher on that Java.
     assertEquals("JAVA_HOME=/usr/lib/jvm/java-17-openjdk",

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The week on a real YARN: the Oozie application deployed to HDFS by deploy's own code, each stage submitted in
  * cluster deploy mode exactly as the workflow's spark action is evaluated for the week (class, args, files with
  * their links, the jar, spark-opts; Spark's jars from HDFS as an Oozie sharelib gives them), the quality gate's
- * java main between evaluate and export; the generated Airflow DAG's tasks submit the same. Each stage is a YARN
+ * java main between evaluate and train; the generated Airflow DAG's tasks submit the same. Each stage is a YARN
  * application that succeeds in the workflow's queue with its executors in NodeManager containers; the CSV is merged
  * by concat and is byte for byte the one {@code ./recsv run} makes from the same input and settings on local Spark.
  * Then {@code ./recsv run --master yarn} from an edge node, through faults, gives the same CSV.
@@ -215,9 +215,9 @@ class WeekOnYarnIT {
 
   /**
    * {@code ./recsv run --master yarn} from an edge node (HADOOP_CONF_DIR, no SPARK_HOME: recsv's own Spark jars are
-   * staged on HDFS once), with faults: an executor killed mid-train, the NodeManager without the ApplicationMaster
-   * lost mid-score, the ApplicationMaster killed mid-evaluate (the run fails, naming the application; the rerun
-   * takes the dead driver's lock over and publishes), an executor killed mid-export. The CSV is the local run's.
+   * staged on HDFS once), with faults: an executor killed mid-evaluate, the NodeManager without the
+   * ApplicationMaster lost mid-train, the ApplicationMaster killed mid-score (the run fails, naming the application;
+   * the rerun takes the dead driver's lock over, asks the gate and publishes), an executor killed mid-export. The CSV is the local run's.
    * Last: the cluster has one NodeManager after it.
    */
   /**
@@ -318,57 +318,58 @@ class WeekOnYarnIT {
     Process first = launcher(command, "edge-run-1");
     faults.watching(first, work.resolve("logs/edge-run-1.log"));
 
-    ApplicationReport train = faults.running("recsv-train-" + week);
-    faults.kill(faults.executorThatRanATask(train));
+    ApplicationReport evaluate = faults.running("recsv-evaluate-" + week);
+    faults.kill(faults.executorThatRanATask(evaluate));
 
-    ApplicationReport score = faults.running("recsv-score-" + week);
-    int amNode = faults.applicationMaster(score).node();
-    faults.executorThatRanATask(score);
-    long onLostNode = cluster.containers(score.getApplicationId()).stream()
+    ApplicationReport train = faults.running("recsv-train-" + week);
+    int amNode = faults.applicationMaster(train).node();
+    faults.executorThatRanATask(train);
+    long onLostNode = cluster.containers(train.getApplicationId()).stream()
         .filter(c -> c.node() != amNode && !c.isApplicationMaster()).count();
-    assertTrue(onLostNode > 0, "an executor of score runs on the node to be lost (two containers a node)");
+    assertTrue(onLostNode > 0, "an executor of train runs on the node to be lost (two containers a node)");
     faults.loseNode(1 - amNode);
 
-    ApplicationReport evaluate = faults.running("recsv-evaluate-" + week);
-    faults.executorThatRanATask(evaluate);
-    faults.kill(faults.applicationMaster(evaluate));
+    ApplicationReport score = faults.running("recsv-score-" + week);
+    faults.executorThatRanATask(score);
+    faults.kill(faults.applicationMaster(score));
     assertEquals(2, SparkSubmitProcess.await(first), () -> log("edge-run-1"));
     String failure = log("edge-run-1");
-    assertTrue(failure.contains("recsv: stage evaluate: YARN application " + evaluate.getApplicationId()
+    assertTrue(failure.contains("recsv: stage score: YARN application " + score.getApplicationId()
         + " ended FAILED: ") && failure.contains("; its logs: yarn logs -applicationId "
-        + evaluate.getApplicationId()), failure);
-    assertEquals(List.of("recsv: stage evaluate: YARN application " + evaluate.getApplicationId()), failure.lines()
-        .filter(line -> !line.startsWith("[")).map(line -> line.replaceFirst(" ended FAILED.*", ""))
-        .toList(), "besides the stages' own lines, the failure is one line (no Spark report, no stack trace)");
+        + score.getApplicationId()), failure);
+    assertEquals(List.of("recsv: stage score: YARN application " + score.getApplicationId()), failure.lines()
+        .filter(line -> !line.startsWith("[") && !line.startsWith("quality gate: ") && !line.startsWith("  "))
+        .map(line -> line.replaceFirst(" ended FAILED.*", "")).toList(),
+        "besides the stages' own lines and the gate's, the failure is one line (no Spark report, no stack trace)");
     FileSystem fs = cluster.fs();
-    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(root + "/work/" + week + "/evaluate")),
-        "the killed evaluate published nothing");
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(root + "/work/" + week + "/score")),
+        "the killed score published nothing");
 
     // The rerun, as Oozie's retry or on-call starts it: the dead driver's lock is taken over.
     List<String> rerun = new ArrayList<>(command);
-    rerun.addAll(List.of("--from", "evaluate"));
+    rerun.addAll(List.of("--from", "score"));
     Process second = launcher(rerun, "edge-run-2");
     faults.watching(second, work.resolve("logs/edge-run-2.log"));
     ApplicationReport export = faults.running("recsv-export-" + week);
     faults.kill(faults.executorThatRanATask(export));
     assertEquals(0, SparkSubmitProcess.await(second), () -> log("edge-run-2"));
 
-    for (String stage : List.of("train", "score", "export", "merge")) {
+    for (String stage : List.of("evaluate", "train", "export", "merge")) {
       ApplicationReport app = cluster.application("recsv-" + stage + "-" + week);
       assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), stage);
       assertEquals("recsv", app.getQueue(), stage);
     }
     String edgeLog = log("edge-run-2");
     assertTrue(edgeLog.contains("[export] ") && edgeLog.contains("YARN application application_"), edgeLog);
-    assertTrue(edgeLog.contains("quality gate: pass"), "the gate decided before export: " + edgeLog);
+    assertTrue(edgeLog.contains("quality gate: pass"), "a run from score asks the gate first: " + edgeLog);
     String csv = root + "/published/recommendations.csv";
     assertEquals(Strategy.CONCAT, CsvManifest.readIfExists(fs, new org.apache.hadoop.fs.Path(csv)).strategy());
     assertArrayEquals(Files.readAllBytes(localCsv), read(fs, csv), "through the faults, the local run's CSV");
     assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path(root + "/work/.recsv-spark")).length,
         "Spark's jars staged once on HDFS, and found there by every later stage and run");
-    printFaultCosts(week, Map.of("train", "an executor killed (SIGKILL) after its first task",
-        "score", "the NodeManager without the ApplicationMaster lost after a task",
-        "evaluate", "the ApplicationMaster killed (SIGKILL) after a task: the stage failed; the rerun took its lock",
+    printFaultCosts(week, Map.of("evaluate", "an executor killed (SIGKILL) after its first task",
+        "train", "the NodeManager without the ApplicationMaster lost after a task",
+        "score", "the ApplicationMaster killed (SIGKILL) after a task: the stage failed; the rerun took its lock",
         "export", "an executor killed (SIGKILL) after its first task, on the one node left"));
   }
 

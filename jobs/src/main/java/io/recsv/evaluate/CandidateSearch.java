@@ -1,0 +1,197 @@
+package io.recsv.evaluate;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import io.recsv.als.AlsTrainer;
+import io.recsv.als.Confidence;
+import io.recsv.als.Recommender;
+import io.recsv.als.TunedSettings;
+import io.recsv.config.Settings;
+import io.recsv.report.EvaluationMetrics.Ranking;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A seeded search for training settings on one holdout, one step at a time from the best so far: the first trial
+ * is the settings as they are; each next one moves one of {@link TunedSettings#KEYS} one step from the best trial
+ * yet ({@link #neighbours}, a seeded choice among the steps not tried). The same seed and the same holdout try
+ * the same settings in the same order. The evaluate stage chooses the week's settings with it, {@code recsv tune}
+ * prints its table.
+ * <p>It stops after {@code trials}, when every step from the best is tried, or before a trial that the time budget
+ * would not cover, judged by the last trial's time (a search started on a slow day may so try fewer).
+ */
+final class CandidateSearch {
+
+  /** The values each setting steps through (whole numbers for rank and max-iter). */
+  static final double[] RANKS = {4, 8, 16, 32, 64, 128};
+  static final double[] REG_PARAMS = {0.003, 0.01, 0.03, 0.1, 0.3};
+  static final double[] ALPHAS = {0.3, 1, 3, 10, 30, 100};
+  static final double[] MAX_ITERS = {5, 10, 15, 20};
+
+  /** One trial: its settings, how it ranked the holdout, and how long it took (train and measure). */
+  record Trial(Config config, List<Ranking> ranking, double seconds) {
+    SortedMap<String, String> settings() {
+      return TunedSettings.of(config);
+    }
+  }
+
+  /** Why a search ended. */
+  enum Stop {
+    TRIALS("the trials were all made"),
+    NEIGHBOURS("every step from the best settings was tried"),
+    TIME("the next trial would have overrun the time budget");
+
+    private final String description;
+
+    Stop(String description) {
+      this.description = description;
+    }
+
+    String description() {
+      return description;
+    }
+  }
+
+  /** The trials in the order they were made, the index of the best, and why the search ended. */
+  record Outcome(List<Trial> trials, int best, Stop stop) {
+    Trial bestTrial() {
+      return trials.get(best);
+    }
+  }
+
+  private final Holdout holdout;
+  private final Recommender recommender;
+  private final String checkpoints;
+
+  /** On {@code holdout}, lists made as {@code recommender} makes them, checkpoints (MLlib's) under this path. */
+  CandidateSearch(Holdout holdout, Recommender recommender, String checkpoints) {
+    this.holdout = holdout;
+    this.recommender = recommender;
+    this.checkpoints = checkpoints;
+  }
+
+  /**
+   * Up to {@code trials} trials from {@code start}; the trials after the first may take {@code budgetSeconds}
+   * together (infinite: no limit). {@code score}: the larger, the better; {@code progress} hears of each trial.
+   */
+  Outcome run(SparkSession spark, Config start, int trials, double budgetSeconds, long seed,
+      ToDoubleFunction<List<Ranking>> score, Consumer<Trial> progress) {
+    Random random = new Random(seed);
+    List<Trial> done = new ArrayList<>();
+    List<Config> tried = new ArrayList<>();
+    int best = -1;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    double spent = 0;
+    Config next = start;
+    Stop stop = Stop.TRIALS;
+    while (done.size() < trials) {
+      if (next == null) {
+        stop = Stop.NEIGHBOURS;
+        break;
+      }
+      if (!done.isEmpty() && spent + done.get(done.size() - 1).seconds() > budgetSeconds) {
+        stop = Stop.TIME;
+        break;
+      }
+      Trial t = trial(spark, next);
+      if (!done.isEmpty()) {
+        spent += t.seconds();
+      }
+      done.add(t);
+      tried.add(next);
+      progress.accept(t);
+      double value = score.applyAsDouble(t.ranking());
+      if (value > bestScore) {  // ties keep the earlier: the configured settings win a draw
+        best = done.size() - 1;
+        bestScore = value;
+      }
+      next = neighbour(done.get(best).config(), tried, random);
+    }
+    return new Outcome(List.copyOf(done), best, stop);
+  }
+
+  private Trial trial(SparkSession spark, Config settings) {
+    long t0 = System.nanoTime();
+    ALSModel model = AlsTrainer.from(new Settings(settings)).fit(spark, holdout.train(), checkpoints).model();
+    List<Ranking> ranking = holdout.measure(model, recommender);
+    return new Trial(settings, ranking, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** A seeded choice among the untried {@link #neighbours} of the best so far; null when all are tried. */
+  static Config neighbour(Config best, List<Config> tried, Random random) {
+    List<Config> untried = new ArrayList<>();
+    for (Config c : neighbours(best)) {
+      if (tried.stream().noneMatch(t -> TunedSettings.of(t).equals(TunedSettings.of(c)))) {
+        untried.add(c);
+      }
+    }
+    return untried.isEmpty() ? null : untried.get(random.nextInt(untried.size()));
+  }
+
+  /**
+   * The settings one step from {@code at}: one of rank, reg-param, alpha and max-iter moved to the next value of
+   * its grid above or below (the nearest ones when it is between them), or the other confidence form, or another
+   * weighting; everything else as it is.
+   */
+  static List<Config> neighbours(Config at) {
+    List<Config> out = new ArrayList<>();
+    for (double v : steps(RANKS, at.getInt(TunedSettings.RANK))) {
+      out.add(at.withValue(TunedSettings.RANK, ConfigValueFactory.fromAnyRef((int) v)));
+    }
+    for (double v : steps(REG_PARAMS, at.getDouble(TunedSettings.REG_PARAM))) {
+      out.add(at.withValue(TunedSettings.REG_PARAM, ConfigValueFactory.fromAnyRef(v)));
+    }
+    for (double v : steps(ALPHAS, at.getDouble(TunedSettings.ALPHA))) {
+      out.add(at.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(v)));
+    }
+    for (double v : steps(MAX_ITERS, at.getInt(TunedSettings.MAX_ITER))) {
+      out.add(at.withValue(TunedSettings.MAX_ITER, ConfigValueFactory.fromAnyRef((int) v)));
+    }
+    String form = at.getString(TunedSettings.CONFIDENCE).trim();
+    for (Confidence.Form f : Confidence.Form.values()) {
+      if (!name(f).equals(form)) {
+        out.add(at.withValue(TunedSettings.CONFIDENCE, ConfigValueFactory.fromAnyRef(name(f))));
+      }
+    }
+    String weighting = at.getString(TunedSettings.WEIGHTING).trim();
+    for (Confidence.Weighting w : Confidence.Weighting.values()) {
+      if (!name(w).equals(weighting)) {
+        out.add(at.withValue(TunedSettings.WEIGHTING, ConfigValueFactory.fromAnyRef(name(w))));
+      }
+    }
+    return out;
+  }
+
+  /** The grid's values next to {@code value}: below and above it, one each where there is one. */
+  private static List<Double> steps(double[] grid, double value) {
+    List<Double> out = new ArrayList<>();
+    double below = Double.NaN;
+    double above = Double.NaN;
+    for (double g : grid) {
+      if (g < value) {
+        below = g;
+      } else if (g > value && Double.isNaN(above)) {
+        above = g;
+      }
+    }
+    if (!Double.isNaN(below)) {
+      out.add(below);
+    }
+    if (!Double.isNaN(above)) {
+      out.add(above);
+    }
+    return out;
+  }
+
+  /** As the config writes it: "log", "bm25". */
+  static String name(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+}
