@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code recsv generate}: synthetic interactions, planted or shaped like a shop's log; it reads no configuration. */
 @Command(name = "generate", header = "write synthetic interactions: a planted structure, or a shop's log",
     description = "planted (the default): user_id,product_id,weight (with a header) for N users, each with K"
-        + " distinct products out of M, 80% of them of the user's one taste of 8; uniform otherwise. shop:"
+        + " distinct products out of M, 80%% of them of the user's one taste of 8; uniform otherwise. shop:"
         + " user_id,product_id,weight,timestamp with the shapes of a shop's log: long-tailed product popularity"
         + " (Zipf) and user activity (log-normal, K products per user on average), 24 tastes, stars 1 to 5 as the"
         + " weight, repeat purchases as lines of their own, the time of each; read it with -D"

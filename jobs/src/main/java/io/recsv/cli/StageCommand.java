@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code recsv stage STAGE}: one stage alone, on the earlier stages' outputs of the same run. */
 @Command(name = "stage", header = "run one stage alone: recsv stage STAGE [options]",
-    description = "Runs one stage (prepare, train, score, evaluate, export or merge) alone, on the outputs of the"
+    description = "Runs one stage (prepare, evaluate, train, score, export or merge) alone, on the outputs of the"
         + " earlier stages of the same --work and --run-id: for debugging a stage on a laptop.")
 final class StageCommand extends PipelineCommand {
 

@@ -44,7 +44,8 @@ final class TuneCommand extends RecsvCommand {
   int trials;
 
   @Option(names = "--minutes", paramLabel = "M", defaultValue = "60", converter = WholeNumber.class,
-      description = "no trial started after M minutes (default ${DEFAULT-VALUE})")
+      description = "the trials after the first take at most M minutes: none is started that the last one's time"
+          + " says would overrun them (default ${DEFAULT-VALUE})")
   int minutes;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = WholeNumber.class,

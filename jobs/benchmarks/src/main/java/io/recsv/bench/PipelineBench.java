@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Every stage on generated data, each next to an anchor measured in the same run:",
         "prepare vs Spark reading the CSV and aggregating (user, product) pairs; train vs MLlib's ALS.fit;",
-        "score vs recommendForUserSubset on a sample; evaluate vs the stage by MLlib's fit and scorer;",
+        "score vs recommendForUserSubset on a sample; evaluate vs the stage by MLlib's fit and scorer (its",
+        "candidate search measured apart, and projected as a share of the week);",
         "export vs Spark joining the rows with the ids and writing them with write.csv;",
         "merge vs one client streaming the parts into one file, flushed to disk.",
         "Beside each stage its limit: the work it must do at the pace a short probe of this machine measures.",
@@ -80,6 +81,9 @@ public final class PipelineBench implements Callable<Integer> {
   private String trained = "";
   /** The evaluate stage's own line (its metrics and verdict). */
   private String evaluated = "";
+  /** The evaluate stage with its candidate search on (the week's default): its summary, and its time. */
+  private String searched = "";
+  private Meter.Reading searchReading;
 
   /**
    * One stage and its anchor, and the stage's limit on this machine: what it must do ({@code work}) and how long
@@ -128,6 +132,21 @@ public final class PipelineBench implements Callable<Integer> {
       Meter.Reading prepareAnchor = meter.measure(() -> aggregatePairs(spark, input, anchors.resolve("pairs")));
       // prepare's row waits for the probe (after train: it measures the kernel on the model's factors).
 
+      // evaluate, as the week runs it, before train: its anchor first (MLlib's fit and recommendForAllUsers on the
+      // same split, measured the same way; MLlib cannot leave out what users have seen), both without the
+      // candidate search, which is measured apart (the same stage with evaluate.candidates on). The stage without
+      // the search runs last, so that train fits the configured settings, as its anchor does.
+      Config evaluateConfig = configs.of(StageName.EVALUATE);
+      Config evaluateAlone = evaluateConfig.withValue("evaluate.candidates.enabled",
+          com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+      Config mllibEvaluate = evaluateAlone
+          .withValue("train.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
+          .withValue("score.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
+          .withValue("score.exclude-seen", com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+      Meter.Reading evaluateAnchor = meter.measure(() -> new EvaluateJob(mllibEvaluate).run(spark));
+      searchReading = meter.measure(() -> searched = new EvaluateJob(evaluateConfig).run(spark));
+      Meter.Reading evaluate = meter.measure(() -> evaluated = new EvaluateJob(evaluateAlone).run(spark));
+
       Meter.Reading train = meter.measure(() -> trained = new TrainJob(configs.of(StageName.TRAIN)).run(spark));
       Dataset<Row> prepared = spark.read().parquet(layout.interactions().toString());
       AlsTrainer reference = AlsTrainer.from(new Settings(configs.of(StageName.TRAIN).withValue("train.method",
@@ -146,6 +165,13 @@ public final class PipelineBench implements Callable<Integer> {
           "Spark: read the CSV, sum (user, product) pairs, write Parquet", prepareAnchor,
           String.format("parse %s of CSV", mib(Files.size(input))),
           MachineProbe.parseSeconds(input) / localCores)));
+      long sampled = Math.min(users, evaluateConfig.getLong("evaluate.sample-users"));
+      double heldOut = evaluateConfig.getDouble("evaluate.holdout-fraction");
+      double evaluateFlops = trainFlops((long) (interactions * (double) sampled / users * (1 - heldOut)), sampled,
+          products, rank, iterations) + 2.0 * sampled * products * rank;
+      rows.add(progress(new Row2(StageName.EVALUATE, "users/s", sampled, evaluate,
+          "the stage by MLlib: ALS.fit, recommendForAllUsers, same metrics", evaluateAnchor,
+          String.format("%.0f GFLOP", evaluateFlops / 1e9), evaluateFlops / flopsPerSecond)));
       double trainFlops = trainFlops(interactions, users, products, rank, iterations);
       rows.add(progress(new Row2(StageName.TRAIN, "interactions x iterations/s", (double) interactions * iterations,
           train, "MLlib ALS.fit, same parameters; the model saved", trainAnchor,
@@ -164,23 +190,6 @@ public final class PipelineBench implements Callable<Integer> {
       rows.add(progress(new Row2(StageName.SCORE, "users/s", users, score, String.format(
           "MLlib recommendForUserSubset, %,d users x %.0f", Math.min(scoreSample, users), scale), scoreAnchor,
           String.format("%.0f GFLOP", scoreFlops / 1e9), scoreFlops / flopsPerSecond)));
-
-      // evaluate: its anchor first (MLlib's fit and recommendForAllUsers on the same split, measured the same way;
-      // MLlib cannot leave out what users have seen), so that the run keeps recsv's evaluation for the merge.
-      Config evaluateConfig = configs.of(StageName.EVALUATE);
-      Config mllibEvaluate = evaluateConfig
-          .withValue("train.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
-          .withValue("score.method", com.typesafe.config.ConfigValueFactory.fromAnyRef("mllib"))
-          .withValue("score.exclude-seen", com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
-      Meter.Reading evaluateAnchor = meter.measure(() -> new EvaluateJob(mllibEvaluate).run(spark));
-      Meter.Reading evaluate = meter.measure(() -> evaluated = new EvaluateJob(evaluateConfig).run(spark));
-      long sampled = Math.min(users, evaluateConfig.getLong("evaluate.sample-users"));
-      double heldOut = evaluateConfig.getDouble("evaluate.holdout-fraction");
-      double evaluateFlops = trainFlops((long) (interactions * (double) sampled / users * (1 - heldOut)), sampled,
-          products, rank, iterations) + 2.0 * sampled * products * rank;
-      rows.add(progress(new Row2(StageName.EVALUATE, "users/s", sampled, evaluate,
-          "the stage by MLlib: ALS.fit, recommendForAllUsers, same metrics", evaluateAnchor,
-          String.format("%.0f GFLOP", evaluateFlops / 1e9), evaluateFlops / flopsPerSecond)));
 
       Meter.Reading export = meter.measure(() -> new ExportJob(configs.of(StageName.EXPORT)).run(spark));
       int parts = configs.of(StageName.EXPORT).getInt("export.parts") > 0 ? configs.of(StageName.EXPORT).getInt("export.parts")
@@ -313,6 +322,16 @@ public final class PipelineBench implements Callable<Integer> {
       out.printf("  %-8s %10s%s%n", r.stage(), duration(projected), note);
     }
     out.printf("  %-8s %10s  (without the merge: on HDFS it is a concat)%n", "total", duration(sumProjected));
+    // The search trains candidates on evaluate's sample: it scales as evaluate does, not as the week.
+    Row2 evaluate = rows.stream().filter(r -> r.stage() == StageName.EVALUATE).findFirst().orElseThrow();
+    double searchSeconds = Math.max(0, searchReading.seconds() - evaluate.recsv().seconds());
+    double searchProjected = searchSeconds * Math.min(40_000_000.0, evaluateSample) / evaluate.units() * localCores
+        / clusterCores;
+    String candidates = searched.lines().filter(l -> l.trim().startsWith("candidates by")).findFirst().orElse("")
+        .trim();
+    out.printf("  %-8s %10s  evaluate's candidate search (%s; %.1f s here beyond the evaluation): %.1f%% of the"
+        + " week above%n", "search", duration(searchProjected), candidates, searchSeconds,
+        100 * searchProjected / (sumProjected + searchProjected));
   }
 
   private static String rate(double perSecond, String unit) {
