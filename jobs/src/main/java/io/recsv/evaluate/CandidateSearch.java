@@ -1,5 +1,9 @@
 package io.recsv.evaluate;
 
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.recsv.als.AlsTrainer;
@@ -7,15 +11,21 @@ import io.recsv.als.Confidence;
 import io.recsv.als.Recommender;
 import io.recsv.als.TunedSettings;
 import io.recsv.config.Settings;
+import io.recsv.lineage.RunLayout;
 import io.recsv.report.EvaluationMetrics.Ranking;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -66,9 +76,21 @@ final class CandidateSearch {
     }
   }
 
+  /**
+   * The mean |weight| the trainer sees under the confidence form and weighting of {@code settings}: what alpha
+   * multiplies in the confidence 1 + alpha |w|.
+   */
+  interface WeightScale {
+    double meanWeight(Config settings);
+
+    /** Every form and weighting alike: alpha is never rescaled. */
+    WeightScale SAME = settings -> 1;
+  }
+
   private final Holdout holdout;
   private final Recommender recommender;
   private final String checkpoints;
+  private final Map<Confidence, Double> meanWeights = new HashMap<>();
 
   /** On {@code holdout}, lists made as {@code recommender} makes them, checkpoints (MLlib's) under this path. */
   CandidateSearch(Holdout holdout, Recommender recommender, String checkpoints) {
@@ -112,9 +134,18 @@ final class CandidateSearch {
         best = done.size() - 1;
         bestScore = value;
       }
-      next = neighbour(done.get(best).config(), tried, random);
+      next = neighbour(done.get(best).config(), tried, random, this::meanWeight);
     }
     return new Outcome(List.copyOf(done), best, stop);
+  }
+
+  /** {@link WeightScale} on the holdout's training pairs, once for each form and weighting. */
+  private double meanWeight(Config settings) {
+    Confidence confidence = AlsTrainer.from(new Settings(settings)).confidence();
+    return meanWeights.computeIfAbsent(confidence, c -> {
+      Row mean = c.apply(holdout.train()).agg(avg(abs(col(RunLayout.WEIGHT)))).first();
+      return mean.isNullAt(0) ? 1 : mean.getDouble(0);
+    });
   }
 
   private Trial trial(SparkSession spark, Config settings) {
@@ -125,9 +156,9 @@ final class CandidateSearch {
   }
 
   /** A seeded choice among the untried {@link #neighbours} of the best so far; null when all are tried. */
-  static Config neighbour(Config best, List<Config> tried, Random random) {
+  static Config neighbour(Config best, List<Config> tried, Random random, WeightScale scale) {
     List<Config> untried = new ArrayList<>();
-    for (Config c : neighbours(best)) {
+    for (Config c : neighbours(best, scale)) {
       if (tried.stream().noneMatch(t -> TunedSettings.of(t).equals(TunedSettings.of(c)))) {
         untried.add(c);
       }
@@ -138,35 +169,54 @@ final class CandidateSearch {
   /**
    * The settings one step from {@code at}: one of rank, reg-param, alpha and max-iter moved to the next value of
    * its grid above or below (the nearest ones when it is between them), or the other confidence form, or another
-   * weighting; everything else as it is.
+   * weighting; everything else as it is. A step to another form or weighting rescales alpha so that alpha times
+   * the mean weight ({@code scale}) stays as it was: a weighting multiplies the weights by its idf (about 3 to 10),
+   * and its alpha at the old value would be a step far off (two significant digits kept). Explicit feedback has
+   * neither alpha, forms nor weightings: rank, reg-param and max-iter only.
    */
-  static List<Config> neighbours(Config at) {
+  static List<Config> neighbours(Config at, WeightScale scale) {
     List<Config> out = new ArrayList<>();
+    boolean implicit = at.getBoolean("train.implicit-prefs");
     for (double v : steps(RANKS, at.getInt(TunedSettings.RANK))) {
       out.add(at.withValue(TunedSettings.RANK, ConfigValueFactory.fromAnyRef((int) v)));
     }
     for (double v : steps(REG_PARAMS, at.getDouble(TunedSettings.REG_PARAM))) {
       out.add(at.withValue(TunedSettings.REG_PARAM, ConfigValueFactory.fromAnyRef(v)));
     }
-    for (double v : steps(ALPHAS, at.getDouble(TunedSettings.ALPHA))) {
-      out.add(at.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(v)));
-    }
     for (double v : steps(MAX_ITERS, at.getInt(TunedSettings.MAX_ITER))) {
       out.add(at.withValue(TunedSettings.MAX_ITER, ConfigValueFactory.fromAnyRef((int) v)));
+    }
+    if (!implicit) {
+      return out;
+    }
+    for (double v : steps(ALPHAS, at.getDouble(TunedSettings.ALPHA))) {
+      out.add(at.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(v)));
     }
     String form = at.getString(TunedSettings.CONFIDENCE).trim();
     for (Confidence.Form f : Confidence.Form.values()) {
       if (!name(f).equals(form)) {
-        out.add(at.withValue(TunedSettings.CONFIDENCE, ConfigValueFactory.fromAnyRef(name(f))));
+        out.add(rescaled(at, at.withValue(TunedSettings.CONFIDENCE, ConfigValueFactory.fromAnyRef(name(f))), scale));
       }
     }
     String weighting = at.getString(TunedSettings.WEIGHTING).trim();
     for (Confidence.Weighting w : Confidence.Weighting.values()) {
       if (!name(w).equals(weighting)) {
-        out.add(at.withValue(TunedSettings.WEIGHTING, ConfigValueFactory.fromAnyRef(name(w))));
+        out.add(rescaled(at, at.withValue(TunedSettings.WEIGHTING, ConfigValueFactory.fromAnyRef(name(w))), scale));
       }
     }
     return out;
+  }
+
+  /** {@code to} with the alpha that gives its mean weight the confidence {@code from}'s alpha gave its own. */
+  private static Config rescaled(Config from, Config to, WeightScale scale) {
+    double before = scale.meanWeight(from);
+    double after = scale.meanWeight(to);
+    if (!(before > 0) || !(after > 0) || !Double.isFinite(before / after)) {
+      return to;
+    }
+    double alpha = new BigDecimal(from.getDouble(TunedSettings.ALPHA) * before / after)
+        .round(new MathContext(2)).doubleValue();
+    return to.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(alpha));
   }
 
   /** The grid's values next to {@code value}: below and above it, one each where there is one. */

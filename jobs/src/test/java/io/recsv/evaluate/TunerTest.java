@@ -72,15 +72,17 @@ class TunerTest {
           o.maxIter(), o.form(), o.weighting()))).filter(d -> d > 0).min().orElseThrow();
       assertEquals(1, closest, "trial " + t + " is one step from another");
     }
-    List<Config> steps = CandidateSearch.neighbours(config);
+    List<Config> steps = CandidateSearch.neighbours(config, CandidateSearch.WeightScale.SAME);
     // rank 8: 4 and 16; reg 0.1: 0.03 and 0.3; alpha 1: 0.3 and 3; max-iter 5: 10 only; log; bm25 and tfidf.
     assertEquals(10, steps.size(), "one step in each setting, each way there is one: " + steps.size());
     Set<Integer> picks = new HashSet<>();
     for (int s = 0; s < 10; s++) {
-      picks.add(steps.indexOf(CandidateSearch.neighbour(config, List.of(config), new Random(s))));
+      picks.add(steps.indexOf(CandidateSearch.neighbour(config, List.of(config), new Random(s),
+          CandidateSearch.WeightScale.SAME)));
     }
     assertTrue(picks.size() > 1 && !picks.contains(-1), "the seed chooses the step: " + picks);
-    assertEquals(null, CandidateSearch.neighbour(config, steps, new Random(1)), "every step tried: none left");
+    assertEquals(null, CandidateSearch.neighbour(config, steps, new Random(1),
+        CandidateSearch.WeightScale.SAME), "every step tried: none left");
     UserError bad = assertThrows(UserError.class,
         () -> tuner.run(spark, 1, Duration.ofMinutes(1), 7, "ndcg@50", quiet));
     assertTrue(bad.getMessage().contains("--metric"), bad.getMessage());

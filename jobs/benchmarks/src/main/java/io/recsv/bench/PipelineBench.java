@@ -44,8 +44,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Every stage on generated data, each next to an anchor measured in the same run:",
         "prepare vs Spark reading the CSV and aggregating (user, product) pairs; train vs MLlib's ALS.fit;",
-        "score vs recommendForUserSubset on a sample; evaluate vs the stage by MLlib's fit and scorer (its",
-        "candidate search measured apart, and projected as a share of the week);",
+        "score vs recommendForUserSubset on a sample; evaluate vs the stage by MLlib's fit and scorer,",
+        "its candidate search measured apart and projected as a share of the week;",
         "export vs Spark joining the rows with the ids and writing them with write.csv;",
         "merge vs one client streaming the parts into one file, flushed to disk.",
         "Beside each stage its limit: the work it must do at the pace a short probe of this machine measures.",
@@ -327,10 +327,11 @@ public final class PipelineBench implements Callable<Integer> {
     double searchSeconds = Math.max(0, searchReading.seconds() - evaluate.recsv().seconds());
     double searchProjected = searchSeconds * Math.min(40_000_000.0, evaluateSample) / evaluate.units() * localCores
         / clusterCores;
-    String candidates = searched.lines().filter(l -> l.trim().startsWith("candidates by")).findFirst().orElse("")
-        .trim();
-    out.printf("  %-8s %10s  evaluate's candidate search (%s; %.1f s here beyond the evaluation): %.1f%% of the"
-        + " week above%n", "search", duration(searchProjected), candidates, searchSeconds,
+    long tried = searched.lines().filter(l -> l.matches("\\s+\\d+ (chosen|      ) .*")).count();
+    String how = searched.lines().map(String::trim).filter(l -> l.startsWith("candidates by")).findFirst()
+        .orElse("").replaceFirst(":$", "");
+    out.printf("  %-8s %10s  evaluate's candidate search, %d %s; %.1f s here beyond the evaluation: %.1f%% of the"
+        + " week above%n", "search", duration(searchProjected), tried, how, searchSeconds,
         100 * searchProjected / (sumProjected + searchProjected));
   }
 
