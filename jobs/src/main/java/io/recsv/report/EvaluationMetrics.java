@@ -28,10 +28,13 @@ public record EvaluationMetrics(String format, String runId, String createdAt, S
   /**
    * The holdout: {@code method} ("latest": each user's latest pairs; "random": a seeded choice of them), the
    * share held out, the users
-   * (of every {@code sampleEvery}-th user index) and pairs on each side.
+   * (of every {@code sampleEvery}-th user index) and pairs on each side; the metrics are measured on every
+   * {@code measureEvery}-th evaluated user ({@code measuredUsers} of them; 0 in files written before they were
+   * sampled: all).
    */
   public record Split(String method, double holdoutFraction, int minInteractions, long sampleEvery,
-      long trainUsers, long evaluatedUsers, long trainPairs, long holdoutPairs) {}
+      long trainUsers, long evaluatedUsers, long trainPairs, long holdoutPairs, long measureEvery,
+      long measuredUsers) {}
 
   /**
    * Ranking quality at {@code k}, averaged over the evaluated users: precision (hits / k), recall (hits / the

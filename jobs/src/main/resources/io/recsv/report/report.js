@@ -173,7 +173,8 @@
     add(root, 'p', {}, 'Gate: ' + E.gate.verdict + ' (' + E.gate.reason + ')'
       + (R.publishedDespiteGate ? '; published anyway (evaluate.gate.force)' : '') + '. Holdout: '
       + num(E.split.evaluatedUsers) + ' users, ' + Math.round(100 * E.split.holdoutFraction)
-      + '% of each one\'s pairs (' + E.split.method + ').');
+      + '% of each one\'s pairs (' + E.split.method + ')' + (E.split.measureEvery > 1 ? '; measured on '
+      + num(E.split.measuredUsers) + ' of them, an even sample (evaluate.measure-users)' : '') + '.');
     var rows = [];
     E.model.forEach(function (m, i) {
       [['model', m], ['popularity', E.popularity[i]]].forEach(function (p) {

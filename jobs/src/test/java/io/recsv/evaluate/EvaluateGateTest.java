@@ -34,9 +34,11 @@ class EvaluateGateTest {
 
   private final SparkSession spark = TestSpark.get();
 
-  private EvaluationMetrics evaluate(Path input, String runId) throws Exception {
-    Config config = TestSpark.config(work, "prepare.input=" + input, "run.id=" + runId, "score.k=20",
-        "train.rank=10", "train.max-iter=8");
+  private EvaluationMetrics evaluate(Path input, String runId, String... more) throws Exception {
+    List<String> overrides = new ArrayList<>(List.of("prepare.input=" + input, "run.id=" + runId, "score.k=20",
+        "train.rank=10", "train.max-iter=8", "evaluate.candidates.enabled=false"));
+    overrides.addAll(List.of(more));
+    Config config = TestSpark.config(work, overrides.toArray(String[]::new));
     new PrepareJob(config).run(spark);
     System.out.println(new EvaluateJob(config).run(spark));
     RunLayout layout = RunLayout.of(config);
@@ -80,5 +82,25 @@ class EvaluateGateTest {
     assertEquals(bad.gate().reason(), gate.getProperty("reason"));
     // metrics.json spells the verdict as gate.properties and the report page do.
     assertTrue(Files.readString(work.resolve("w2/evaluate/metrics.json")).contains("\"verdict\" : \"fail\""));
+  }
+
+  @Test
+  void anEvenSampleOfTheEvaluatedUsersMeasuresAsTheirWhole() throws Exception {
+    Path planted = work.resolve("planted.csv");
+    new Generator(1500, 150, 20, 11).write(new Configuration(), planted.toString());
+    EvaluationMetrics all = evaluate(planted, "w1");
+    EvaluationMetrics sampled = evaluate(planted, "w2", "evaluate.measure-users=300");
+    assertEquals(1, all.split().measureEvery());
+    assertEquals(all.split().evaluatedUsers(), all.split().measuredUsers());
+    assertEquals(5, sampled.split().measureEvery(), "1,500 evaluated users, 300 measured");
+    assertTrue(sampled.split().measuredUsers() >= 280 && sampled.split().measuredUsers() <= 320,
+        "every fifth: " + sampled.split().measuredUsers());
+    assertEquals(all.split().evaluatedUsers(), sampled.split().evaluatedUsers(), "the same users held out");
+    assertEquals(all.split().trainPairs(), sampled.split().trainPairs(), "and the same model trained");
+    double whole = all.modelAt(20).ndcg();
+    double part = sampled.modelAt(20).ndcg();
+    assertTrue(Math.abs(whole - part) < 0.1 * whole, "NDCG@20 of a fifth " + part + " against all " + whole);
+    double popular = all.popularityAt(20).ndcg();
+    assertTrue(Math.abs(popular - sampled.popularityAt(20).ndcg()) < 0.2 * popular, "the baseline's too");
   }
 }
