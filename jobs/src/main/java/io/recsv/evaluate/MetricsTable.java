@@ -14,8 +14,8 @@ public final class MetricsTable {
   public static List<String> lines(EvaluationMetrics m) {
     List<String> out = new ArrayList<>();
     EvaluationMetrics.Split s = m.split();
-    out.add(String.format("holdout: %,d users (%.0f%% of each one's pairs, %s), model trained on %,d users' %,d pairs%s",
-        s.evaluatedUsers(), 100 * s.holdoutFraction(), s.method(), s.trainUsers(), s.trainPairs(),
+    out.add(String.format("holdout: %,d users (%.0f%% of each one's pairs, %s), model trained on %,d users'"
+        + " %,d pairs%s", s.evaluatedUsers(), 100 * s.holdoutFraction(), s.method(), s.trainUsers(), s.trainPairs(),
         s.measureEvery() > 1 ? String.format("; measured on %,d of them (evaluate.measure-users)", s.measuredUsers())
             : ""));
     out.add("            precision  recall    NDCG     MAP  hit rate  coverage   Gini");

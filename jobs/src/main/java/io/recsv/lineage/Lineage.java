@@ -69,8 +69,9 @@ public record Lineage(
   public static Lineage of(StageName stage, Instant started, RunLayout layout, Config config,
       List<Lineage> upstream, InputFiles input) {
     SortedMap<String, String> values = settingsOf(config, stage);
-    return new Lineage(FORMAT, stage.id(), UUID.randomUUID().toString(), layout.runId(), started.toString(), Instant.now().toString(), hash(values), values, null,
-        input, Counts.NONE, null, null, upstream.stream().map(u -> u.withFiles(null, null)).toList());
+    return new Lineage(FORMAT, stage.id(), UUID.randomUUID().toString(), layout.runId(), started.toString(),
+        Instant.now().toString(), hash(values), values, null, input, Counts.NONE, null, null,
+        upstream.stream().map(u -> u.withFiles(null, null)).toList());
   }
 
   /**
