@@ -127,14 +127,7 @@ public final class EvaluateJob extends StageJob {
   private Budget budget(Configuration conf) throws IOException {
     Path root = layout.runRoot();
     FileSystem fs = root.getFileSystem(conf);
-    List<String> earlier = new java.util.ArrayList<>();
-    for (FileStatus run : fs.listStatus(root)) {
-      if (run.isDirectory() && run.getPath().getName().compareTo(layout.runId()) < 0) {
-        earlier.add(run.getPath().getName());
-      }
-    }
-    earlier.sort(java.util.Comparator.reverseOrder());
-    for (String id : earlier) {
+    for (String id : earlierRuns(fs)) {
       double week = 0;
       for (Path dir : layout.stageDirs().values()) {
         String relative = layout.runDir().toUri().relativize(dir.toUri()).getPath();
@@ -164,20 +157,26 @@ public final class EvaluateJob extends StageJob {
    */
   private LastRun lastPassedRun(Configuration conf) throws IOException {
     Path root = layout.runRoot();
-    FileSystem fs = root.getFileSystem(conf);
     String relative = layout.runDir().toUri().relativize(layout.metrics().toUri()).getPath();
-    LastRun best = null;
-    for (FileStatus run : fs.listStatus(root)) {
-      String id = run.getPath().getName();
-      if (!run.isDirectory() || id.compareTo(layout.runId()) >= 0 || (best != null && id.compareTo(best.runId()) < 0)) {
-        continue;
-      }
-      EvaluationMetrics m = EvaluationMetrics.readIfExists(conf, new Path(run.getPath(), relative));
+    for (String id : earlierRuns(root.getFileSystem(conf))) {
+      EvaluationMetrics m = EvaluationMetrics.readIfExists(conf, new Path(new Path(root, id), relative));
       if (m != null && m.gate() != null && m.gate().publishes()) {
-        best = new LastRun(id, m);
+        return new LastRun(id, m);
       }
     }
-    return best;
+    return null;
+  }
+
+  /** The ids of the runs under run.root before this one (as weeks' dates sort), the latest first. */
+  private List<String> earlierRuns(FileSystem fs) throws IOException {
+    List<String> earlier = new java.util.ArrayList<>();
+    for (FileStatus run : fs.listStatus(layout.runRoot())) {
+      if (run.isDirectory() && run.getPath().getName().compareTo(layout.runId()) < 0) {
+        earlier.add(run.getPath().getName());
+      }
+    }
+    earlier.sort(java.util.Comparator.reverseOrder());
+    return earlier;
   }
 
   private void removeCheckpoints(Configuration conf, Path dir) throws IOException {
