@@ -134,7 +134,9 @@ final class CandidateSearch {
         best = done.size() - 1;
         bestScore = value;
       }
-      next = neighbour(done.get(best).config(), tried, random, this::meanWeight);
+      if (done.size() < trials) {  // the steps cost a weighing of the pairs: not after the last trial
+        next = neighbour(done.get(best).config(), tried, random, this::meanWeight);
+      }
     }
     return new Outcome(List.copyOf(done), best, stop);
   }
@@ -155,15 +157,19 @@ final class CandidateSearch {
     return new Trial(settings, ranking, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** A seeded choice among the untried {@link #neighbours} of the best so far; null when all are tried. */
+  /**
+   * A seeded choice among the untried {@link #neighbours} of the best so far; null when all are tried. A step that
+   * carries alpha to another form or weighting is weighed ({@code scale}) only when it is the one chosen, or when
+   * a tried trial differs from it in alpha alone: the choice is the same as among the weighed steps.
+   */
   static Config neighbour(Config best, List<Config> tried, Random random, WeightScale scale) {
-    List<Config> untried = new ArrayList<>();
-    for (Config c : neighbours(best, scale)) {
-      if (tried.stream().noneMatch(t -> TunedSettings.of(t).equals(TunedSettings.of(c)))) {
-        untried.add(c);
+    List<Step> untried = new ArrayList<>();
+    for (Step step : stepsFrom(best)) {
+      if (!step.triedIn(tried, scale)) {
+        untried.add(step);
       }
     }
-    return untried.isEmpty() ? null : untried.get(random.nextInt(untried.size()));
+    return untried.isEmpty() ? null : untried.get(random.nextInt(untried.size())).settings(scale);
   }
 
   /**
@@ -175,33 +181,61 @@ final class CandidateSearch {
    * neither alpha, forms nor weightings: rank, reg-param and max-iter only.
    */
   static List<Config> neighbours(Config at, WeightScale scale) {
-    List<Config> out = new ArrayList<>();
+    return stepsFrom(at).stream().map(step -> step.settings(scale)).toList();
+  }
+
+  /** A step from {@code from} to {@code to}; one to another form or weighting still has alpha to carry. */
+  private record Step(Config from, Config to, boolean carriesAlpha) {
+
+    Config settings(WeightScale scale) {
+      return carriesAlpha ? rescaled(from, to, scale) : to;
+    }
+
+    boolean triedIn(List<Config> tried, WeightScale scale) {
+      SortedMap<String, String> apartFromAlpha = withoutAlpha(to);
+      if (carriesAlpha && tried.stream().noneMatch(t -> withoutAlpha(t).equals(apartFromAlpha))) {
+        return false;
+      }
+      SortedMap<String, String> settings = TunedSettings.of(settings(scale));
+      return tried.stream().anyMatch(t -> TunedSettings.of(t).equals(settings));
+    }
+
+    private static SortedMap<String, String> withoutAlpha(Config c) {
+      SortedMap<String, String> s = TunedSettings.of(c);
+      s.remove(TunedSettings.ALPHA);
+      return s;
+    }
+  }
+
+  /** {@link #neighbours}, alpha not yet carried. */
+  private static List<Step> stepsFrom(Config at) {
+    List<Step> out = new ArrayList<>();
     boolean implicit = at.getBoolean("train.implicit-prefs");
     for (double v : steps(RANKS, at.getInt(TunedSettings.RANK))) {
-      out.add(at.withValue(TunedSettings.RANK, ConfigValueFactory.fromAnyRef((int) v)));
+      out.add(new Step(at, at.withValue(TunedSettings.RANK, ConfigValueFactory.fromAnyRef((int) v)), false));
     }
     for (double v : steps(REG_PARAMS, at.getDouble(TunedSettings.REG_PARAM))) {
-      out.add(at.withValue(TunedSettings.REG_PARAM, ConfigValueFactory.fromAnyRef(v)));
+      out.add(new Step(at, at.withValue(TunedSettings.REG_PARAM, ConfigValueFactory.fromAnyRef(v)), false));
     }
     for (double v : steps(MAX_ITERS, at.getInt(TunedSettings.MAX_ITER))) {
-      out.add(at.withValue(TunedSettings.MAX_ITER, ConfigValueFactory.fromAnyRef((int) v)));
+      out.add(new Step(at, at.withValue(TunedSettings.MAX_ITER, ConfigValueFactory.fromAnyRef((int) v)), false));
     }
     if (!implicit) {
       return out;
     }
     for (double v : steps(ALPHAS, at.getDouble(TunedSettings.ALPHA))) {
-      out.add(at.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(v)));
+      out.add(new Step(at, at.withValue(TunedSettings.ALPHA, ConfigValueFactory.fromAnyRef(v)), false));
     }
     String form = at.getString(TunedSettings.CONFIDENCE).trim();
     for (Confidence.Form f : Confidence.Form.values()) {
       if (!name(f).equals(form)) {
-        out.add(rescaled(at, at.withValue(TunedSettings.CONFIDENCE, ConfigValueFactory.fromAnyRef(name(f))), scale));
+        out.add(new Step(at, at.withValue(TunedSettings.CONFIDENCE, ConfigValueFactory.fromAnyRef(name(f))), true));
       }
     }
     String weighting = at.getString(TunedSettings.WEIGHTING).trim();
     for (Confidence.Weighting w : Confidence.Weighting.values()) {
       if (!name(w).equals(weighting)) {
-        out.add(rescaled(at, at.withValue(TunedSettings.WEIGHTING, ConfigValueFactory.fromAnyRef(name(w))), scale));
+        out.add(new Step(at, at.withValue(TunedSettings.WEIGHTING, ConfigValueFactory.fromAnyRef(name(w))), true));
       }
     }
     return out;

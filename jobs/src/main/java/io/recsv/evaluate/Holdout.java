@@ -4,7 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 import io.recsv.als.Recommender;
+import io.recsv.lineage.Counts;
+import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
+import io.recsv.workflow.StageName;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
@@ -45,20 +48,27 @@ final class Holdout implements AutoCloseable {
     return k == 10 ? List.of(10) : k < 10 ? List.of(k) : List.of(10, k);
   }
 
-  /** The split of prepare's output in {@code layout}, as the {@code evaluate.*} settings ask. */
-  static Holdout of(SparkSession spark, RunLayout layout, Settings s, List<Integer> ks) {
+  /**
+   * The split of prepare's output in {@code layout}, as the {@code evaluate.*} settings ask; {@code prepared}, its
+   * record, counts its users and products, and when every user is sampled the split must hold all of its pairs.
+   */
+  static Holdout of(SparkSession spark, RunLayout layout, Settings s, List<Integer> ks, Lineage prepared) {
     double fraction = s.doubleAtLeast("evaluate.holdout-fraction", 0);
     if (fraction <= 0 || fraction >= 1) {
       throw s.bad("evaluate.holdout-fraction", "must be more than 0 and less than 1");
     }
     int minInteractions = s.intAtLeast("evaluate.min-interactions", 2);
     long sampleUsers = s.intAtLeast("evaluate.sample-users", 1);
-    long users = spark.read().parquet(layout.users().toString()).count();
-    long catalogue = spark.read().parquet(layout.products().toString()).count();
+    long users = prepared.counts().users();
+    long catalogue = prepared.counts().products();
     long every = Math.max(1, (users + sampleUsers - 1) / sampleUsers);
     HoldoutSplit split = HoldoutSplit.of(spark.read().parquet(layout.interactions().toString()), fraction,
         minInteractions, every, s.longValue("evaluate.seed"));
     HoldoutSplit.Sizes sizes = split.sizes();
+    if (every == 1) {
+      Counts.requireChained(StageName.EVALUATE, "pairs in its split", sizes.trainPairs() + sizes.heldPairs(),
+          prepared.counts().rows(), prepared, "every pair of every user", StageName.PREPARE);
+    }
     // Ranking a user's held-out products costs a scoring of the whole catalogue: an even sample of the evaluated
     // users is enough to measure by (at 100,000 users an NDCG's standard error is about 0.001).
     long measureUsers = s.intAtLeast("evaluate.measure-users", 1);

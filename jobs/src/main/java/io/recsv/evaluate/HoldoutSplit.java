@@ -2,11 +2,9 @@ package io.recsv.evaluate;
 
 import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -14,14 +12,15 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.recsv.lineage.RunLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -44,7 +43,6 @@ final class HoldoutSplit implements AutoCloseable {
   static final String TRAIN = "train";
   static final String WEIGHTS = "weights";
   static final String HELD = "held";
-  private static final String PAIRS = "pairs";
 
   /** One row per sampled user. */
   static final StructType USERS = new StructType()
@@ -69,42 +67,55 @@ final class HoldoutSplit implements AutoCloseable {
   static HoldoutSplit of(Dataset<Row> interactions, double fraction, int minInteractions, long every, long seed) {
     boolean timed = List.of(interactions.columns()).contains(RunLayout.TIME);
     Column hash = xxhash64(col(RunLayout.USER_INDEX), col(RunLayout.PRODUCT_INDEX), lit(seed));
-    // Each pair as (product, weight, hash, time); a user's pairs are put in the holdout's order in the task.
-    Column pair = struct(col(RunLayout.PRODUCT_INDEX), col(RunLayout.WEIGHT), hash.as("hash"),
-        timed ? col(RunLayout.TIME) : lit(0L).as(RunLayout.TIME));
-    Dataset<Row> grouped = interactions.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0))
-        .groupBy(RunLayout.USER_INDEX).agg(collect_list(pair).as(PAIRS));
-    MapFunction<Row, Row> split = row -> split(row.getInt(0), row.getList(1), fraction, minInteractions, timed);
-    Dataset<Row> users = grouped.map(split, Encoders.row(USERS)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> pairs = interactions.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0))
+        .select(col(RunLayout.USER_INDEX).cast("int"), col(RunLayout.PRODUCT_INDEX).cast("int"),
+            col(RunLayout.WEIGHT).cast("float"), hash, timed ? col(RunLayout.TIME).cast("long") : lit(0L));
+    SparkSession spark = interactions.sparkSession();
+    int partitions = Math.max(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
+        pairs.rdd().getNumPartitions());
+    // Spark's own rows, read in place, shuffled as chunks of primitive arrays to the partition of their user.
+    JavaRDD<Row> rows = pairs.queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsToPair(r -> PairChunk.split(r, every, partitions))
+        .partitionBy(new HashPartitioner(partitions))
+        .values()
+        .mapPartitions(chunks -> rowsOf(PairChunk.joined(chunks), every, partitions, fraction, minInteractions));
+    Dataset<Row> users = spark.createDataFrame(rows, USERS).persist(StorageLevel.MEMORY_AND_DISK());
     return new HoldoutSplit(users, timed ? LATEST : RANDOM);
   }
 
   /**
-   * One user's row: its pairs in the holdout's order (latest first when timed, then by the seeded hash, then by
-   * product); the first {@code max(1, floor(n * fraction))} are held out when the user has at least
-   * {@code minInteractions}. Both lists sorted by product, so that the row does not depend on the order the
-   * shuffle delivered the pairs in.
+   * A partition's users, one row each, in ascending order: of a user's n pairs in the holdout's order, the first
+   * {@code max(1, floor(n * fraction))} are held out when n is at least {@code minInteractions}. Both lists sorted
+   * by product, so that the row does not depend on the order the shuffle delivered the pairs in.
    */
-  static Row split(int user, List<Row> pairs, double fraction, int minInteractions, boolean timed) {
-    List<Row> ordered = new ArrayList<>(pairs);
-    Comparator<Row> byHash = Comparator.<Row>comparingLong(p -> p.getLong(2)).thenComparingInt(p -> p.getInt(0));
-    ordered.sort(timed ? Comparator.<Row>comparingLong(p -> p.getLong(3)).reversed().thenComparing(byHash) : byHash);
-    int n = ordered.size();
-    int heldCount = n >= minInteractions ? (int) Math.max(1, (long) Math.floor(n * fraction)) : 0;
-    int[] held = new int[heldCount];
-    for (int i = 0; i < heldCount; i++) {
-      held[i] = ordered.get(i).getInt(0);
-    }
-    Arrays.sort(held);
-    List<Row> rest = new ArrayList<>(ordered.subList(heldCount, n));
-    rest.sort(Comparator.comparingInt(p -> p.getInt(0)));
-    int[] train = new int[rest.size()];
-    float[] weights = new float[rest.size()];
-    for (int i = 0; i < train.length; i++) {
-      train[i] = rest.get(i).getInt(0);
-      weights[i] = rest.get(i).getFloat(1);
-    }
-    return RowFactory.create(user, train, weights, held);
+  private static Iterator<Row> rowsOf(PairChunk chunk, long every, int partitions, double fraction,
+      int minInteractions) {
+    List<Row> out = new ArrayList<>();
+    chunk.forEachUser(every, partitions, (user, order, from, to) -> {
+      int n = to - from;
+      int heldCount = n >= minInteractions ? (int) Math.max(1, (long) Math.floor(n * fraction)) : 0;
+      int[] held = new int[heldCount];
+      for (int i = 0; i < heldCount; i++) {
+        held[i] = chunk.products[order[from + i]];
+      }
+      Arrays.sort(held);
+      // The rest by product, each with its weight: a product index (not negative) in the high half of a long.
+      long[] rest = new long[n - heldCount];
+      for (int i = heldCount; i < n; i++) {
+        int at = order[from + i];
+        rest[i - heldCount] = (long) chunk.products[at] << 32
+            | (Float.floatToRawIntBits(chunk.weights[at]) & 0xFFFFFFFFL);
+      }
+      Arrays.sort(rest);
+      int[] train = new int[rest.length];
+      float[] weights = new float[rest.length];
+      for (int i = 0; i < rest.length; i++) {
+        train[i] = (int) (rest[i] >>> 32);
+        weights[i] = Float.intBitsToFloat((int) rest[i]);
+      }
+      out.add(RowFactory.create(user, train, weights, held));
+    });
+    return out.iterator();
   }
 
   /** One row per sampled user ({@link #USERS}). */

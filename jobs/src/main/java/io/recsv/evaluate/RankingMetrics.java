@@ -34,8 +34,11 @@ final class RankingMetrics {
    *     denominator, and Gini's population)
    */
   static List<Ranking> of(Dataset<Row> lists, Dataset<Row> held, List<Integer> ks, long catalogue) {
-    Dataset<Row> users = lists.join(held, lists.col(RunLayout.USER_INDEX).equalTo(held.col(RunLayout.USER_INDEX)),
-        "full_outer").select(lists.col(TopLists.PRODUCTS), held.col(HoldoutSplit.HELD));
+    // By name, through aliases: both sides may come from one dataset (the holdout's rows), which Spark's columns of
+    // each side could not tell apart.
+    Dataset<Row> users = lists.as("lists").join(held.as("held"), col("lists." + RunLayout.USER_INDEX)
+        .equalTo(col("held." + RunLayout.USER_INDEX)), "full_outer")
+        .select(col("lists." + TopLists.PRODUCTS), col("held." + HoldoutSplit.HELD));
     int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
     int maxK = Arrays.stream(k).max().orElseThrow();
     Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue, maxK),

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import io.recsv.als.TunedSettings;
 import io.recsv.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +63,35 @@ class CandidateStepsTest {
     List<Map<String, String>> fromThere = changes(bm25, scale);
     assertTrue(fromThere.contains(Map.of("train.alpha", "1.0")) && fromThere.contains(Map.of("train.alpha", "3.0")),
         fromThere.toString());
+  }
+
+  @Test
+  void theChoiceWeighsOnlyTheStepItTakesAndIsTheSameAsAmongWeighedSteps() {
+    Config at = settings("train.rank=32", "train.alpha=10", "train.confidence=log", "train.weighting=none");
+    CandidateSearch.WeightScale scale = s -> s.getString("train.weighting").equals("none") ? 1.0 : 5.0;
+    List<Config> weighed = CandidateSearch.neighbours(at, scale);
+    List<Config> untried = new ArrayList<>(weighed);
+    Config carried = weighed.stream().filter(c -> c.getString("train.weighting").equals("bm25")).findFirst()
+        .orElseThrow();
+    // Tried: the start, and bm25 at another alpha than the carried one (tried in alpha alone: weighed to tell).
+    List<Config> tried = List.of(at, carried.withValue("train.alpha", ConfigValueFactory.fromAnyRef(7.0)));
+    int weighings = 0;
+    for (int seed = 0; seed < 40; seed++) {
+      AtomicInteger asked = new AtomicInteger();
+      CandidateSearch.WeightScale counting = s -> {
+        asked.incrementAndGet();
+        return scale.meanWeight(s);
+      };
+      Config chosen = CandidateSearch.neighbour(at, tried, new Random(seed), counting);
+      // Among the weighed steps not tried (none of them is: bm25's tried alpha is not the carried one).
+      assertEquals(TunedSettings.of(untried.get(new Random(seed).nextInt(untried.size()))), TunedSettings.of(chosen));
+      boolean carries = !chosen.getString("train.weighting").equals("none")
+          || !chosen.getString("train.confidence").equals("log");
+      // bm25 is weighed to tell it from the tried one (2 weighings); a chosen form or weighting is weighed again.
+      assertEquals(2 + (carries ? 2 : 0), asked.get(), "seed " + seed + ": " + TunedSettings.of(chosen));
+      weighings += asked.get();
+    }
+    assertTrue(weighings < 40 * 2 * 3, "the untaken steps to tfidf and linear were not weighed: " + weighings);
   }
 
   @Test

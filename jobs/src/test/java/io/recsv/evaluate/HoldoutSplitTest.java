@@ -1,12 +1,18 @@
 package io.recsv.evaluate;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.recsv.TestSpark;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,6 +48,56 @@ class HoldoutSplitTest {
       assertEquals(HoldoutSplit.LATEST, split.method());
       assertEquals(Set.of("0/7", "0/6"), held(split));
       assertEquals(9, split.train().count());
+    }
+  }
+
+  /**
+   * Users of 1 to 100 pairs (past the small sort of a user's pairs), many sharing a second, every 3rd user sampled,
+   * spread over several partitions: each row is what the rule gives, computed here from Spark's own hash: the
+   * latest first, then the smaller hash, then the smaller product; the rest trains, each product with its weight.
+   */
+  @Test
+  void eachUsersRowFollowsTheRuleWhateverItsSizeAndTies() {
+    List<Row> rows = new ArrayList<>();
+    for (int u = 0; u < 60; u++) {
+      for (int i = 0; i < 1 + (u * 37) % 100; i++) {
+        int product = (i * 7919 + u) % 5000;
+        rows.add(RowFactory.create(u, product, 0.5f + product % 13, 1000L + (i * 31 + u) % 9));
+      }
+    }
+    StructType schema = new StructType().add("user_index", DataTypes.IntegerType)
+        .add("product_index", DataTypes.IntegerType).add("weight", DataTypes.FloatType)
+        .add("last_time", DataTypes.LongType);
+    Dataset<Row> interactions = TestSpark.get().createDataFrame(rows, schema).repartition(5);
+    Map<Integer, List<Row>> byUser = new TreeMap<>();
+    interactions.select(col("user_index"), col("product_index"), col("weight"), col("last_time"),
+            xxhash64(col("user_index"), col("product_index"), lit(42L))).collectAsList()
+        .forEach(r -> byUser.computeIfAbsent(r.getInt(0), u -> new ArrayList<>()).add(r));
+    Map<Integer, String> expected = new TreeMap<>();
+    byUser.forEach((user, pairs) -> {
+      if (user % 3 != 0) {
+        return;
+      }
+      pairs.sort(Comparator.<Row>comparingLong(r -> -r.getLong(3)).thenComparingLong(r -> r.getLong(4))
+          .thenComparingInt(r -> r.getInt(1)));
+      int held = pairs.size() >= 4 ? Math.max(1, (int) Math.floor(pairs.size() * 0.25)) : 0;
+      List<Integer> heldProducts = pairs.subList(0, held).stream().map(r -> r.getInt(1)).sorted().toList();
+      List<String> train = pairs.subList(held, pairs.size()).stream().sorted(Comparator.comparingInt(r -> r.getInt(1)))
+          .map(r -> r.getInt(1) + ":" + r.getFloat(2)).toList();
+      expected.put(user, train + " held " + heldProducts);
+    });
+    try (HoldoutSplit split = HoldoutSplit.of(interactions, 0.25, 4, 3, 42)) {
+      Map<Integer, String> made = new TreeMap<>();
+      for (Row r : split.users().collectAsList()) {
+        List<Integer> train = r.getList(1);
+        List<Float> weights = r.getList(2);
+        List<String> pairs = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+          pairs.add(train.get(i) + ":" + weights.get(i));
+        }
+        made.put(r.getInt(0), pairs + " held " + r.getList(3));
+      }
+      assertEquals(expected, made);
     }
   }
 
