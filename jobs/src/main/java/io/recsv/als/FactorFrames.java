@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,7 +38,11 @@ final class FactorFrames {
     return spark.createDataFrame(rows, FACTORS);
   }
 
-  /** The products that have interactions (as MLlib's model: a product without any has no factors). */
+  /**
+   * The products that have interactions (as MLlib's model: a product without any has no factors), in slices of
+   * about 256 KiB: a dataset of local rows would ship all of them inside every task that reads it (Spark warns
+   * from 1 MiB: 20,000 products at rank 16), however many products there are.
+   */
   static Dataset<Row> products(SparkSession spark, boolean[] present, float[] y, int rank) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < present.length; i++) {
@@ -45,6 +50,9 @@ final class FactorFrames {
         rows.add(RowFactory.create(i, Arrays.copyOfRange(y, i * rank, (i + 1) * rank)));
       }
     }
-    return spark.createDataFrame(rows, FACTORS);
+    long bytes = rows.size() * (4L * rank + 16);
+    int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (256 << 10) + 1));
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices),
+        FACTORS);
   }
 }
