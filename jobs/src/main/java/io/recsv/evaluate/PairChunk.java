@@ -91,10 +91,7 @@ final class PairChunk implements Serializable {
     void accept(int user, int[] positions, int from, int to);
   }
 
-  /**
-   * One partition's chunks as one, and each of its users' pairs, users in ascending order, the pairs of each in the
-   * holdout's order: the latest first, then by the hash, then by product (when untimed every time is 0).
-   */
+  /** One partition's chunks, shuffled to it in any order, as one chunk. */
   static PairChunk joined(Iterator<PairChunk> chunks) {
     List<PairChunk> all = new ArrayList<>();
     long n = 0;
@@ -127,7 +124,11 @@ final class PairChunk implements Serializable {
     return one;
   }
 
-  /** {@code each} user of this chunk (sampled by {@code every}, in {@code partitions}), in ascending order. */
+  /**
+   * {@code each} user of this chunk (sampled by {@code every}, in {@code partitions}), in ascending order, with the
+   * positions of its pairs in the holdout's order: the latest first, then by the hash, then by product (untimed,
+   * every time is 0). The order depends on the pairs alone, not on the order the shuffle delivered them in.
+   */
   void forEachUser(long every, int partitions, UserPairs each) {
     if (size == 0) {
       return;
