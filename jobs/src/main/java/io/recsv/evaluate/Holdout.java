@@ -74,18 +74,24 @@ final class Holdout implements AutoCloseable {
     long measureUsers = s.intAtLeast("evaluate.measure-users", 1);
     long measureEvery = Math.max(1, (sizes.evaluatedUsers() + measureUsers - 1) / measureUsers);
     long modulus = every * measureEvery;
-    long measured = measureEvery == 1 ? sizes.evaluatedUsers()
-        : split.users().filter(size(col(HoldoutSplit.HELD)).gt(0).and(col(RunLayout.USER_INDEX).mod(modulus)
-            .equalTo(0))).count();
+    long measured = measureEvery == 1 ? sizes.evaluatedUsers() : measuredWithHoldout(split, modulus).count();
     EvaluationMetrics.Split described = new EvaluationMetrics.Split(split.method(), fraction, minInteractions, every,
         sizes.trainUsers(), sizes.evaluatedUsers(), sizes.trainPairs(), sizes.heldPairs(), measureEvery, measured);
     return new Holdout(spark, split, ks, catalogue, described, modulus);
   }
 
+  /**
+   * The split's rows of the users the metrics average over: those measured (by {@code modulus}) that have a
+   * holdout.
+   */
+  private static Dataset<Row> measuredWithHoldout(HoldoutSplit split, long modulus) {
+    return split.users().filter(size(col(HoldoutSplit.HELD)).gt(0)
+        .and(col(RunLayout.USER_INDEX).mod(modulus).equalTo(0)));
+  }
+
   /** The measured users, one row each: user_index, their held-out products ({@link HoldoutSplit#HELD}). */
   private Dataset<Row> held() {
-    return measured(split.users()).filter(size(col(HoldoutSplit.HELD)).gt(0))
-        .select(RunLayout.USER_INDEX, HoldoutSplit.HELD);
+    return measuredWithHoldout(split, measuredModulus).select(RunLayout.USER_INDEX, HoldoutSplit.HELD);
   }
 
   /** The rows of {@code users} (by user_index) that are measured. */
@@ -121,7 +127,7 @@ final class Holdout implements AutoCloseable {
   /** The popularity baseline's metrics on the same split (computed on first use, then kept). */
   List<Ranking> popularity() {
     if (popularity == null) {
-      Dataset<Row> evaluatedSeen = measured(split.users()).filter(size(col(HoldoutSplit.HELD)).gt(0))
+      Dataset<Row> evaluatedSeen = measuredWithHoldout(split, measuredModulus)
           .select(col(RunLayout.USER_INDEX), col(HoldoutSplit.TRAIN).as(Recommender.SEEN));
       popularity = RankingMetrics.of(Popularity.lists(spark, split.train(), evaluatedSeen, ks.get(ks.size() - 1)),
           held(), ks, catalogue);
