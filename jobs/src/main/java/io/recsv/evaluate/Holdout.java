@@ -99,7 +99,7 @@ final class Holdout implements AutoCloseable {
     return users.filter(col(RunLayout.USER_INDEX).mod(measuredModulus).equalTo(0));
   }
 
-  /** Every sampled user's training products, as the scorer leaves seen products out. */
+  /** Every measured user's training products, as the scorer leaves seen products out. */
   private Dataset<Row> seen() {
     return measured(split.users()).select(col(RunLayout.USER_INDEX), col(HoldoutSplit.TRAIN).as(Recommender.SEEN));
   }
