@@ -12,7 +12,8 @@ import java.util.Arrays;
  * ({@code s + a*b + c*d + ...}), the order of a plain dot product, and Java does not reassociate floats: the
  * scores are bit-identical to {@code sum over r of user[r] * item[r]}, in order.
  * <p>Selection follows each chunk: one comparison per item against the user's current threshold; the few
- * items above it are appended to the user's top-k (see {@link TopK}).
+ * items above it are appended to the user's top-k (see {@link TopK}). A user's seen items are skipped by a cursor
+ * that walks their sorted list as the slice's ascending items pass, not by a search per candidate.
  */
 final class BlockKernel {
 
@@ -21,6 +22,8 @@ final class BlockKernel {
 
   private final float[] scores0 = new float[CHUNK];
   private final float[] scores1 = new float[CHUNK];
+  /** Per user of the call: the first of its seen items not below the items scored so far. */
+  private int[] seenAt = new int[0];
 
   /** Items per chunk so that the chunk's factors take ~32 KiB and stay in L1 (48 KiB and up) with the scores. */
   static int chunk(int rank) {
@@ -33,6 +36,10 @@ final class BlockKernel {
    */
   void score(float[] users, int count, ItemSlice slice, TopK[] tops, int[][] seen) {
     int rank = slice.rank;
+    if (seen != null) {
+      seenAt = seenAt.length >= count ? seenAt : new int[count];
+      Arrays.fill(seenAt, 0, count, 0);
+    }
     for (int c = 0, c0 = 0; c0 < slice.size; c++, c0 += slice.chunk) {
       float[][] rows = slice.rows;
       int base = c * rank;
@@ -40,9 +47,9 @@ final class BlockKernel {
       for (int u = 0; u < count; u += 2) {
         boolean pair = u + 1 < count;  // an odd last user is scored paired with itself: same scores, one loop
         scorePair(users, u * rank, (pair ? u + 1 : u) * rank, rows, base, rank, len);
-        select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u]);
+        select(scores0, tops[u], slice.items, c0, len, seen == null ? null : seen[u], u);
         if (pair) {
-          select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1]);
+          select(scores1, tops[u + 1], slice.items, c0, len, seen == null ? null : seen[u + 1], u + 1);
         }
       }
     }
@@ -93,7 +100,7 @@ final class BlockKernel {
     }
   }
 
-  private void select(float[] scores, TopK top, int[] items, int c0, int len, int[] seen) {
+  private void select(float[] scores, TopK top, int[] items, int c0, int len, int[] seen, int user) {
     float threshold = top.threshold();
     for (int j = 0; j < len; j++) {
       float s = scores[j];
@@ -101,10 +108,18 @@ final class BlockKernel {
       // threshold has risen, and then predicted well.
       if (s > threshold) {
         int item = items[c0 + j];
-        if (seen == null || Arrays.binarySearch(seen, item) < 0) {
-          top.offer(item, s);
-          threshold = top.threshold();
+        if (seen != null) {
+          int at = seenAt[user];
+          while (at < seen.length && seen[at] < item) {
+            at++;
+          }
+          seenAt[user] = at;
+          if (at < seen.length && seen[at] == item) {
+            continue;
+          }
         }
+        top.offer(item, s);
+        threshold = top.threshold();
       }
     }
   }

@@ -198,7 +198,11 @@ final class BlockedScorer {
     return size;
   }
 
-  /** Item factors in ascending index order, cut into slices of at most the budget, each broadcast once. */
+  /**
+   * Item factors in ascending index order, cut into slices of at most the budget, each broadcast once. They reach
+   * the driver in one job, a partition's factors as two primitive arrays (no row object per product), and are
+   * put in index order here: a sort of the dataset would cost a job to sample the ids and a shuffle.
+   */
   private List<Broadcast<ItemSlice>> broadcastSlices(SparkSession spark, Dataset<Row> itemFactors, int rank) {
     long perItem = ItemSlice.bytesPerItem(rank);
     long itemsPerSlice = Math.min(itemBudgetBytes / perItem, Integer.MAX_VALUE / rank);
@@ -206,30 +210,72 @@ final class BlockedScorer {
       throw new UserError("score.item-budget-mb is too small to hold even one item's factors (" + perItem
           + " bytes at rank " + rank + ")");
     }
+    List<PackedFactors> parts = itemFactors.javaRDD()
+        .mapPartitions((Iterator<Row> rows) -> List.of(PackedFactors.of(rows, rank)).iterator())
+        .collect();
+    // Each product as (index << 32 | its place among the parts taken in turn), sorted: ascending index order.
+    long total = parts.stream().mapToLong(p -> p.ids.length).sum();
+    if (total > Integer.MAX_VALUE) {
+      throw new UserError("score: the model " + modelPath + " has " + total + " product factors, more than one"
+          + " scorer can order (2^31 - 1)");
+    }
+    long[] order = new long[(int) total];
+    int[] partOf = new int[order.length];
+    int[] offsetOf = new int[order.length];
+    int at = 0;
+    for (int p = 0; p < parts.size(); p++) {
+      int[] ids = parts.get(p).ids;
+      for (int i = 0; i < ids.length; i++, at++) {
+        order[at] = ((long) ids[i] << 32) | at;
+        partOf[at] = p;
+        offsetOf[at] = i;
+      }
+    }
+    for (PackedFactors part : parts) {
+      if (part.problem() != null) {
+        throw Factors.refusal(modelPath, part.problem());
+      }
+    }
+    Arrays.sort(order);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Broadcast<ItemSlice>> slices = new ArrayList<>();
-    int[] items = new int[(int) Math.min(itemsPerSlice, 1 << 20)];
-    float[] factors = new float[items.length * rank];
-    int count = 0;
-    Iterator<Row> rows = itemFactors.orderBy("id").toLocalIterator();
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      if (count == itemsPerSlice) {
-        slices.add(jsc.broadcast(new ItemSlice(rank, Arrays.copyOf(items, count),
-            Arrays.copyOf(factors, count * rank))));
-        count = 0;
+    for (int from = 0; from < order.length; from += (int) itemsPerSlice) {
+      int count = (int) Math.min(itemsPerSlice, order.length - from);
+      int[] items = new int[count];
+      float[] factors = new float[count * rank];
+      for (int j = 0; j < count; j++) {
+        int place = (int) order[from + j];
+        PackedFactors part = parts.get(partOf[place]);
+        items[j] = part.ids[offsetOf[place]];
+        System.arraycopy(part.factors, offsetOf[place] * rank, factors, j * rank, rank);
       }
-      if (count == items.length) {
-        items = Arrays.copyOf(items, (int) Math.min(itemsPerSlice, 2L * items.length));
-        factors = Arrays.copyOf(factors, items.length * rank);
-      }
-      items[count] = Factors.copy(row, factors, count * rank, rank, modelPath, "product");
-      count++;
-    }
-    if (count > 0) {
-      slices.add(jsc.broadcast(new ItemSlice(rank, Arrays.copyOf(items, count),
-          Arrays.copyOf(factors, count * rank))));
+      slices.add(jsc.broadcast(new ItemSlice(rank, items, factors)));
     }
     return slices;
+  }
+
+  /**
+   * One partition's factor rows as two arrays: ids, and their factors one after the other; and what was wrong with
+   * the first bad row (null: nothing), which the driver reports as the model's fault, not as a failed task.
+   */
+  private record PackedFactors(int[] ids, float[] factors, String problem) implements java.io.Serializable {
+    static PackedFactors of(Iterator<Row> rows, int rank) {
+      int[] ids = new int[1024];
+      float[] factors = new float[ids.length * rank];
+      int n = 0;
+      while (rows.hasNext()) {
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, 2 * n);
+          factors = Arrays.copyOf(factors, ids.length * rank);
+        }
+        Row row = rows.next();
+        String problem = Factors.copyOrTell(row, factors, n * rank, rank, "product");
+        if (problem != null) {
+          return new PackedFactors(new int[0], new float[0], problem);
+        }
+        ids[n++] = row.getInt(0);
+      }
+      return new PackedFactors(Arrays.copyOf(ids, n), Arrays.copyOf(factors, n * rank), null);
+    }
   }
 }

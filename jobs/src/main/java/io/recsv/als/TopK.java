@@ -79,7 +79,10 @@ final class TopK {
     }
   }
 
-  /** Lomuto partition around the median of three; returns the pivot's final position. */
+  /**
+   * Lomuto partition around the median of three; returns the pivot's final position. Branch-free: every key is
+   * swapped into place and the boundary moves by the comparison's outcome, which is a coin toss to a predictor.
+   */
   private int partition(int lo, int hi) {
     int mid = (lo + hi) >>> 1;
     if (keys[mid] < keys[lo]) {
@@ -91,12 +94,14 @@ final class TopK {
     if (keys[mid] < keys[hi]) {
       swap(mid, hi);
     }
-    long pivot = keys[hi];
+    long[] a = keys;
+    long pivot = a[hi];
     int store = lo;
     for (int i = lo; i < hi; i++) {
-      if (keys[i] < pivot) {
-        swap(i, store++);
-      }
+      long v = a[i];
+      a[i] = a[store];
+      a[store] = v;
+      store += v < pivot ? 1 : 0;
     }
     swap(store, hi);
     return store;

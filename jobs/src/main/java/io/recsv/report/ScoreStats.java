@@ -1,14 +1,8 @@
 package io.recsv.report;
 
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.array_max;
-import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,7 +15,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * What score recommended: rows and users, the distribution of the published (normalized) and the raw scores,
@@ -61,27 +57,19 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
    */
   public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen) {
     long catalogue = products.count();
-    // First pass, over the arrays as they are: how many, and the scores' ranges and sums.
-    Row first = lists.agg(sum(size(col(TopLists.PRODUCTS)).cast("long")),
-        sum(when(size(col(TopLists.PRODUCTS)).gt(0), 1L).otherwise(0L)),
-        min(array_min(col(TopLists.SCORES))).cast("double"), max(array_max(col(TopLists.SCORES))).cast("double"),
-        sum(aggregate(col(TopLists.SCORES), lit(0d), (acc, x) -> acc.plus(x))),
-        min(array_min(col(TopLists.RAW_SCORES))).cast("double"),
-        max(array_max(col(TopLists.RAW_SCORES))).cast("double"),
-        sum(aggregate(col(TopLists.RAW_SCORES), lit(0d), (acc, x) -> acc.plus(x)))).first();
-    long rows = first.isNullAt(0) ? 0 : first.getLong(0);
-    long users = first.isNullAt(1) ? 0 : first.getLong(1);
-    double[] lo = {value(first, 2), value(first, 5)};
-    double[] hi = {value(first, 3), value(first, 6)};
-    // Second pass, over Spark's own rows (primitive arrays, not boxed values): the bins of both scores and how
-    // often each product is recommended.
-    Tally zero = new Tally(lo, hi, catalogue);
-    Tally tally = lists.select(TopLists.PRODUCTS, TopLists.SCORES, TopLists.RAW_SCORES)
-        .queryExecution().toRdd().toJavaRDD()
-        // Merged on the executors in a tree: a handful of count arrays (4 bytes per product) reach the driver.
-        .treeAggregate(zero, Tally::add, Tally::merge, 3);
-    Histogram scores = tally.scores.histogram(rows, rows == 0 ? 0 : value(first, 4) / rows, hi[0]);
-    Histogram rawScores = tally.rawScores.histogram(rows, rows == 0 ? 0 : value(first, 7) / rows, hi[1]);
+    // Two passes over Spark's own rows (primitive arrays, not boxed values), each merged on the executors in a
+    // tree: the first for how many and the scores' ranges and sums, the second for the bins of both scores (which
+    // need the ranges) and how often each product is recommended (a count array, 4 bytes per product).
+    JavaRDD<InternalRow> arrays = lists.select(TopLists.PRODUCTS, TopLists.SCORES, TopLists.RAW_SCORES)
+        .queryExecution().toRdd().toJavaRDD();
+    Ranges first = arrays.treeAggregate(new Ranges(), Ranges::add, Ranges::merge, 3);
+    long rows = first.rows;
+    long users = first.users;
+    double[] lo = {first.published.lo(), first.raw.lo()};
+    double[] hi = {first.published.hi(), first.raw.hi()};
+    Tally tally = arrays.treeAggregate(new Tally(lo, hi, catalogue), Tally::add, Tally::merge, 3);
+    Histogram scores = tally.scores.histogram(rows, rows == 0 ? 0 : first.published.sum / rows, hi[0]);
+    Histogram rawScores = tally.rawScores.histogram(rows, rows == 0 ? 0 : first.raw.sum / rows, hi[1]);
     SortedMap<Long, Long> times = new TreeMap<>();
     for (int n : tally.timesRecommended) {
       if (n > 0) {
@@ -94,8 +82,63 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
         seen(seen == null ? null : TopLists.rows(lists), seen, rows, users));
   }
 
-  private static double value(Row row, int i) {
-    return row.isNullAt(i) ? 0 : row.getDouble(i);
+  /** The first pass's sums: rows, users with a row, and the range and sum of both scores. */
+  private static final class Ranges implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    long users;
+    final Range published = new Range();
+    final Range raw = new Range();
+
+    Ranges add(InternalRow row) {
+      int n = row.getArray(0).numElements();
+      rows += n;
+      users += n > 0 ? 1 : 0;
+      published.add(row.getArray(1));
+      raw.add(row.getArray(2));
+      return this;
+    }
+
+    Ranges merge(Ranges other) {
+      rows += other.rows;
+      users += other.users;
+      published.merge(other.published);
+      raw.merge(other.raw);
+      return this;
+    }
+  }
+
+  /** The smallest, largest and sum of one score over every row (0 when there are none). */
+  private static final class Range implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    double sum;
+
+    void add(ArrayData scores) {
+      double rowSum = 0;
+      for (int i = 0, n = scores.numElements(); i < n; i++) {
+        float x = scores.getFloat(i);
+        min = Math.min(min, x);
+        max = Math.max(max, x);
+        rowSum += x;
+      }
+      sum += rowSum;
+    }
+
+    void merge(Range other) {
+      min = Math.min(min, other.min);
+      max = Math.max(max, other.max);
+      sum += other.sum;
+    }
+
+    double lo() {
+      return min <= max ? min : 0;
+    }
+
+    double hi() {
+      return min <= max ? max : 0;
+    }
   }
 
   /**
@@ -216,6 +259,9 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
       sampledUsers = r.isNullAt(1) ? 0 : r.getLong(1);
     }
     Dataset<Row> pairs = seen.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
+    if (every > 1) {  // the sampled users' pairs only: the join then shuffles a sample, not every pair
+      pairs = pairs.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0));
+    }
     long alreadySeen = sample.join(pairs, sample.col(RunLayout.USER_INDEX).equalTo(pairs.col(RunLayout.USER_INDEX))
         .and(sample.col(RunLayout.PRODUCT_INDEX).equalTo(pairs.col(RunLayout.PRODUCT_INDEX))), "left_semi").count();
     return new Seen(false, checked == 0 ? 0 : (double) alreadySeen / checked, sampledUsers, checked);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -176,20 +177,31 @@ class TopKScoringTest {
 
   @Test
   void nanInTheModelFailsNamingTheModel() throws Exception {
-    Path broken = work.resolve("broken-model");
+    Column nan = functions.lit(Float.NaN).cast("float");
+    UserError e = assertThrows(UserError.class, () -> scoreWithProductZero(
+        "nan", items -> functions.transform(items.col("features"), x -> nan)));
+    assertTrue(e.getMessage().contains(work.resolve("nan").toString())
+        && e.getMessage().contains("a non-finite factor (NaN) for product index 0"), e.getMessage());
+    // A row of another length than the model's rank is as broken, and said so.
+    e = assertThrows(UserError.class, () -> scoreWithProductZero("short", items -> functions.array(nan)));
+    assertTrue(e.getMessage().contains("1 factors where the rank is " + model.rank() + " for product index 0"),
+        e.getMessage());
+  }
+
+  /** Scores with a copy of the model whose product 0 has the given features instead of its own. */
+  private void scoreWithProductZero(String name, java.util.function.Function<Dataset<Row>, Column> features)
+      throws Exception {
+    Path broken = work.resolve(name);
     model.write().overwrite().save(broken.toString());
     Dataset<Row> items = spark.read().parquet(broken.resolve("itemFactors").toString());
     Dataset<Row> poisoned = items.withColumn("features",
-        functions.when(items.col("id").equalTo(0), functions.array(functions.lit(Float.NaN).cast("float")))
-            .otherwise(items.col("features")));
-    Path rewritten = work.resolve("itemFactors-nan");
+        functions.when(items.col("id").equalTo(0), features.apply(items)).otherwise(items.col("features")));
+    Path rewritten = work.resolve(name + "-itemFactors");
     poisoned.write().parquet(rewritten.toString());
     org.apache.hadoop.fs.FileUtil.fullyDelete(broken.resolve("itemFactors").toFile());
     Files.move(rewritten, broken.resolve("itemFactors"));
     ALSModel bad = ALSModel.load(broken.toString());
-    UserError e = assertThrows(UserError.class,
-        () -> new BlockedScorer(5, 16, 16, 1 << 20, 1L << 30, Normalization.MAX, broken.toString()).score(spark, bad, null));
-    assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("non-finite"), e.getMessage());
+    new BlockedScorer(5, 16, 16, 1 << 20, 1L << 30, Normalization.MAX, broken.toString()).score(spark, bad, null);
   }
 
   @Test
