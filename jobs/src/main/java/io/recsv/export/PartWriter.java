@@ -153,6 +153,9 @@ final class PartWriter implements java.io.Serializable {
       count++;
     }
 
+    /** The user's id as text, rendered once for all of its lines. */
+    private final byte[] userText = new byte[20];
+
     void writeTo(Sink sink, ScoreFormat format) throws IOException {
       for (int from = 0, to; from < count; from = to) {
         to = from + 1;
@@ -161,8 +164,9 @@ final class PartWriter implements java.io.Serializable {
         }
         Arrays.sort(productIds, from, to);
       }
+      int userLength = Ascii.appendLong(userId, userText, 0);
       for (int i = 0; i < count; i++) {
-        sink.row(userId, productIds[i], scaled[i], format);
+        sink.row(userText, userLength, productIds[i], scaled[i], format);
       }
       sink.users++;
       count = 0;
@@ -186,8 +190,9 @@ final class PartWriter implements java.io.Serializable {
       this.md5 = md5 ? md5() : null;
     }
 
-    void row(long user, long product, long scaled, ScoreFormat format) throws IOException {
-      pos = Ascii.appendLong(user, buf, pos);
+    void row(byte[] user, int userLength, long product, long scaled, ScoreFormat format) throws IOException {
+      System.arraycopy(user, 0, buf, pos, userLength);
+      pos += userLength;
       buf[pos++] = ',';
       pos = Ascii.appendLong(product, buf, pos);
       buf[pos++] = ',';

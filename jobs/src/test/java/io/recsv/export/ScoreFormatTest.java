@@ -29,9 +29,18 @@ class ScoreFormatTest {
   @Test
   void longsAsAscii() {
     byte[] buf = new byte[32];
-    for (long v : new long[] {0, 7, -7, 4294967296L, Long.MAX_VALUE, Long.MIN_VALUE}) {
-      int n = Ascii.appendLong(v, buf, 0);
-      assertEquals(Long.toString(v), new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+    java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, 7L, -7L, 4294967296L,
+        Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+    for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {  // every length, at and around each power of 10
+      values.addAll(java.util.List.of(p - 1, p, p + 1, 10 * p - 1, -p, -(p - 1), -(10 * p - 1)));
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 10_000; i++) {
+      values.add(random.nextLong() >> random.nextInt(64));
+    }
+    for (long v : values) {
+      int n = Ascii.appendLong(v, buf, 3);
+      assertEquals(Long.toString(v), new String(buf, 3, n - 3, java.nio.charset.StandardCharsets.US_ASCII));
     }
   }
 }
