@@ -134,6 +134,8 @@ final class PartWriter implements java.io.Serializable {
     int count;
     long[] productIds = new long[128];
     long[] scaled = new long[128];
+    /** The user's id as text, rendered once for all of its lines. */
+    private final byte[] userText = new byte[20];
 
     void start(long user, int rows) {
       if (rows > productIds.length) {
@@ -152,9 +154,6 @@ final class PartWriter implements java.io.Serializable {
       scaled[count] = score;
       count++;
     }
-
-    /** The user's id as text, rendered once for all of its lines. */
-    private final byte[] userText = new byte[20];
 
     void writeTo(Sink sink, ScoreFormat format) throws IOException {
       for (int from = 0, to; from < count; from = to) {
