@@ -1,5 +1,6 @@
 package io.recsv.prepare;
 
+import io.recsv.config.UserError;
 import io.recsv.lineage.RunLayout;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -9,12 +10,12 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.commons.lang3.exception.ExceptionUtils;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import scala.Tuple2;
 
 /**
@@ -29,6 +30,8 @@ import scala.Tuple2;
 final class PairBlock implements Serializable {
 
   private static final long serialVersionUID = 1L;
+  /** The start of the message a task fails with when a pair's combined weight overflows a float. */
+  private static final String OVERFLOW = "recsv: combined weight: ";
 
   /** Distinct users, ascending; the pairs of {@code users[i]} are {@code [first[i], first[i + 1])}. */
   private final long[] users;
@@ -37,6 +40,7 @@ final class PairBlock implements Serializable {
   private final float[] weights;
   /** Each pair's latest time; null when the input has none. */
   private final long[] times;
+  private transient ProductTable productTable;
 
   private PairBlock(long[] users, int[] first, long[] products, float[] weights, long[] times) {
     this.users = users;
@@ -50,60 +54,94 @@ final class PairBlock implements Serializable {
   record Summary(long users, long pairs, SortedMap<Long, Long> pairsPerUser) implements Serializable {}
 
   /**
-   * The parsed rows (user_id, product_id, weight, last_time), shuffled by user into {@code partitions} blocks (a
-   * user's partition is Spark's hash of its id, so the same input and partition count give the same blocks), one
-   * block per partition.
+   * The map tasks' chunks, each keyed by its block, shuffled into {@code partitions} blocks, one block per
+   * partition: a block's chunks merged, each pair's partial results combined once more.
    */
-  static JavaRDD<PairBlock> byUser(Dataset<Row> parsed, int partitions, PrepareJob.Aggregate aggregate,
-      boolean hasTime) {
-    // Without times the shuffle carries three columns, not a fourth that is always null.
-    Dataset<Row> columns = hasTime
-        ? parsed.select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.WEIGHT, RunLayout.TIME)
-        : parsed.select(RunLayout.USER_ID, RunLayout.PRODUCT_ID, RunLayout.WEIGHT);
-    Dataset<Row> sorted = columns
-        .repartition(partitions, functions.col(RunLayout.USER_ID))
-        .sortWithinPartitions(RunLayout.USER_ID, RunLayout.PRODUCT_ID);
-    // Spark's own rows, read without conversion to Row objects.
-    return sorted.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(rows -> List.of(combine(rows, aggregate, hasTime)).iterator(), true);
+  static JavaRDD<PairBlock> byUser(JavaPairRDD<Integer, SortedPairs> chunks, int partitions,
+      PrepareJob.Aggregate aggregate) {
+    return chunks.partitionBy(new HashPartitioner(partitions))
+        .mapPartitions(keyed -> {
+          List<SortedPairs> parts = new ArrayList<>();
+          keyed.forEachRemaining(chunk -> parts.add(chunk._2()));
+          return List.of(of(parts, aggregate)).iterator();
+        }, true);
   }
 
-  /** Rows (user, product, weight[, time]) sorted by (user, product), each pair's rows combined into one. */
-  static PairBlock combine(Iterator<InternalRow> rows, PrepareJob.Aggregate aggregate, boolean hasTime) {
-    Builder out = new Builder(hasTime);
+  /**
+   * The block of these chunks (each sorted and combined), merged in one pass: a heap of the chunks ordered by
+   * their next pair, so that only the chunks and the block are in memory at once (merging two at a time would hold
+   * a level's copies as well).
+   */
+  static PairBlock of(List<SortedPairs> chunks, PrepareJob.Aggregate aggregate) {
+    SortedPairs[] c = chunks.toArray(new SortedPairs[0]);
+    int[] at = new int[c.length];
+    int[] heap = new int[c.length];
+    int live = 0;
+    long total = 0;
+    for (int k = 0; k < c.length; k++) {
+      total += c[k].size();
+      if (c[k].size() > 0) {
+        heap[live++] = k;
+      }
+    }
+    for (int i = live / 2 - 1; i >= 0; i--) {
+      siftDown(heap, i, live, c, at);
+    }
+    Builder out = new Builder(c.length > 0 && c[0].times != null, total);
     boolean open = false;
     long user = 0;
     long product = 0;
     double weight = 0;
     long time = 0;
-    while (rows.hasNext()) {
-      InternalRow r = rows.next();
-      long u = r.getLong(0);
-      long p = r.getLong(1);
-      double w = r.getDouble(2);
-      long t = hasTime ? r.getLong(3) : 0;
-      if (open && u == user && p == product) {
-        weight = switch (aggregate) {
-          case SUM -> weight + w;
-          case MAX -> Math.max(weight, w);
-          case COUNT -> weight + 1;
-        };
-        time = Math.max(time, t);
-        continue;
+    while (live > 0) {
+      SortedPairs next = c[heap[0]];
+      int i = at[heap[0]]++;
+      if (open && next.users[i] == user && next.products[i] == product) {
+        weight = SortedPairs.combined(aggregate, weight, next.weights[i]);
+        time = next.times == null ? 0 : Math.max(time, next.times[i]);
+      } else {
+        if (open) {
+          out.add(user, product, weight, time);
+        }
+        open = true;
+        user = next.users[i];
+        product = next.products[i];
+        weight = next.weights[i];
+        time = next.times == null ? 0 : next.times[i];
       }
-      if (open) {
-        out.add(user, product, weight, time);
+      if (at[heap[0]] == next.size()) {
+        heap[0] = heap[--live];
       }
-      open = true;
-      user = u;
-      product = p;
-      weight = aggregate == PrepareJob.Aggregate.COUNT ? 1 : w;
-      time = t;
+      siftDown(heap, 0, live, c, at);
     }
     if (open) {
       out.add(user, product, weight, time);
     }
     return out.build();
+  }
+
+  /** Restores the heap below {@code node}: the chunk whose next pair comes first on top. */
+  private static void siftDown(int[] heap, int node, int live, SortedPairs[] c, int[] at) {
+    while (true) {
+      int child = 2 * node + 1;
+      if (child >= live) {
+        return;
+      }
+      if (child + 1 < live && before(c, at, heap[child + 1], heap[child])) {
+        child++;
+      }
+      if (!before(c, at, heap[child], heap[node])) {
+        return;
+      }
+      int t = heap[node];
+      heap[node] = heap[child];
+      heap[child] = t;
+      node = child;
+    }
+  }
+
+  private static boolean before(SortedPairs[] c, int[] at, int a, int b) {
+    return PairSort.compare(c[a].users[at[a]], c[a].products[at[a]], c[b].users[at[b]], c[b].products[at[b]]) < 0;
   }
 
   Summary summary() {
@@ -116,53 +154,94 @@ final class PairBlock implements Serializable {
 
   /** (product id, how many of this block's pairs have it), once per product of the block. */
   Iterator<Tuple2<Long, Long>> productPairs() {
-    long[] sorted = products.clone();
-    Arrays.sort(sorted);
-    List<Tuple2<Long, Long>> out = new ArrayList<>();
-    for (int i = 0; i < sorted.length; ) {
-      int j = i;
-      while (j < sorted.length && sorted[j] == sorted[i]) {
-        j++;
+    ProductTable table = productTable();
+    List<Tuple2<Long, Long>> out = new ArrayList<>(table.size());
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.used(slot)) {
+        out.add(new Tuple2<>(table.id(slot), (long) table.pairs(slot)));
       }
-      out.add(new Tuple2<>(sorted[i], (long) (j - i)));
-      i = j;
     }
     return out.iterator();
   }
 
-  /** (user_id, user_index): the block's users numbered {@code from} to {@code to - 1}, in id order. */
-  Iterator<Row> userRows(long from, long to) {
+  /** Built once per cached block: counting its products and writing its pairs both use it. */
+  private ProductTable productTable() {
+    if (productTable == null) {
+      productTable = new ProductTable(products);
+    }
+    return productTable;
+  }
+
+  /**
+   * (user_id, user_index): the block's users numbered {@code from} to {@code to - 1}, in id order. Spark's own
+   * rows, one reused: the writer copies each as it takes it.
+   */
+  Iterator<InternalRow> userRows(long from, long to) {
     requireUsers(to - from);
+    SpecificInternalRow row = new SpecificInternalRow(RunLayout.usersSchema());
     return new Rows(users.length) {
       @Override
-      Row row(int i) {
-        return RowFactory.create(users[i], (int) (from + i));
+      InternalRow row(int i) {
+        row.setLong(0, users[i]);
+        row.setInt(1, (int) (from + i));
+        return row;
       }
     };
   }
 
   /**
    * (user_index, product_index, weight[, last_time]) of every pair: users numbered {@code from} to {@code to - 1},
-   * a product's index its rank among {@code productIds} (all products, ascending).
+   * a product's index its rank among {@code productIds} (all products, ascending). One reused row, as above.
    */
-  Iterator<Row> interactionRows(long from, long to, long[] productIds) {
+  Iterator<InternalRow> interactionRows(long from, long to, long[] productIds) {
     requireUsers(to - from);
+    SpecificInternalRow row = new SpecificInternalRow(RunLayout.interactionsSchema(times != null));
+    ProductTable table = productTable();
+    int[] productIndex = table.indices(productIds);
     return new Rows(products.length) {
       private int user = -1;
 
       @Override
-      Row row(int i) {
+      InternalRow row(int i) {
         while (first[user + 1] <= i) {
           user++;
         }
-        int product = Arrays.binarySearch(productIds, products[i]);
+        int product = productIndex[table.slot(products[i])];
         if (product < 0) {
           throw changedInput("product_id " + products[i] + " is not among the products counted");
         }
-        return times == null ? RowFactory.create((int) (from + user), product, weights[i])
-            : RowFactory.create((int) (from + user), product, weights[i], times[i]);
+        row.setInt(0, (int) (from + user));
+        row.setInt(1, product);
+        row.setFloat(2, weights[i]);
+        if (times != null) {
+          row.setLong(3, times[i]);
+        }
+        return row;
       }
     };
+  }
+
+  /**
+   * What a task fails with when a pair's combined weight overflows the 32-bit float ALS stores; {@link #overflow(
+   * Throwable, String)} turns it into the user's error, with the pair's ids.
+   */
+  private static IllegalArgumentException overflow(long user, long product, double combined) {
+    return new IllegalArgumentException(OVERFLOW + "user_id " + user + ", product_id " + product
+        + ": the weights of this pair add up to " + combined + ", beyond the range of the 32-bit float ALS stores"
+        + " weights as (about 3.4e38)");
+  }
+
+  /** The user's error if {@code failure} is a pair's overflow, or null. */
+  static UserError overflow(Throwable failure, String input) {
+    String overflow = ExceptionUtils.getThrowableList(failure).stream().map(Throwable::getMessage)
+        .filter(m -> m != null && m.contains(OVERFLOW)).findFirst().orElse(null);
+    if (overflow == null) {
+      return null;
+    }
+    String text = overflow.substring(overflow.indexOf(OVERFLOW) + OVERFLOW.length());
+    int end = text.indexOf('\n');
+    return new UserError("prepare.input " + input + ": " + (end > 0 ? text.substring(0, end) : text)
+        + ". Nothing was written");
   }
 
   /**
@@ -181,7 +260,7 @@ final class PairBlock implements Serializable {
   }
 
   /** Rows made one at a time, as the writer asks for them. */
-  private abstract static class Rows implements Iterator<Row> {
+  private abstract static class Rows implements Iterator<InternalRow> {
     private final int size;
     private int next;
 
@@ -189,7 +268,7 @@ final class PairBlock implements Serializable {
       this.size = size;
     }
 
-    abstract Row row(int i);
+    abstract InternalRow row(int i);
 
     @Override
     public boolean hasNext() {
@@ -197,7 +276,7 @@ final class PairBlock implements Serializable {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (next >= size) {
         throw new NoSuchElementException();
       }
@@ -210,19 +289,23 @@ final class PairBlock implements Serializable {
     private long[] users = new long[1024];
     private int[] first = new int[1025];
     private int userCount;
-    private long[] products = new long[1024];
-    private float[] weights = new float[1024];
+    private long[] products;
+    private float[] weights;
     private long[] times;
     private int size;
 
-    Builder(boolean hasTime) {
-      times = hasTime ? new long[1024] : null;
+    /** A builder with room for {@code pairs} pairs (more make it grow). */
+    Builder(boolean hasTime, long pairs) {
+      int capacity = (int) Math.max(16, Math.min(pairs, Integer.MAX_VALUE - 16));
+      products = new long[capacity];
+      weights = new float[capacity];
+      times = hasTime ? new long[capacity] : null;
     }
 
     void add(long user, long product, double combined, long time) {
       float weight = (float) combined;
       if (Float.isInfinite(weight)) {
-        throw InteractionValidator.overflow(user, product, combined);
+        throw overflow(user, product, combined);
       }
       if (userCount == 0 || users[userCount - 1] != user) {
         if (userCount == users.length) {
@@ -256,9 +339,13 @@ final class PairBlock implements Serializable {
 
     PairBlock build() {
       first[userCount] = size;
-      return new PairBlock(Arrays.copyOf(users, userCount), Arrays.copyOf(first, userCount + 1),
-          Arrays.copyOf(products, size), Arrays.copyOf(weights, size),
-          times == null ? null : Arrays.copyOf(times, size));
+      return new PairBlock(Arrays.copyOf(users, userCount), Arrays.copyOf(first, userCount + 1), trimmed(products),
+          size == weights.length ? weights : Arrays.copyOf(weights, size), times == null ? null : trimmed(times));
+    }
+
+    /** The array itself when full (no pair was combined across chunks), else a copy of its pairs. */
+    private long[] trimmed(long[] array) {
+      return size == array.length ? array : Arrays.copyOf(array, size);
     }
   }
 }

@@ -17,15 +17,16 @@ import io.recsv.report.InputStats;
 import io.recsv.report.StatsFile;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -70,14 +71,11 @@ public final class PrepareJob extends StageJob {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
     Lineage.InputFiles files = InputListing.list(conf, "prepare.input", source.input);
-    String pruning = spark.conf().get(InteractionSource.COLUMN_PRUNING, "true");
     String ansi = spark.conf().get(InteractionSource.ANSI, "false");
-    spark.conf().set(InteractionSource.COLUMN_PRUNING, "false");
     spark.conf().set(InteractionSource.ANSI, "false");
     try {
       return prepare(context, files);
     } finally {
-      spark.conf().set(InteractionSource.COLUMN_PRUNING, pruning);
       spark.conf().set(InteractionSource.ANSI, ansi);
     }
   }
@@ -85,21 +83,27 @@ public final class PrepareJob extends StageJob {
   private String prepare(StageContext context, Lineage.InputFiles files) throws IOException {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    InteractionValidator validator = new InteractionValidator(source);
-    Dataset<Row> raw = source.read(spark);
+    CsvInput csv = source.format == InteractionSource.Format.CSV ? CsvInput.open(conf, source, files) : null;
+    ParquetInput parquet = csv == null ? new ParquetInput(spark, source) : null;
     StageOutput out = context.output();
     JavaRDD<PairBlock> blocks = null;
     try {
-      // The one pass over the input: read, validate, shuffle by user, combine each pair's rows (cached); the
-      // products' dictionary on the way. (Spark runs the shuffle as soon as the blocks' RDD is asked for.)
+      // The one pass over the input: read, validate, bucket by user, combine each pair's rows, shuffle into
+      // blocks (cached); the products' dictionary on the way. (Spark runs the shuffle as soon as the blocks' RDD
+      // is asked for.)
       ProductIndex products;
       try {
-        blocks = PairBlock.byUser(validator.parse(raw), partitions, aggregate, source.hasTime())
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<Integer, SortedPairs> chunks = csv != null ? csv.chunks(jsc, partitions, aggregate)
+            : parquet.chunks(partitions, aggregate);
+        blocks = PairBlock.byUser(chunks, partitions, aggregate).persist(StorageLevel.MEMORY_AND_DISK());
         products = ProductIndex.of(blocks);
       } catch (Exception e) {  // Spark's SparkException is checked, though nothing declares it
-        UserError explained = validator.explain(e, raw);
+        UserError explained = PairBlock.overflow(e, source.input);
+        if (explained == null) {
+          explained = csv != null ? csv.explain(e, jsc) : parquet.explain(e);
+        }
         if (explained != null) {
           throw explained;
         }
@@ -136,17 +140,29 @@ public final class PrepareJob extends StageJob {
     Broadcast<long[]> productIds = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(products.ids());
     try {
-      JavaRDD<Row> interactions = blocks.mapPartitionsWithIndex((block, it) ->
+      // Spark's own rows: a Row per pair converted by createDataFrame cost as much as the writing.
+      JavaRDD<InternalRow> interactions = blocks.mapPartitionsWithIndex((block, it) ->
           it.next().interactionRows(firstIndex[block], firstIndex[block + 1], productIds.value()), true);
-      spark.createDataFrame(interactions, RunLayout.interactionsSchema(source.hasTime()))
+      spark.internalCreateDataFrame(interactions.rdd(), RunLayout.interactionsSchema(source.hasTime()), false)
           .write().parquet(new Path(out, RunLayout.INTERACTIONS).toString());
-      JavaRDD<Row> userRows = blocks.mapPartitionsWithIndex((block, it) -> it.next().userRows(firstIndex[block],
-          firstIndex[block + 1]), true);
-      spark.createDataFrame(userRows, RunLayout.usersSchema()).write().parquet(new Path(out, RunLayout.USERS)
-          .toString());
-      JavaRDD<Row> productRows = spark.range(0, products.count(), 1, Math.max(1, blocks.getNumPartitions()))
-          .javaRDD().map(index -> RowFactory.create(productIds.value()[(int) (long) index], (int) (long) index));
-      spark.createDataFrame(productRows, RunLayout.productsSchema()).write()
+      JavaRDD<InternalRow> userRows = blocks.mapPartitionsWithIndex((block, it) -> it.next().userRows(
+          firstIndex[block], firstIndex[block + 1]), true);
+      spark.internalCreateDataFrame(userRows.rdd(), RunLayout.usersSchema(), false).write()
+          .parquet(new Path(out, RunLayout.USERS).toString());
+      // Each block's share of the products: spark.range's encoder alone cost a second of Scala reflection.
+      int parts = blocks.getNumPartitions();
+      int count = (int) products.count();
+      JavaRDD<InternalRow> productRows = blocks.mapPartitionsWithIndex((block, it) -> {
+        long[] ids = productIds.value();
+        SpecificInternalRow row = new SpecificInternalRow(RunLayout.productsSchema());
+        return IntStream.range((int) ((long) count * block / parts), (int) ((long) count * (block + 1) / parts))
+            .mapToObj(index -> {
+              row.setLong(0, ids[index]);
+              row.setInt(1, index);
+              return (InternalRow) row;
+            }).iterator();
+      }, true);
+      spark.internalCreateDataFrame(productRows.rdd(), RunLayout.productsSchema(), false).write()
           .parquet(new Path(out, RunLayout.PRODUCTS).toString());
     } finally {
       productIds.destroy();

@@ -9,37 +9,40 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.junit.jupiter.api.Test;
 
 class PairBlockTest {
 
-  /** Rows (user, product, weight) as the shuffle hands them over: sorted by (user, product). */
+  /** Rows (user, product, weight) in any order, as one map task's chunk. */
   private static PairBlock block(long[][] pairs) {
-    List<InternalRow> rows = new ArrayList<>();
-    for (long[] p : pairs) {
-      rows.add(new GenericInternalRow(new Object[] {p[0], p[1], (double) p[2]}));
+    int n = pairs.length;
+    long[] users = new long[n];
+    long[] products = new long[n];
+    double[] weights = new double[n];
+    for (int i = 0; i < n; i++) {
+      users[i] = pairs[i][0];
+      products[i] = pairs[i][1];
+      weights[i] = pairs[i][2];
     }
-    return PairBlock.combine(rows.iterator(), PrepareJob.Aggregate.SUM, false);
+    return PairBlock.of(List.of(SortedPairs.of(users, products, weights, null, 0, n,
+        PrepareJob.Aggregate.SUM)), PrepareJob.Aggregate.SUM);
   }
 
-  private static List<Row> all(Iterator<Row> rows) {
-    List<Row> out = new ArrayList<>();
-    rows.forEachRemaining(out::add);
+  /** The rows as text, each copied as the writer would take it. */
+  private static List<String> all(Iterator<InternalRow> rows) {
+    List<String> out = new ArrayList<>();
+    rows.forEachRemaining(r -> out.add(r.copy().toString()));
     return out;
   }
 
   @Test
   void usersAreNumberedFromTheBlocksFirstIndexAndProductsByRankAmongAllIds() {
-    PairBlock b = block(new long[][] {{-3, 70, 1}, {-3, 70, 2}, {-3, 90, 1}, {8, 70, 4}});
+    PairBlock b = block(new long[][] {{8, 70, 4}, {-3, 90, 1}, {-3, 70, 1}, {-3, 70, 2}});
     assertEquals(new PairBlock.Summary(2, 3, new TreeMap<>(Map.of(1L, 1L, 2L, 1L))), b.summary(),
         "2 users, 3 pairs: one user with 1 pair, one with 2");
-    List<Row> users = all(b.userRows(10, 12));
-    assertEquals(List.of(RowFactory.create(-3L, 10), RowFactory.create(8L, 11)), users);
-    List<Row> pairs = all(b.interactionRows(10, 12, new long[] {5, 70, 90}));
+    assertEquals(List.of("[-3,10]", "[8,11]"), all(b.userRows(10, 12)));
+    List<String> pairs = all(b.interactionRows(10, 12, new long[] {5, 70, 90}));
     assertEquals("[[10,1,3.0], [10,2,1.0], [11,1,4.0]]", pairs.toString());
   }
 

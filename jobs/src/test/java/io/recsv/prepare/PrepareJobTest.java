@@ -99,8 +99,31 @@ class PrepareJobTest {
   @Test
   void eachAggregateCombinesAPairsRowsWhereverTheyAreInTheInput() throws Exception {
     // (1, 10) three times, apart; (2, 10) twice; (1, 11) once.
-    Path in = input("user_id,product_id,weight,timestamp\n1,10,1,100\n2,10,2,50\n1,11,5,70\n1,10,3,300\n"
-        + "2,10,2,60\n1,10,2,200\n");
+    assertAggregates(input("user_id,product_id,weight,timestamp\n1,10,1,100\n2,10,2,50\n1,11,5,70\n1,10,3,300\n"
+        + "2,10,2,60\n1,10,2,200\n"));
+  }
+
+  @Test
+  void splitsAnywhereInAFileGiveTheSamePairsAndTheLineOfABadRow() throws Exception {
+    // Hadoop's text input format cuts files into splits (a block each on HDFS); here every 8 bytes, so that a
+    // pair's rows, the header and a bad line land in different map tasks. Windows line ends and blank lines too.
+    String text = "user_id,product_id,weight,timestamp\r\n1,10,1,100\r\n\r\n2,10,2,50\n   \n1,11,5,70\n"
+        + "1,10,3,300\n2,10,2,60\n1,10,2,200\n";
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String splitSize = "mapreduce.input.fileinputformat.split.maxsize";
+    hadoop.set(splitSize, "8");
+    try {
+      assertAggregates(input(text));
+      UserError e = refused(input(text + "3,4,1,9\n5,6,x,1\n1,2,3,4\n"));
+      assertTrue(e.getMessage().contains("in.csv line 11: weight 'x' is not a finite number (1 invalid row"),
+          e.getMessage());
+    } finally {
+      hadoop.unset(splitSize);
+    }
+  }
+
+  /** SUM, MAX and COUNT of the rows {@link #eachAggregateCombinesAPairsRowsWhereverTheyAreInTheInput} has. */
+  private void assertAggregates(Path in) throws Exception {
     Map<String, Map<String, Float>> expected = Map.of(
         "sum", Map.of("1/10", 6f, "1/11", 5f, "2/10", 4f),
         "max", Map.of("1/10", 3f, "1/11", 5f, "2/10", 2f),

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /** {@code recsv bench}: commands that print figures, each against a baseline measured in the same run. */
 @Command(name = "recsv bench", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-    subcommands = {PipelineBench.class, MergeBench.class, ScoreBench.class},
+    subcommands = {PipelineBench.class, PrepareBench.class, MergeBench.class, ScoreBench.class},
     description = "Benchmarks: each prints its figures next to a baseline measured in the same run, on this machine.")
 public final class BenchMain implements Runnable {
 

@@ -244,7 +244,7 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   /** prepare's anchor: Spark reads the CSV, sums each (user, product) pair's weights, writes Parquet. */
-  private static void aggregatePairs(SparkSession spark, Path input, Path out) {
+  static void aggregatePairs(SparkSession spark, Path input, Path out) {
     spark.read().option("header", "true").csv(input.toString())
         .groupBy("user_id", "product_id").agg(sum(col("weight").cast("double")).as("weight"))
         .write().mode("overwrite").parquet(out.toString());
@@ -252,8 +252,12 @@ public final class PipelineBench implements Callable<Integer> {
 
   /** The first lines of {@code input} (about 2%, at most 1,000,000), made once. */
   private Path sample(Path input, Path sample) throws IOException {
+    return firstLines(input, sample, Math.min(1_000_000, Math.max(1000, (long) users * perUser / 50)));
+  }
+
+  /** The header and the first {@code lines} lines of {@code input} as {@code sample}, made once. */
+  static Path firstLines(Path input, Path sample, long lines) throws IOException {
     if (!Files.exists(sample)) {
-      long lines = Math.min(1_000_000, Math.max(1000, (long) users * perUser / 50));
       try (Stream<String> in = Files.lines(input)) {
         Files.write(sample, (Iterable<String>) in.limit(lines + 1)::iterator);
       }
