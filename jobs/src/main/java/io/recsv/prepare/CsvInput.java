@@ -53,10 +53,6 @@ final class CsvInput {
     this.layout = layout;
   }
 
-  CsvLayout layout() {
-    return layout;
-  }
-
   /**
    * The input's layout from its first file's first line (the header, or the field count without one); an input
    * without the configured columns is refused here, naming the columns it has.
