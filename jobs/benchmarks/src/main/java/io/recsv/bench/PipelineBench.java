@@ -107,12 +107,7 @@ public final class PipelineBench implements Callable<Integer> {
     LocalPipeline.Configs configs = pipeline.configs("local", List.of(), overrides);
     Config config = configs.run();
     RunLayout layout = RunLayout.of(config);
-    Files.createDirectories(dir);
-    if (!Files.exists(input)) {
-      out.printf("generating %,d users x %,d interactions each over %,d products -> %s%n", users, perUser, products,
-          input);
-      new Generator(users, products, perUser, 42).write(new Configuration(), input.toString());
-    }
+    generated(input, users, products, perUser, out);
     SparkSession spark = SparkSessions.create(config, "recsv-bench-pipeline");
     try {
       int localCores = spark.sparkContext().defaultParallelism();
@@ -253,6 +248,16 @@ public final class PipelineBench implements Callable<Integer> {
   /** The first lines of {@code input} (about 2%, at most 1,000,000), made once. */
   private Path sample(Path input, Path sample) throws IOException {
     return firstLines(input, sample, Math.min(1_000_000, Math.max(1000, (long) users * perUser / 50)));
+  }
+
+  /** The bench's generated CSV (seed 42) at {@code input}, made once; its directory too. */
+  static void generated(Path input, int users, int products, int perUser, PrintStream out) throws IOException {
+    Files.createDirectories(input.getParent());
+    if (!Files.exists(input)) {
+      out.printf("generating %,d users x %,d interactions each over %,d products -> %s%n", users, perUser, products,
+          input);
+      new Generator(users, products, perUser, 42).write(new Configuration(), input.toString());
+    }
   }
 
   /** The header and the first {@code lines} lines of {@code input} as {@code sample}, made once. */

@@ -1,7 +1,6 @@
 package io.recsv.bench;
 
 import io.recsv.cli.LocalPipeline;
-import io.recsv.generate.Generator;
 import io.recsv.prepare.PrepareJob;
 import io.recsv.run.SparkSessions;
 import io.recsv.workflow.StageName;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,12 +45,7 @@ public final class PrepareBench implements Callable<Integer> {
     Path dir = work.toAbsolutePath();
     String id = users + "x" + products + "x" + perUser;
     Path input = dir.resolve(id + ".csv");
-    Files.createDirectories(dir);
-    if (!Files.exists(input)) {
-      out.printf("generating %,d users x %,d interactions each over %,d products -> %s%n", users, perUser, products,
-          input);
-      new Generator(users, products, perUser, 42).write(new Configuration(), input.toString());
-    }
+    PipelineBench.generated(input, users, products, perUser, out);
     Path warmUpInput = PipelineBench.firstLines(input, dir.resolve(id + ".warm-up.csv"),
         Math.max(1000, (long) users * perUser / 50));
     LocalPipeline pipeline = new LocalPipeline(Path.of(System.getProperty("recsv.home", ".")));
