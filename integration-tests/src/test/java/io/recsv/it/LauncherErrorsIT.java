@@ -41,7 +41,7 @@ class LauncherErrorsIT {
     Run quiet = recsv("stage", "prepare", "--input", input.toString(), "--work", dir.resolve("w").toString());
     assertEquals(2, quiet.code());
     // On a busy machine prepare may take longer than a progress beat (10 s): those lines are not the error's.
-    assertEquals(List.of("recsv: prepare.input: file://" + input + " line 3: product_id 'x' is not a 64-bit integer"
+    assertEquals(List.of("recsv: prepare.input: file:" + input + " line 3: product_id 'x' is not a 64-bit integer"
         + " (1 invalid row in " + input + "; nothing was written)"), quiet.stderr().stream()
         .filter(line -> !line.startsWith("[prepare] ")).toList());
 
