@@ -39,7 +39,7 @@ import scala.Tuple2;
  * file and line, what is wrong, and how many lines are bad. A separate validation pass would read the input twice
  * every week to find nothing.
  */
-final class CsvInput {
+final class CsvInput implements InteractionInput {
 
   /** The message a task fails with on a bad line; the driver recognises it and explains. */
   private static final String INVALID_ROW = "recsv: invalid interaction row";
@@ -47,9 +47,11 @@ final class CsvInput {
   private static final String REFUSED = "recsv: refused: ";
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
+  private final JavaSparkContext jsc;
   private final CsvLayout layout;
 
-  private CsvInput(CsvLayout layout) {
+  private CsvInput(JavaSparkContext jsc, CsvLayout layout) {
+    this.jsc = jsc;
     this.layout = layout;
   }
 
@@ -57,7 +59,8 @@ final class CsvInput {
    * The input's layout from its first file's first line (the header, or the field count without one); an input
    * without the configured columns is refused here, naming the columns it has.
    */
-  static CsvInput open(Configuration conf, InteractionSource source, Lineage.InputFiles files) throws IOException {
+  static CsvInput open(JavaSparkContext jsc, InteractionSource source, Lineage.InputFiles files) throws IOException {
+    Configuration conf = jsc.hadoopConfiguration();
     String first = null;
     for (Lineage.InputFile f : files.list()) {
       first = f.bytes() == 0 ? null : firstLine(conf, f.path());
@@ -80,19 +83,15 @@ final class CsvInput {
     int weight = source.hasWeight() ? column(source, columns, source.weightColumn, 2) : -1;
     // Positionally the time comes after the weight (MovieLens: user::item::rating::timestamp).
     int time = source.hasTime() ? column(source, columns, source.timeColumn, source.hasWeight() ? 3 : 2) : -1;
-    return new CsvInput(new CsvLayout(source.input, source.delimiter, source.header, List.copyOf(columns), user,
+    return new CsvInput(jsc, new CsvLayout(source.input, source.delimiter, source.header, List.copyOf(columns), user,
         product, weight, time, source.userColumn, source.productColumn, source.weightColumn, source.timeColumn));
   }
 
-  /**
-   * Every valid line of the input, bucketed by user block, sorted and combined per map task: the chunks, keyed by
-   * block. An action on them fails if a line is bad or a file's header differs; pass that failure to
-   * {@link #explain}.
-   */
-  JavaPairRDD<Integer, SortedPairs> chunks(JavaSparkContext jsc, int blocks, PrepareJob.Aggregate aggregate)
-      throws IOException {
+  /** {@inheritDoc} Also if a file's header differs from the first file's. */
+  @Override
+  public JavaPairRDD<Integer, SortedPairs> chunks(int blocks, PrepareJob.Aggregate aggregate) throws IOException {
     CsvLayout l = layout;
-    return JavaPairRDD.fromJavaRDD(lines(jsc).mapPartitionsWithInputSplit((split, lines) -> {
+    return JavaPairRDD.fromJavaRDD(lines().mapPartitionsWithInputSplit((split, lines) -> {
       UserBuckets buckets = new UserBuckets(blocks, aggregate, l.hasTime());
       new SplitReader(l, (FileSplit) split).read(lines, (parser, problem, line) -> {
         if (problem != null) {
@@ -104,27 +103,25 @@ final class CsvInput {
     }, true));
   }
 
-  /**
-   * The error for a user when reading the input failed because of the input, or null if the failure is
-   * something else: a bad line (file, line number, value, how many), or a file whose header differs.
-   */
-  UserError explain(Throwable failure, JavaSparkContext jsc) throws IOException {
+  /** A bad line (file, line number, value, how many), or a file whose header differs; else null. */
+  @Override
+  public UserError explain(Throwable failure) throws IOException {
     String refused = find(failure, REFUSED);
     if (refused != null) {
       String text = refused.substring(refused.indexOf(REFUSED) + REFUSED.length());
       int end = text.indexOf('\n');
       return new UserError(end > 0 ? text.substring(0, end) : text);
     }
-    return find(failure, INVALID_ROW) == null ? null : audit(jsc);
+    return find(failure, INVALID_ROW) == null ? null : audit();
   }
 
   /** One split's bad lines: how many, and the first (its file, the split's offset, its text, what is wrong). */
   private record Bad(long count, String file, long offset, String line, String problem) implements Serializable {}
 
   /** Reads the input again to name the first bad line and count them all. */
-  private UserError audit(JavaSparkContext jsc) throws IOException {
+  private UserError audit() throws IOException {
     CsvLayout l = layout;
-    List<Bad> bad = lines(jsc).mapPartitionsWithInputSplit((split, lines) -> {
+    List<Bad> bad = lines().mapPartitionsWithInputSplit((split, lines) -> {
       FileSplit fileSplit = (FileSplit) split;
       List<Bad> first = new ArrayList<>(1);
       long[] count = {0};
@@ -219,7 +216,7 @@ final class CsvInput {
   }
 
   /** The input's lines, split as Hadoop's text input format splits files; a file's first line is at offset 0. */
-  private JavaNewHadoopRDD<LongWritable, Text> lines(JavaSparkContext jsc) throws IOException {
+  private JavaNewHadoopRDD<LongWritable, Text> lines() throws IOException {
     Job job = Job.getInstance(jsc.hadoopConfiguration());
     FileInputFormat.setInputPaths(job, new Path(layout.input()));
     FileInputFormat.setInputDirRecursive(job, true);

@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>The input is read once: a bad row fails the Spark job that reads it, from inside the task
  * ({@code raise_error}), and only then does {@link #explain} scan the input again to say where and how many.
  */
-final class ParquetInput {
+final class ParquetInput implements InteractionInput {
 
   private static final String USER_ID = RunLayout.USER_ID;
   private static final String PRODUCT_ID = RunLayout.PRODUCT_ID;
@@ -46,11 +46,8 @@ final class ParquetInput {
     this.raw = source.readParquet(spark);
   }
 
-  /**
-   * Every valid row, bucketed by user block, sorted and combined per map task: the chunks, keyed by block. An
-   * action on them fails if a row is invalid; pass that failure to {@link #explain}.
-   */
-  JavaPairRDD<Integer, SortedPairs> chunks(int blocks, PrepareJob.Aggregate aggregate) {
+  @Override
+  public JavaPairRDD<Integer, SortedPairs> chunks(int blocks, PrepareJob.Aggregate aggregate) {
     boolean hasTime = source.hasTime();
     // The check rides on the weight, which every consumer reads, so the optimizer cannot prune it.
     Dataset<Row> rows = parsed(raw).select(col(USER_ID), col(PRODUCT_ID),
@@ -65,8 +62,9 @@ final class ParquetInput {
     }, true));
   }
 
-  /** The error for a user when reading failed because of a bad row (its file, value, how many), or null. */
-  UserError explain(Throwable failure) {
+  /** A bad row (its file, value, how many; Parquet has no line numbers), else null. */
+  @Override
+  public UserError explain(Throwable failure) {
     if (ExceptionUtils.getThrowableList(failure).stream().map(Throwable::getMessage)
         .noneMatch(m -> m != null && m.contains(INVALID_ROW))) {
       return null;

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -85,8 +84,8 @@ public final class PrepareJob extends StageJob {
     Configuration conf = context.hadoop();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    CsvInput csv = source.format == InteractionSource.Format.CSV ? CsvInput.open(conf, source, files) : null;
-    ParquetInput parquet = csv == null ? new ParquetInput(spark, source) : null;
+    InteractionInput input = source.format == InteractionSource.Format.CSV ? CsvInput.open(jsc, source, files)
+        : new ParquetInput(spark, source);
     StageOutput out = context.output();
     JavaRDD<PairBlock> blocks = null;
     try {
@@ -95,14 +94,13 @@ public final class PrepareJob extends StageJob {
       // is asked for.)
       ProductIndex products;
       try {
-        JavaPairRDD<Integer, SortedPairs> chunks = csv != null ? csv.chunks(jsc, partitions, aggregate)
-            : parquet.chunks(partitions, aggregate);
-        blocks = PairBlock.byUser(chunks, partitions, aggregate).persist(StorageLevel.MEMORY_AND_DISK());
+        blocks = PairBlock.byUser(input.chunks(partitions, aggregate), partitions, aggregate)
+            .persist(StorageLevel.MEMORY_AND_DISK());
         products = ProductIndex.of(blocks);
       } catch (Exception e) {  // Spark's SparkException is checked, though nothing declares it
         UserError explained = PairBlock.overflow(e, source.input);
         if (explained == null) {
-          explained = csv != null ? csv.explain(e, jsc) : parquet.explain(e);
+          explained = input.explain(e);
         }
         if (explained != null) {
           throw explained;

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
 import io.recsv.als.TunedSettings;
 import io.recsv.lineage.Lineage;
+import io.recsv.fs.ParquetRows;
 import io.recsv.fs.PathGuard;
 import io.recsv.lineage.RunLayout;
 import io.recsv.run.StageJob;
@@ -69,7 +70,7 @@ public final class TrainJob extends StageJob {
     StageOutput out = context.output();
     Path written = new Path(out.path(), RunLayout.MODEL);
     model.write().save(written.toString());
-    Counts counts = requireEveryUserAndProduct(spark, written, inputs.get(0));
+    Counts counts = requireEveryUserAndProduct(conf, written, inputs.get(0));
     out.publish(context.record(inputs, null).withCounts(counts).withChosen(chosen.chosen()));
     removeCheckpoints(conf);
     return String.format("rank %d, %d iterations by %s%s, %,d users x %,d products in %.1f s -> %s%n  settings: %s",
@@ -82,9 +83,10 @@ public final class TrainJob extends StageJob {
    * The model's factors as written (counted from the Parquet footers), which must be one per user and product of
    * prepare's output: every product there has a pair, so a factor; a missing one would lose a user's rows.
    */
-  private static Counts requireEveryUserAndProduct(SparkSession spark, Path model, Lineage prepared) {
-    long users = spark.read().parquet(new Path(model, "userFactors").toString()).count();
-    long products = spark.read().parquet(new Path(model, "itemFactors").toString()).count();
+  private static Counts requireEveryUserAndProduct(Configuration conf, Path model, Lineage prepared)
+      throws IOException {
+    long users = ParquetRows.count(conf, new Path(model, "userFactors"));
+    long products = ParquetRows.count(conf, new Path(model, "itemFactors"));
     Counts.requireChained(StageName.TRAIN, "user factors", users, prepared.counts().users(), prepared,
         "one per user", StageName.TRAIN);
     Counts.requireChained(StageName.TRAIN, "product factors", products, prepared.counts().products(), prepared,
