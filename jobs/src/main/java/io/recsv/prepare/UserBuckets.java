@@ -15,7 +15,10 @@ import scala.Tuple2;
  */
 final class UserBuckets {
 
-  /** Rows held before they are sorted into chunks: 2^21 rows are 48-64 MiB of arrays (twice while bucketing). */
+  /**
+   * Rows held before they are sorted into chunks: 2^21 rows are 56 MiB of arrays (72 with times), and about as much
+   * again while they are put in blocks.
+   */
   static final int FLUSH = 1 << 21;
   /** Spark's {@code HashPartitioning} hashes with Murmur3 and this seed. */
   private static final int SPARK_HASH_SEED = 42;
