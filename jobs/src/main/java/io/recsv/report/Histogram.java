@@ -86,8 +86,9 @@ public record Histogram(String scale, long values, double min, double median, do
     }
 
     void add(double value) {
-      // The largest value closes the last bin rather than opening one of its own.
-      counts[width == 0 ? 0 : (int) Math.min(Math.floor((value - lo) / width), LINEAR_BINS - 1)]++;
+      // The largest value closes the last bin rather than opening one of its own. A value outside [lo, hi] (bins
+      // made between ranges the pass then found wrong, and made again) goes to the nearest bin.
+      counts[width == 0 ? 0 : (int) Math.max(0, Math.min(Math.floor((value - lo) / width), LINEAR_BINS - 1))]++;
     }
 
     LinearBins merge(LinearBins other) {

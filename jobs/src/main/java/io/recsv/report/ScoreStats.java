@@ -1,11 +1,8 @@
 package io.recsv.report;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
+import io.recsv.fs.FloatRanges;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.ArrayList;
@@ -14,6 +11,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -23,8 +22,9 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * What score recommended: rows and users, the distribution of the published (normalized) and the raw scores,
  * how much of the catalogue is recommended and how often (the long tail, and its Gini coefficient), the most
  * recommended products, and how many recommendations are products the user already has. Recorded in score's
- * output, computed where score's rows lie in two passes over them (no shuffle); what reaches the driver is a few
- * thousand numbers and a count per product of the catalogue.
+ * output, computed where score's rows lie in one pass over them (two when the Parquet footers do not state the
+ * scores' ranges exactly; no shuffle); what reaches the driver is a few thousand numbers and a count per product
+ * of the catalogue, and the seen pairs of a sample of users go the other way.
  */
 public record ScoreStats(long rows, long users, long catalogue, long productsRecommended, Histogram scores,
     Histogram rawScores, Histogram timesRecommended, List<TailPoint> longTail, double gini,
@@ -42,13 +42,15 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
   /**
    * Recommendations of products the user already interacted with: {@code excluded} when score.exclude-seen made
    * them impossible; otherwise their share among the rows of {@code sampledUsers} users (every user up to
-   * {@link #SEEN_SAMPLE}, an even sample of users above).
+   * {@link #SEEN_SAMPLE}, an even sample of users above, fewer when their seen pairs would be more than
+   * {@link #SEEN_PAIRS}).
    */
   public record Seen(boolean excluded, double share, long sampledUsers, long rowsChecked) {}
 
   static final int TAIL_POINTS = 100;
   static final int TOP_PRODUCTS = 10;
   static final long SEEN_SAMPLE = 10_000;
+  static final long SEEN_PAIRS = 1 << 22;
 
   /**
    * @param lists score's output ({@link TopLists#SCHEMA}: one row per user)
@@ -56,20 +58,35 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
    * @param seen prepare's interactions, or null when score excluded them
    */
   public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen) {
+    return of(lists, products, seen, SEEN_PAIRS);
+  }
+
+  /** {@link #of(Dataset, Dataset, Dataset)} with at most {@code seenPairs} seen pairs sampled. */
+  static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen, long seenPairs) {
     long catalogue = products.count();
-    // Two passes over Spark's own rows (primitive arrays, not boxed values), each merged on the executors in a
-    // tree: the first for how many and the scores' ranges and sums, the second for the bins of both scores (which
-    // need the ranges) and how often each product is recommended (a count array, 4 bytes per product).
-    JavaRDD<InternalRow> arrays = lists.select(TopLists.PRODUCTS, TopLists.SCORES, TopLists.RAW_SCORES)
-        .queryExecution().toRdd().toJavaRDD();
-    Ranges first = arrays.treeAggregate(new Ranges(), Ranges::add, Ranges::merge, 3);
-    long rows = first.rows;
-    long users = first.users;
-    double[] lo = {first.published.lo(), first.raw.lo()};
-    double[] hi = {first.published.hi(), first.raw.hi()};
-    Tally tally = arrays.treeAggregate(new Tally(lo, hi, catalogue), Tally::add, Tally::merge, 3);
-    Histogram scores = tally.scores.histogram(rows, rows == 0 ? 0 : first.published.sum / rows, hi[0]);
-    Histogram rawScores = tally.rawScores.histogram(rows, rows == 0 ? 0 : first.raw.sum / rows, hi[1]);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lists.sparkSession().sparkContext());
+    SeenSample sample = seen == null ? null : SeenSample.of(jsc, seen, lists.count(), seenPairs);
+    // Spark's own rows (primitive arrays, not boxed values), merged on the executors in a tree: how many, the
+    // scores' ranges and sums, both scores' bins, how often each product is recommended (a count array, 4 bytes
+    // per product) and the sampled users' recommendations already seen. The bins need the ranges before the
+    // pass: those the Parquet footers state, when the pass confirms them bit for bit; otherwise a second pass.
+    JavaRDD<InternalRow> arrays = lists.select(RunLayout.USER_INDEX, TopLists.PRODUCTS, TopLists.SCORES,
+        TopLists.RAW_SCORES).queryExecution().toRdd().toJavaRDD();
+    FloatRanges.Range[] stated = FloatRanges.of(jsc, lists.inputFiles(), TopLists.SCORES, TopLists.RAW_SCORES)
+        .orElse(null);
+    Tally tally = arrays.treeAggregate(new Tally(stated, catalogue, sample), Tally::add, Tally::merge, 3);
+    Tally binned = tally;
+    if (!tally.binnedByItsRanges()) {
+      binned = arrays.treeAggregate(new Tally(tally.ranges(), catalogue, null), Tally::add, Tally::merge, 3);
+    }
+    if (sample != null) {
+      sample.pairs().destroy();
+    }
+    long rows = tally.rows;
+    long users = tally.users;
+    Histogram scores = binned.scores.histogram(rows, rows == 0 ? 0 : tally.published.sum / rows,
+        tally.published.hi());
+    Histogram rawScores = binned.rawScores.histogram(rows, rows == 0 ? 0 : tally.raw.sum / rows, tally.raw.hi());
     SortedMap<Long, Long> times = new TreeMap<>();
     for (int n : tally.timesRecommended) {
       if (n > 0) {
@@ -77,34 +94,62 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
       }
     }
     long recommended = times.values().stream().mapToLong(Long::longValue).sum();
+    Seen seenShare = sample == null ? new Seen(true, 0, 0, 0)
+        : new Seen(false, tally.checked == 0 ? 0 : (double) tally.alreadySeen / tally.checked, tally.sampledUsers,
+            tally.checked);
     return new ScoreStats(rows, users, catalogue, recommended, scores, rawScores, Histogram.powersOfTwo(times),
         longTail(times, catalogue), gini(times, catalogue), mostRecommended(tally.timesRecommended, products, users),
-        seen(seen == null ? null : TopLists.rows(lists), seen, rows, users));
+        seenShare);
   }
 
-  /** The first pass's sums: rows, users with a row, and the range and sum of both scores. */
-  private static final class Ranges implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    long rows;
-    long users;
-    final Range published = new Range();
-    final Range raw = new Range();
+  /**
+   * The users whose recommendations are checked against what they have seen: every {@code every}-th user index
+   * (dense indices: an even sample), about {@link #SEEN_SAMPLE} users, and their seen (user, product) pairs
+   * packed as {@code user << 32 | product}, sorted, for every task to look up: at most {@link #SEEN_PAIRS} of
+   * them (8 bytes each; half as many users are sampled, and again, while their pairs are more).
+   */
+  record SeenSample(long every, Broadcast<long[]> pairs) implements java.io.Serializable {
 
-    Ranges add(InternalRow row) {
-      int n = row.getArray(0).numElements();
-      rows += n;
-      users += n > 0 ? 1 : 0;
-      published.add(row.getArray(1));
-      raw.add(row.getArray(2));
-      return this;
+    static SeenSample of(JavaSparkContext jsc, Dataset<Row> seen, long users, long maxPairs) {
+      long every = Math.max(1, users / SEEN_SAMPLE);
+      Dataset<Row> sampled = sampled(seen, every);
+      for (long n = sampled.count(); n > maxPairs; n = sampled.count()) {
+        every = Math.multiplyExact(every, 2);
+        sampled = sampled(seen, every);
+      }
+      List<long[]> parts = sampled.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
+        long[] packed = new long[16];
+        int n = 0;
+        while (rows.hasNext()) {
+          InternalRow r = rows.next();
+          if (n == packed.length) {
+            packed = java.util.Arrays.copyOf(packed, 2 * n);
+          }
+          packed[n++] = (long) r.getInt(0) << 32 | r.getInt(1) & 0xFFFFFFFFL;
+        }
+        return List.of(java.util.Arrays.copyOf(packed, n)).iterator();
+      }).collect();
+      long[] pairs = new long[parts.stream().mapToInt(p -> p.length).sum()];
+      int at = 0;
+      for (long[] p : parts) {
+        System.arraycopy(p, 0, pairs, at, p.length);
+        at += p.length;
+      }
+      java.util.Arrays.sort(pairs);
+      return new SeenSample(every, jsc.broadcast(pairs));
     }
 
-    Ranges merge(Ranges other) {
-      rows += other.rows;
-      users += other.users;
-      published.merge(other.published);
-      raw.merge(other.raw);
-      return this;
+    private static Dataset<Row> sampled(Dataset<Row> seen, long every) {
+      Dataset<Row> pairs = seen.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
+      return every == 1 ? pairs : pairs.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0));
+    }
+
+    boolean includes(int user) {
+      return user % every == 0;
+    }
+
+    boolean saw(long[] sortedPairs, int user, int product) {
+      return java.util.Arrays.binarySearch(sortedPairs, (long) user << 32 | product & 0xFFFFFFFFL) >= 0;
     }
   }
 
@@ -139,47 +184,105 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
     double hi() {
       return min <= max ? max : 0;
     }
+
+    /** Whether the range is {@code stated}'s, to the bit (so that -0.0 is not taken for 0.0). */
+    boolean is(FloatRanges.Range stated) {
+      return min > max || Float.floatToRawIntBits(min) == Float.floatToRawIntBits(stated.min())
+          && Float.floatToRawIntBits(max) == Float.floatToRawIntBits(stated.max());
+    }
+
+    FloatRanges.Range asStated() {
+      return new FloatRanges.Range((float) lo(), (float) hi());
+    }
   }
 
   /**
-   * The second pass's sums: both scores' bins, and how many users each product is recommended to (products are
-   * dense indices; fewer than 2^31 users each).
+   * One pass's sums: rows, users with a row, both scores' ranges, sums and bins (between the ranges given), how
+   * many users each product is recommended to (products are dense indices; fewer than 2^31 users each), and the
+   * sampled users' rows and how many of them they have seen.
    */
   private static final class Tally implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
+    private final FloatRanges.Range[] binnedBetween;
+    private final SeenSample sample;
+    long rows;
+    long users;
+    final Range published = new Range();
+    final Range raw = new Range();
     final Histogram.LinearBins scores;
     final Histogram.LinearBins rawScores;
     final int[] timesRecommended;
+    long sampledUsers;
+    long checked;
+    long alreadySeen;
 
-    Tally(double[] lo, double[] hi, long catalogue) {
-      this.scores = new Histogram.LinearBins(lo[0], hi[0]);
-      this.rawScores = new Histogram.LinearBins(lo[1], hi[1]);
+    /** @param ranges the scores' ranges to bin between; null for none (the bins are then left empty) */
+    Tally(FloatRanges.Range[] ranges, long catalogue, SeenSample sample) {
+      this.binnedBetween = ranges;
+      this.sample = sample;
+      this.scores = ranges == null ? null : new Histogram.LinearBins(ranges[0].min(), ranges[0].max());
+      this.rawScores = ranges == null ? null : new Histogram.LinearBins(ranges[1].min(), ranges[1].max());
       this.timesRecommended = new int[Math.toIntExact(catalogue)];
     }
 
     Tally add(InternalRow row) {
-      int[] products = row.getArray(0).toIntArray();
-      float[] published = row.getArray(1).toFloatArray();
-      float[] raw = row.getArray(2).toFloatArray();
-      for (int i = 0; i < products.length; i++) {
-        if (products[i] < 0 || products[i] >= timesRecommended.length) {
-          throw new IllegalStateException("score's output recommends product index " + products[i]
+      int user = row.getInt(0);
+      int[] products = row.getArray(1).toIntArray();
+      ArrayData publishedScores = row.getArray(2);
+      ArrayData rawScores = row.getArray(3);
+      rows += products.length;
+      users += products.length > 0 ? 1 : 0;
+      published.add(publishedScores);
+      raw.add(rawScores);
+      for (int p : products) {
+        if (p < 0 || p >= timesRecommended.length) {
+          throw new IllegalStateException("score's output recommends product index " + p
               + ", outside the catalogue's 0 to " + (timesRecommended.length - 1));
         }
-        timesRecommended[products[i]]++;
-        scores.add(published[i]);
-        rawScores.add(raw[i]);
+        timesRecommended[p]++;
+      }
+      if (scores != null) {
+        for (int i = 0; i < products.length; i++) {
+          scores.add(publishedScores.getFloat(i));
+          this.rawScores.add(rawScores.getFloat(i));
+        }
+      }
+      if (sample != null && sample.includes(user)) {
+        long[] seen = sample.pairs().value();
+        sampledUsers += products.length > 0 ? 1 : 0;
+        checked += products.length;
+        for (int p : products) {
+          alreadySeen += sample.saw(seen, user, p) ? 1 : 0;
+        }
       }
       return this;
     }
 
     Tally merge(Tally other) {
-      scores.merge(other.scores);
-      rawScores.merge(other.rawScores);
+      rows += other.rows;
+      users += other.users;
+      published.merge(other.published);
+      raw.merge(other.raw);
+      if (scores != null) {
+        scores.merge(other.scores);
+        rawScores.merge(other.rawScores);
+      }
       for (int i = 0; i < timesRecommended.length; i++) {
         timesRecommended[i] = Math.addExact(timesRecommended[i], other.timesRecommended[i]);
       }
+      sampledUsers += other.sampledUsers;
+      checked += other.checked;
+      alreadySeen += other.alreadySeen;
       return this;
+    }
+
+    /** Whether the bins were made between the ranges the pass found (which are then exact). */
+    boolean binnedByItsRanges() {
+      return binnedBetween != null && published.is(binnedBetween[0]) && raw.is(binnedBetween[1]);
+    }
+
+    FloatRanges.Range[] ranges() {
+      return new FloatRanges.Range[] {published.asStated(), raw.asStated()};
     }
   }
 
@@ -242,28 +345,5 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
       out.add(new TopProduct(ids.get(index), times[index], (double) times[index] / Math.max(users, 1)));
     }
     return out;
-  }
-
-  private static Seen seen(Dataset<Row> top, Dataset<Row> seen, long rows, long users) {
-    if (seen == null) {
-      return new Seen(true, 0, 0, 0);
-    }
-    long every = Math.max(1, users / SEEN_SAMPLE);  // dense user indices: every n-th is an even sample
-    Dataset<Row> sample = top.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX, RunLayout.RANK);
-    long checked = rows;
-    long sampledUsers = users;
-    if (every > 1) {
-      sample = sample.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0));
-      Row r = sample.agg(count(lit(1)), sum(when(col(RunLayout.RANK).equalTo(1), 1L).otherwise(0L))).first();
-      checked = r.getLong(0);
-      sampledUsers = r.isNullAt(1) ? 0 : r.getLong(1);
-    }
-    Dataset<Row> pairs = seen.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
-    if (every > 1) {  // the sampled users' pairs only: the join then shuffles a sample, not every pair
-      pairs = pairs.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0));
-    }
-    long alreadySeen = sample.join(pairs, sample.col(RunLayout.USER_INDEX).equalTo(pairs.col(RunLayout.USER_INDEX))
-        .and(sample.col(RunLayout.PRODUCT_INDEX).equalTo(pairs.col(RunLayout.PRODUCT_INDEX))), "left_semi").count();
-    return new Seen(false, checked == 0 ? 0 : (double) alreadySeen / checked, sampledUsers, checked);
   }
 }

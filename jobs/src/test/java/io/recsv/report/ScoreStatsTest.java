@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recsv.TestSpark;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the report says score recommended, computed where score's lists lie, against the same figures computed
@@ -31,8 +33,87 @@ class ScoreStatsTest {
   private static final int CATALOGUE = 40;
   private final SparkSession spark = TestSpark.get();
 
+  @TempDir
+  Path dir;
+
   @Test
   void theFiguresAreThoseOfTheListsComputedOneByOne() {
+    theFiguresOf(frame -> frame);
+  }
+
+  /** Read back from Parquet, the scores' ranges come from the footers and one pass makes every figure. */
+  @Test
+  void theFiguresOfListsReadFromParquetAreTheSame() {
+    theFiguresOf(frame -> {
+      String out = dir.resolve("top").toString();
+      frame.write().parquet(out);
+      return spark.read().parquet(out);
+    });
+  }
+
+  /**
+   * Parquet's reader states a minimum of +0.0 as -0.0: the pass finds the ranges not those stated, bins again,
+   * and the report says 0.0.
+   */
+  @Test
+  void rangesTheFootersStateOtherwiseAreFoundAndBinnedAgain() {
+    List<Row> lists = new ArrayList<>();
+    for (int user = 0; user < 100; user++) {
+      lists.add(RowFactory.create(user, new Integer[] {user % CATALOGUE, (user + 1) % CATALOGUE},
+          new Float[] {1f, user % 2 == 0 ? 0f : 0.25f}, new Float[] {2f, 0f}));
+    }
+    String out = dir.resolve("zeros").toString();
+    spark.createDataFrame(lists, TopLists.SCHEMA).write().parquet(out);
+
+    ScoreStats stats = ScoreStats.of(spark.read().parquet(out), catalogue(), null);
+
+    assertEquals(0, Double.compare(0.0, stats.scores().min()), "min " + stats.scores().min());
+    assertEquals(0, Double.compare(0.0, stats.rawScores().min()), "min " + stats.rawScores().min());
+    assertEquals(50, stats.scores().bins().get(0).count());
+    assertEquals(50, stats.scores().bins().get(Histogram.LINEAR_BINS / 4).count());
+    assertEquals(100, stats.scores().bins().get(Histogram.LINEAR_BINS - 1).count());
+    assertEquals(100, stats.rawScores().bins().get(0).count());
+  }
+
+  /**
+   * Recommendations already seen, counted over every n-th user: about {@link ScoreStats#SEEN_SAMPLE} users, fewer
+   * when their seen pairs would be more than the bound.
+   */
+  @Test
+  void theSeenShareIsCountedOverAnEvenSampleOfUsersWithinTheBound() {
+    int users = 25_000;
+    List<Row> lists = new ArrayList<>();
+    List<Row> seen = new ArrayList<>();
+    for (int user = 0; user < users; user++) {
+      lists.add(RowFactory.create(user, new Integer[] {user % CATALOGUE, (user + 1) % CATALOGUE},
+          new Float[] {1f, 0.5f}, new Float[] {1f, 0.5f}));
+      seen.add(RowFactory.create(user, user % CATALOGUE));
+      seen.add(RowFactory.create(user, (user + 7) % CATALOGUE));
+      if (user % 3 == 0) {
+        seen.add(RowFactory.create(user, (user + 1) % CATALOGUE));
+      }
+    }
+    Dataset<Row> frame = spark.createDataFrame(lists, TopLists.SCHEMA).repartition(3);
+    Dataset<Row> pairs = spark.createDataFrame(seen, new StructType()
+        .add(RunLayout.USER_INDEX, DataTypes.IntegerType).add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType));
+
+    // 25,000 users: every 2nd; their 29,167 pairs within 4,194,304; then within 10,000 pairs: every 8th.
+    for (int[] everyAndBound : new int[][] {{2, 1 << 22}, {8, 10_000}}) {
+      ScoreStats.Seen share = ScoreStats.of(frame, catalogue(), pairs, everyAndBound[1]).seen();
+
+      int every = everyAndBound[0];
+      long sampled = 0;
+      long alreadySeen = 0;
+      for (int user = 0; user < users; user += every) {
+        sampled++;
+        alreadySeen += 1 + (user % 3 == 0 ? 1 : 0);
+      }
+      assertEquals(new ScoreStats.Seen(false, alreadySeen / (2.0 * sampled), sampled, 2 * sampled), share,
+          "every " + every + "th user");
+    }
+  }
+
+  private void theFiguresOf(java.util.function.UnaryOperator<Dataset<Row>> stored) {
     Random random = new Random(3);
     List<Row> lists = new ArrayList<>();
     List<int[]> products = new ArrayList<>();
@@ -57,7 +138,7 @@ class ScoreStatsTest {
     products.set(1, new int[] {CATALOGUE - 11});
     published.set(1, new float[] {1f});
     raw.set(1, new float[] {-9f});
-    Dataset<Row> frame = spark.createDataFrame(lists, TopLists.SCHEMA).repartition(4);
+    Dataset<Row> frame = stored.apply(spark.createDataFrame(lists, TopLists.SCHEMA).repartition(4));
     ScoreStats stats = ScoreStats.of(frame, catalogue(), null);
 
     long rows = products.stream().mapToLong(p -> p.length).sum();
