@@ -39,6 +39,8 @@ final class CsvLineParser {
   private int[] starts = new int[8];
   private int[] ends = new int[8];
   private int fields;
+  /** What {@link #plainLong} read last. */
+  private long parsedLong;
 
   long user;
   long product;
@@ -167,8 +169,6 @@ final class CsvLineParser {
     starts[fields] = start;
     ends[fields++] = end;
   }
-
-  private long parsedLong;
 
   /** Reads field {@code f} into {@link #parsedLong}; false unless it is a plain decimal long. */
   private boolean plainLong(int f) {

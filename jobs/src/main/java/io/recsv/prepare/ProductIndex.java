@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
@@ -21,20 +20,8 @@ record ProductIndex(long[] ids, SortedMap<Long, Long> pairsPerProduct) {
   /** Runs the Spark job that reads the input: a failure here may be a bad row (see CsvInput and ParquetInput). */
   static ProductIndex of(JavaRDD<PairBlock> blocks) {
     int partitions = blocks.getNumPartitions();
-    // Spark's hash of each id, not Long.hashCode: ids with a pattern in their bits would crowd a few partitions.
-    Partitioner byHash = new Partitioner() {
-      @Override
-      public int numPartitions() {
-        return partitions;
-      }
-
-      @Override
-      public int getPartition(Object key) {
-        return UserBuckets.partitionOf((Long) key, partitions);
-      }
-    };
     List<Tuple2<long[], SortedMap<Long, Long>>> parts = blocks.flatMapToPair(PairBlock::productPairs)
-        .reduceByKey(byHash, Long::sum)
+        .reduceByKey(new LongHashPartitioner(partitions), Long::sum)
         .mapPartitions(products -> List.of(collected(products)).iterator())
         .collect();
     long total = parts.stream().mapToLong(p -> p._1().length).sum();

@@ -3,15 +3,13 @@ package io.recsv.prepare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 import scala.Tuple2;
 
 /**
  * A map task's side of prepare's one shuffle: parsed interactions gathered as primitive arrays, then, every
- * {@link #FLUSH} rows and at the end, put in each user's block (the same block Spark's {@code repartition} by the
- * user id chose: Murmur3 with seed 42, so the same input and partition count give the same blocks as ever),
- * sorted by (user, product) and combined per pair: a chunk per block. Memory is bounded by {@link #FLUSH}
- * rows, whatever the split's size.
+ * {@link #FLUSH} rows and at the end, put in each user's block (the block Spark's {@code repartition} by the user
+ * id chose: {@link LongHashPartitioner}), sorted by (user, product) and combined per pair: a chunk per block.
+ * Memory is bounded by {@link #FLUSH} rows, whatever the split's size.
  */
 final class UserBuckets {
 
@@ -20,8 +18,6 @@ final class UserBuckets {
    * again while they are put in blocks.
    */
   static final int FLUSH = 1 << 21;
-  /** Spark's {@code HashPartitioning} hashes with Murmur3 and this seed. */
-  private static final int SPARK_HASH_SEED = 42;
 
   private final int blocks;
   private final PrepareJob.Aggregate aggregate;
@@ -41,11 +37,6 @@ final class UserBuckets {
     this.times = hasTime ? new long[1024] : null;
   }
 
-  /** The partition of a long id among {@code partitions}, as Spark's {@code repartition(partitions, col(id))}. */
-  static int partitionOf(long id, int partitions) {
-    return Math.floorMod(Murmur3_x86_32.hashLong(id, SPARK_HASH_SEED), partitions);
-  }
-
   /** One valid row of the input ({@code time} ignored without times). */
   void add(long user, long product, double weight, long time) {
     if (size == users.length) {
@@ -57,7 +48,7 @@ final class UserBuckets {
     if (times != null) {
       times[size] = time;
     }
-    block[size] = partitionOf(user, blocks);
+    block[size] = LongHashPartitioner.partitionOf(user, blocks);
     size++;
     if (size == FLUSH) {
       flush();

@@ -29,7 +29,7 @@ class UserBucketsTest {
       Dataset<Row> placed = spark.createDataset(ids, Encoders.LONG()).toDF("user_id")
           .repartition(blocks, col("user_id")).withColumn("block", spark_partition_id());
       for (Row r : placed.collectAsList()) {
-        assertEquals(r.getInt(1), UserBuckets.partitionOf(r.getLong(0), blocks), "user " + r.getLong(0));
+        assertEquals(r.getInt(1), LongHashPartitioner.partitionOf(r.getLong(0), blocks), "user " + r.getLong(0));
       }
     }
   }
@@ -46,7 +46,7 @@ class UserBucketsTest {
     for (var chunk : buckets.chunks()) {
       SortedPairs c = chunk._2();
       for (int i = 0; i < c.size(); i++) {
-        assertEquals((int) chunk._1(), UserBuckets.partitionOf(c.users[i], blocks));
+        assertEquals((int) chunk._1(), LongHashPartitioner.partitionOf(c.users[i], blocks));
         counted += c.weights[i];
       }
     }
