@@ -18,7 +18,8 @@ import org.apache.spark.storage.StorageLevel;
 /** The fitted factors as MLlib's ALSModel holds them: (id int, features array of floats) per user and product. */
 final class FactorFrames {
 
-  private static final StructType FACTORS = new StructType()
+  /** The factor tables' schema, as MLlib writes and reads them. */
+  static final StructType FACTORS = new StructType()
       .add("id", DataTypes.IntegerType, false)
       .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
 

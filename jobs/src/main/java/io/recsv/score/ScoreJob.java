@@ -5,6 +5,7 @@ import io.recsv.lineage.Counts;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.Recommender;
+import io.recsv.als.SavedModel;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
@@ -55,7 +56,7 @@ public final class ScoreJob extends StageJob {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
     List<Lineage> inputs = context.inputs(reads());
-    ALSModel model = ALSModel.load(layout.model().toString());
+    ALSModel model = SavedModel.read(spark, layout.model().toString());
 
     Dataset<Row> top = top(spark, model);
 
