@@ -3,6 +3,7 @@ package io.recsv.fs;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,8 @@ public final class FloatRanges {
   private FloatRanges() {}
 
   /**
-   * The ranges of {@code columns} (top-level names; an array column's leaf is its elements) over {@code files},
+   * The ranges of {@code columns} (top-level names; an array column's leaf is its elements) over {@code files}
+   * (URIs, as Spark's {@code Dataset.inputFiles} gives them),
    * in the order given; empty when a file has no usable statistics for one of them (none written, NaNs) or
    * {@code files} is empty. A column with no values in any file is empty too.
    */
@@ -60,7 +62,8 @@ public final class FloatRanges {
   /** One file's ranges (null for a column without values in it); null when a column lacks statistics. */
   private static Range[] inFile(SerializableConfiguration conf, String file, String[] columns) {
     Range[] ranges = new Range[columns.length];
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf.value()))) {
+    Path path = new Path(URI.create(file));
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf.value()))) {
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
         boolean[] found = new boolean[columns.length];
         for (ColumnChunkMetaData chunk : block.getColumns()) {
