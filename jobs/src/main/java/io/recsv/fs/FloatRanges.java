@@ -35,9 +35,10 @@ public final class FloatRanges {
 
   /**
    * The ranges of {@code columns} (top-level names; an array column's leaf is its elements) over {@code files}
-   * (URIs, as Spark's {@code Dataset.inputFiles} gives them),
-   * in the order given; empty when a file has no usable statistics for one of them (none written, NaNs) or
-   * {@code files} is empty. A column with no values in any file is empty too.
+   * (URIs, as Spark's {@code Dataset.inputFiles} gives them), in the order given; empty when a file has no
+   * statistics for one of them or {@code files} is empty. A column with no values in any file is empty too. A row
+   * group with a NaN counts as one without values (Parquet's reader drops such a chunk's minimum and maximum): the
+   * range stated is then not the column's, one reason a reader that needs exact ranges checks them.
    */
   public static Optional<Range[]> of(JavaSparkContext jsc, String[] files, String... columns) {
     if (files.length == 0) {
