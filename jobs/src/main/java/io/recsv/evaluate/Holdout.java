@@ -12,10 +12,14 @@ import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * A holdout of a run's interactions ({@code evaluate.*}: the share held out, the users sampled) with what every
@@ -124,15 +128,30 @@ final class Holdout implements AutoCloseable {
     return RankingMetrics.of(lists, held(), ks, catalogue);
   }
 
-  /** The popularity baseline's metrics on the same split (computed on first use, then kept). */
+  /**
+   * The popularity baseline's metrics on the same split (computed on first use, then kept): each measured user's
+   * list and held-out products come from its own row of the split, so no join.
+   */
   List<Ranking> popularity() {
     if (popularity == null) {
-      Dataset<Row> evaluatedSeen = measuredWithHoldout(split, measuredModulus)
-          .select(col(RunLayout.USER_INDEX), col(HoldoutSplit.TRAIN).as(Recommender.SEEN));
-      popularity = RankingMetrics.of(Popularity.lists(spark, split.train(), evaluatedSeen, ks.get(ks.size() - 1)),
-          held(), ks, catalogue);
+      int k = ks.get(ks.size() - 1);
+      Broadcast<int[]> ranking = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(
+          Popularity.ranking(rowsOf(split.users().select(HoldoutSplit.TRAIN)), Math.toIntExact(catalogue)));
+      try {
+        popularity = RankingMetrics.of(rowsOf(measuredWithHoldout(split, measuredModulus)
+            .select(HoldoutSplit.TRAIN, HoldoutSplit.HELD)).map(row -> new RankingMetrics.Listed(
+                Popularity.list(row.getArray(0).toIntArray(), ranking.value(), k), row.getArray(1).toIntArray())),
+            ks, catalogue);
+      } finally {
+        ranking.destroy();
+      }
     }
     return popularity;
+  }
+
+  /** Spark's own rows of {@code rows}, read in place (a row is only valid until the next). */
+  private static JavaRDD<InternalRow> rowsOf(Dataset<Row> rows) {
+    return rows.queryExecution().toRdd().toJavaRDD();
   }
 
   @Override

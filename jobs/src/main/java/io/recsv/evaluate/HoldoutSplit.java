@@ -19,8 +19,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -34,7 +36,9 @@ import org.apache.spark.storage.StorageLevel;
  * products, sorted), made by one shuffle of the sampled pairs, by user; nothing is collected. Everything the
  * evaluation needs by user comes from it without another shuffle: the pairs ALS trains on, the products the scorer
  * leaves out (those the user trained with), the popularity baseline's seen products, the held-out products the
- * metrics look for. Held in memory (or on disk) until {@link #close}.
+ * metrics look for. Held in memory (or on disk) until {@link #close}, as Spark's own rows: a {@code Row} of
+ * {@code int[]} is converted element by element, boxed, and a DataFrame's columnar cache takes longer to build than
+ * the rows themselves.
  */
 final class HoldoutSplit implements AutoCloseable {
 
@@ -51,10 +55,12 @@ final class HoldoutSplit implements AutoCloseable {
       .add(WEIGHTS, DataTypes.createArrayType(DataTypes.FloatType, false), false)
       .add(HELD, DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
+  private final JavaRDD<InternalRow> rows;
   private final Dataset<Row> users;
   private final String method;
 
-  private HoldoutSplit(Dataset<Row> users, String method) {
+  private HoldoutSplit(JavaRDD<InternalRow> rows, Dataset<Row> users, String method) {
+    this.rows = rows;
     this.users = users;
     this.method = method;
   }
@@ -74,13 +80,13 @@ final class HoldoutSplit implements AutoCloseable {
     int partitions = Math.max(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
         pairs.rdd().getNumPartitions());
     // Spark's own rows, read in place, shuffled as chunks of primitive arrays to the partition of their user.
-    JavaRDD<Row> rows = pairs.queryExecution().toRdd().toJavaRDD()
+    JavaRDD<InternalRow> rows = pairs.queryExecution().toRdd().toJavaRDD()
         .mapPartitionsToPair(r -> PairChunk.split(r, every, partitions))
         .partitionBy(new HashPartitioner(partitions))
         .values()
         .mapPartitions(chunks -> rowsOf(PairChunk.joined(chunks), every, partitions, fraction, minInteractions));
-    Dataset<Row> users = spark.createDataFrame(rows, USERS).persist(StorageLevel.MEMORY_AND_DISK());
-    return new HoldoutSplit(users, timed ? LATEST : RANDOM);
+    rows.persist(StorageLevel.MEMORY_AND_DISK());
+    return new HoldoutSplit(rows, spark.internalCreateDataFrame(rows.rdd(), USERS, false), timed ? LATEST : RANDOM);
   }
 
   /**
@@ -88,9 +94,9 @@ final class HoldoutSplit implements AutoCloseable {
    * {@code max(1, floor(n * fraction))} are held out when n is at least {@code minInteractions}. Both lists sorted
    * by product, so that the row does not depend on the order the shuffle delivered the pairs in.
    */
-  private static Iterator<Row> rowsOf(PairChunk chunk, long every, int partitions, double fraction,
+  private static Iterator<InternalRow> rowsOf(PairChunk chunk, long every, int partitions, double fraction,
       int minInteractions) {
-    List<Row> out = new ArrayList<>();
+    List<InternalRow> out = new ArrayList<>();
     chunk.forEachUser(every, partitions, (user, order, from, to) -> {
       int n = to - from;
       int heldCount = n >= minInteractions ? (int) Math.max(1, (long) Math.floor(n * fraction)) : 0;
@@ -113,7 +119,8 @@ final class HoldoutSplit implements AutoCloseable {
         train[i] = (int) (rest[i] >>> 32);
         weights[i] = Float.intBitsToFloat((int) rest[i]);
       }
-      out.add(RowFactory.create(user, train, weights, held));
+      out.add(new GenericInternalRow(new Object[] {user, UnsafeArrayData.fromPrimitiveArray(train),
+          UnsafeArrayData.fromPrimitiveArray(weights), UnsafeArrayData.fromPrimitiveArray(held)}));
     });
     return out.iterator();
   }
@@ -143,6 +150,6 @@ final class HoldoutSplit implements AutoCloseable {
 
   @Override
   public void close() {
-    users.unpersist();
+    rows.unpersist(false);
   }
 }

@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -39,10 +41,19 @@ final class RankingMetrics {
     Dataset<Row> users = lists.as("lists").join(held.as("held"), col("lists." + RunLayout.USER_INDEX)
         .equalTo(col("held." + RunLayout.USER_INDEX)), "full_outer")
         .select(col("lists." + TopLists.PRODUCTS), col("held." + HoldoutSplit.HELD));
+    return of(users.javaRDD().map(row -> new Listed(row.isNullAt(0) ? new int[0] : ints(row.getList(0)),
+        row.isNullAt(1) ? null : ints(row.getList(1)))), ks, catalogue);
+  }
+
+  /**
+   * The same from each user's list already beside its held-out products (when both come from the same row, no
+   * join is needed).
+   */
+  static List<Ranking> of(JavaRDD<Listed> users, List<Integer> ks, long catalogue) {
     int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
     int maxK = Arrays.stream(k).max().orElseThrow();
-    Sums total = users.javaRDD().treeAggregate(new Sums(k.length, (int) catalogue, maxK),
-        (sums, row) -> sums.add(row, k), Sums::merge);
+    Sums total = users.treeAggregate(new Sums(k.length, (int) catalogue, maxK), (sums, user) -> sums.add(user, k),
+        Sums::merge);
     List<Ranking> out = new ArrayList<>();
     for (int i = 0; i < k.length; i++) {
       SortedMap<Long, Long> times = total.timesRecommended(i);
@@ -54,14 +65,29 @@ final class RankingMetrics {
   }
 
   /**
+   * A user's list (product indices, best first; empty when it got none) and its held-out products (sorted,
+   * distinct; null when the user has no holdout, and is not evaluated).
+   */
+  record Listed(int[] products, int[] held) implements Serializable {}
+
+  private static int[] ints(List<Integer> list) {
+    return list.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
    * Per k: the sums over evaluated users of precision, recall, NDCG, average precision and hit (5 numbers each),
-   * and how often each product is in the first k of a list.
+   * and how often each product is in the first k of a list. Each partition sums its users in their order, and the
+   * partitions' sums are added in the partitions' order at the end: Spark merges the tasks' results in the order
+   * they finish, and a sum of doubles in another order may differ in its last bit, which would make the same run's
+   * metrics differ from themselves.
    */
   private static final class Sums implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int METRICS = 5;
 
-    final double[] sums;
+    /** Each partition's sums, by the partition's index. */
+    final SortedMap<Integer, double[]> byPartition = new TreeMap<>();
+    private final int width;
     final long[][] recommended;
     /** The gain of a hit at rank r, 1 / log2(r + 1), and the ideal DCG of m hits: computed once, not per user. */
     final double[] discount;
@@ -69,7 +95,7 @@ final class RankingMetrics {
     long users;
 
     Sums(int ks, int catalogue, int maxK) {
-      sums = new double[ks * METRICS];
+      width = ks * METRICS;
       recommended = new long[ks][catalogue];
       discount = new double[maxK + 1];
       idcg = new double[maxK + 1];
@@ -79,25 +105,26 @@ final class RankingMetrics {
       }
     }
 
-    Sums add(Row row, int[] ks) {
-      List<Integer> list = row.isNullAt(0) ? List.of() : row.getList(0);
+    Sums add(Listed user, int[] ks) {
+      int[] list = user.products();
       for (int i = 0; i < ks.length; i++) {
-        for (int r = 0; r < Math.min(ks[i], list.size()); r++) {
-          recommended[i][list.get(r)]++;
+        for (int r = 0; r < Math.min(ks[i], list.length); r++) {
+          recommended[i][list[r]]++;
         }
       }
-      if (row.isNullAt(1)) {
+      if (user.held() == null) {
         return this;  // no holdout: not evaluated
       }
-      int[] held = row.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray();  // sorted
+      int[] held = user.held();
       users++;
+      double[] sums = byPartition.computeIfAbsent(TaskContext.getPartitionId(), p -> new double[width]);
       for (int i = 0; i < ks.length; i++) {
         int k = ks[i];
         int found = 0;
         double dcg = 0;
         double ap = 0;
-        for (int r = 1; r <= Math.min(k, list.size()); r++) {
-          if (Arrays.binarySearch(held, list.get(r - 1)) >= 0) {
+        for (int r = 1; r <= Math.min(k, list.length); r++) {
+          if (Arrays.binarySearch(held, list[r - 1]) >= 0) {
             found++;
             dcg += discount[r];
             ap += (double) found / r;
@@ -115,9 +142,9 @@ final class RankingMetrics {
 
     Sums merge(Sums other) {
       users += other.users;
-      for (int j = 0; j < sums.length; j++) {
-        sums[j] += other.sums[j];
-      }
+      other.byPartition.forEach((p, sums) -> byPartition.merge(p, sums, (a, b) -> {
+        throw new IllegalStateException("partition " + p + "'s sums met twice");
+      }));
       for (int i = 0; i < recommended.length; i++) {
         for (int p = 0; p < recommended[i].length; p++) {
           recommended[i][p] += other.recommended[i][p];
@@ -127,7 +154,11 @@ final class RankingMetrics {
     }
 
     double mean(int k, int metric) {
-      return users == 0 ? 0 : sums[k * METRICS + metric] / users;
+      double sum = 0;
+      for (double[] sums : byPartition.values()) {
+        sum += sums[k * METRICS + metric];
+      }
+      return users == 0 ? 0 : sum / users;
     }
 
     /** Times recommended -> how many products, for the products in the first k of some list. */
