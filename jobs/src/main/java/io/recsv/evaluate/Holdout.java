@@ -119,10 +119,11 @@ final class Holdout implements AutoCloseable {
 
   /** How well {@code model}'s lists, as {@code recommender} makes them, find the held-out products. */
   List<Ranking> measure(ALSModel model, Recommender recommender) {
-    // Only the measured users' lists are made: a model of their factors and the products'.
-    ALSModel theirs = new ALSModel(model.uid(), model.rank(), model.userFactors().filter(col("id")
-        .mod(measuredModulus).equalTo(0)), model.itemFactors()).setUserCol(RunLayout.USER_INDEX)
-        .setItemCol(RunLayout.PRODUCT_INDEX);
+    // Only the measured users' lists are made: a model of their factors and the products'. The model knows the users
+    // by their places in the sample (HoldoutSplit.train): their indices again first.
+    Dataset<Row> users = model.userFactors().select(split.userIndexOf(col("id")).as("id"), col("features"));
+    ALSModel theirs = new ALSModel(model.uid(), model.rank(), users.filter(col("id").mod(measuredModulus)
+        .equalTo(0)), model.itemFactors()).setUserCol(RunLayout.USER_INDEX).setItemCol(RunLayout.PRODUCT_INDEX);
     Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, theirs, "the holdout model",
         recommender.excludesSeen() ? seen() : null);
     return RankingMetrics.of(lists, held(), ks, catalogue);

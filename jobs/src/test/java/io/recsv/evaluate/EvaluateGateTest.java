@@ -103,4 +103,20 @@ class EvaluateGateTest {
     double popular = all.popularityAt(20).ndcg();
     assertTrue(Math.abs(popular - sampled.popularityAt(20).ndcg()) < 0.2 * popular, "the baseline's too");
   }
+
+  /**
+   * With every 2nd user sampled, ALS trains on the users' places in the sample, and the lists measured are those of
+   * the right users: were a user measured with another's factors, the model would do no better than chance.
+   */
+  @Test
+  void aSampleOfTheUsersIsTrainedAndMeasuredAsItsOwnUsers() throws Exception {
+    Path planted = work.resolve("planted.csv");
+    new Generator(1500, 150, 20, 11).write(new Configuration(), planted.toString());
+    EvaluationMetrics half = evaluate(planted, "w1", "evaluate.sample-users=750");
+    assertEquals(2, half.split().sampleEvery());
+    assertEquals(750, half.split().trainUsers());
+    assertEquals(GateVerdict.Verdict.PASS, half.gate().verdict(), half.gate().reason());
+    assertTrue(half.modelAt(20).ndcg() > 2 * half.popularityAt(20).ndcg(), "NDCG@20 " + half.modelAt(20).ndcg()
+        + " against popularity's " + half.popularityAt(20).ndcg());
+  }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -98,6 +100,19 @@ class HoldoutSplitTest {
         made.put(r.getInt(0), pairs + " held " + r.getList(3));
       }
       assertEquals(expected, made);
+
+      // ALS trains on each user's place in the sample (0, 1, 2, ... for users 0, 3, 6, ...), mapped back by the split.
+      Map<Integer, List<String>> trained = new TreeMap<>();
+      split.train().select(col("user_index"), split.userIndexOf(col("user_index")), col("product_index"),
+          col("weight")).collectAsList().forEach(r -> trained.computeIfAbsent(r.getInt(0), u -> new ArrayList<>())
+          .add(r.getInt(1) + " " + r.getInt(2) + ":" + r.getFloat(3)));
+      assertEquals(IntStream.range(0, 20).boxed().toList(), List.copyOf(trained.keySet()));
+      trained.forEach((place, pairs) -> {
+        assertTrue(pairs.stream().allMatch(p -> p.startsWith(place * 3 + " ")), place + ": " + pairs);
+        assertEquals(expected.get(place * 3).replaceAll(" held .*", ""), pairs.stream()
+            .map(p -> p.substring(p.indexOf(' ') + 1)).sorted(Comparator.comparingInt(p ->
+                Integer.parseInt(p.substring(0, p.indexOf(':'))))).toList().toString());
+      });
     }
   }
 
