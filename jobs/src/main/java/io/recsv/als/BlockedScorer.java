@@ -55,8 +55,14 @@ final class BlockedScorer {
     Dataset<Row> users = model.userFactors();
     boolean excludeSeen = seen != null;
     if (excludeSeen) {
-      users = users.join(seen, users.col("id").equalTo(seen.col(RunLayout.USER_INDEX)), "left_outer")
-          .select(users.col("id"), users.col("features"), seen.col(Recommender.SEEN));
+      // Both sides put in spark.sql.shuffle.partitions by user, which the join keeps and the adaptive planner does
+      // not coalesce: it would join into fewer, larger partitions by bytes (3 on 2 cores, one task then scoring
+      // alone), where the scoring that follows costs by users.
+      int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+      Dataset<Row> factors = users.repartition(partitions, users.col("id"));
+      Dataset<Row> lists = seen.repartition(partitions, seen.col(RunLayout.USER_INDEX));
+      users = factors.join(lists, factors.col("id").equalTo(lists.col(RunLayout.USER_INDEX)), "left_outer")
+          .select(factors.col("id"), factors.col("features"), lists.col(Recommender.SEEN));
     }
     // One slice: stream the users a block at a time. Several: hold a group of blocks while passing them over
     // each slice in turn.

@@ -1,8 +1,5 @@
 package io.recsv.als;
 
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
@@ -77,8 +74,7 @@ public final class Recommender {
 
   /** (user_index, product_index) pairs as one row per user: user_index, {@link #SEEN} (sorted product indices). */
   public static Dataset<Row> seenLists(Dataset<Row> pairs) {
-    return pairs.groupBy(RunLayout.USER_INDEX)
-        .agg(array_sort(collect_list(col(RunLayout.PRODUCT_INDEX))).as(SEEN));
+    return SeenLists.of(pairs);
   }
 
   /**
