@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.recsv.lineage.RunLayout;
 import java.util.ArrayList;
@@ -74,10 +73,9 @@ final class HoldoutSplit implements AutoCloseable {
 
   static HoldoutSplit of(Dataset<Row> interactions, double fraction, int minInteractions, long every, long seed) {
     boolean timed = List.of(interactions.columns()).contains(RunLayout.TIME);
-    Column hash = xxhash64(col(RunLayout.USER_INDEX), col(RunLayout.PRODUCT_INDEX), lit(seed));
     Dataset<Row> pairs = interactions.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0))
         .select(col(RunLayout.USER_INDEX).cast("int"), col(RunLayout.PRODUCT_INDEX).cast("int"),
-            col(RunLayout.WEIGHT).cast("float"), hash, timed ? col(RunLayout.TIME).cast("long") : lit(0L));
+            col(RunLayout.WEIGHT).cast("float"), timed ? col(RunLayout.TIME).cast("long") : lit(0L));
     SparkSession spark = interactions.sparkSession();
     int partitions = Math.max(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
         pairs.rdd().getNumPartitions());
@@ -86,7 +84,8 @@ final class HoldoutSplit implements AutoCloseable {
         .mapPartitionsToPair(r -> PairChunk.split(r, every, partitions))
         .partitionBy(new HashPartitioner(partitions))
         .values()
-        .mapPartitions(chunks -> rowsOf(PairChunk.joined(chunks), every, partitions, fraction, minInteractions));
+        .mapPartitions(chunks -> rowsOf(PairChunk.joined(chunks, seed), every, partitions, fraction,
+            minInteractions));
     rows.persist(StorageLevel.MEMORY_AND_DISK());
     return new HoldoutSplit(rows, spark.internalCreateDataFrame(rows.rdd(), USERS, false), timed ? LATEST : RANDOM,
         every);

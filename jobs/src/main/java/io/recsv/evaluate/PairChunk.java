@@ -6,11 +6,13 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.XXH64;
 import scala.Tuple2;
 
 /**
- * Sampled pairs bound for one partition of the split, as primitive arrays: (user, product, weight, the seeded hash,
- * time). The split shuffles its pairs as a few of these per task rather than a row per pair, and puts each user's
+ * Sampled pairs bound for one partition of the split, as primitive arrays: (user, product, weight, time), and once
+ * there the seeded hash of each (computed where the pairs arrive: 8 random bytes a pair would not compress in the
+ * shuffle). The split shuffles its pairs as a few of these per task rather than a row per pair, and puts each user's
  * pairs in the holdout's order with a counting sort by user and a small sort of each user's own pairs: no list of
  * objects per user, no sort of the partition's rows (both cost more than the split's arithmetic).
  */
@@ -22,23 +24,22 @@ final class PairChunk implements Serializable {
   int[] users = new int[1024];
   int[] products = new int[1024];
   float[] weights = new float[1024];
-  long[] hashes = new long[1024];
   long[] times = new long[1024];
+  /** Set by {@link #joined}, where the pairs arrive; not shuffled. */
+  transient long[] hashes;
   int size;
 
-  private void add(int user, int product, float weight, long hash, long time) {
+  private void add(int user, int product, float weight, long time) {
     if (size == users.length) {
       int n = size * 2;
       users = Arrays.copyOf(users, n);
       products = Arrays.copyOf(products, n);
       weights = Arrays.copyOf(weights, n);
-      hashes = Arrays.copyOf(hashes, n);
       times = Arrays.copyOf(times, n);
     }
     users[size] = user;
     products[size] = product;
     weights[size] = weight;
-    hashes[size] = hash;
     times[size] = time;
     size++;
   }
@@ -49,7 +50,7 @@ final class PairChunk implements Serializable {
   }
 
   /**
-   * A task's rows (user, product, weight, hash, time), keyed by their partition, in chunks of at most 4M pairs, so
+   * A task's rows (user, product, weight, time), keyed by their partition, in chunks of at most 4M pairs, so
    * that no record outgrows what a shuffle handles comfortably.
    */
   static Iterator<Tuple2<Integer, PairChunk>> split(Iterator<InternalRow> rows, long every, int partitions) {
@@ -62,7 +63,7 @@ final class PairChunk implements Serializable {
       if (open[p] == null) {
         open[p] = new PairChunk();
       }
-      open[p].add(user, r.getInt(1), r.getFloat(2), r.getLong(3), r.getLong(4));
+      open[p].add(user, r.getInt(1), r.getFloat(2), r.getLong(3));
       if (open[p].size == MAX) {
         out.add(new Tuple2<>(p, open[p].trimmed()));
         open[p] = null;
@@ -81,7 +82,6 @@ final class PairChunk implements Serializable {
     users = Arrays.copyOf(users, size);
     products = Arrays.copyOf(products, size);
     weights = Arrays.copyOf(weights, size);
-    hashes = Arrays.copyOf(hashes, size);
     times = Arrays.copyOf(times, size);
     return this;
   }
@@ -91,8 +91,19 @@ final class PairChunk implements Serializable {
     void accept(int user, int[] positions, int from, int to);
   }
 
-  /** One partition's chunks, shuffled to it in any order, as one chunk. */
-  static PairChunk joined(Iterator<PairChunk> chunks) {
+  /** The seed Spark's {@code xxhash64} starts from. */
+  private static final long SPARK_XXHASH64_SEED = 42L;
+
+  /**
+   * The seeded hash a pair's place in the holdout order falls back on: Spark's {@code xxhash64(user, product,
+   * seed)} of the int indices and the long seed.
+   */
+  static long hash(int user, int product, long seed) {
+    return XXH64.hashLong(seed, XXH64.hashInt(product, XXH64.hashInt(user, SPARK_XXHASH64_SEED)));
+  }
+
+  /** One partition's chunks, shuffled to it in any order, as one chunk, each pair's hash computed. */
+  static PairChunk joined(Iterator<PairChunk> chunks, long seed) {
     List<PairChunk> all = new ArrayList<>();
     long n = 0;
     while (chunks.hasNext()) {
@@ -116,11 +127,13 @@ final class PairChunk implements Serializable {
       System.arraycopy(c.users, 0, one.users, at, c.size);
       System.arraycopy(c.products, 0, one.products, at, c.size);
       System.arraycopy(c.weights, 0, one.weights, at, c.size);
-      System.arraycopy(c.hashes, 0, one.hashes, at, c.size);
       System.arraycopy(c.times, 0, one.times, at, c.size);
       at += c.size;
     }
     one.size = total;
+    for (int i = 0; i < total; i++) {
+      one.hashes[i] = hash(one.users[i], one.products[i], seed);
+    }
     return one;
   }
 
