@@ -1,9 +1,7 @@
 package io.recsv.als;
 
-
 import io.recsv.config.UserError;
 import io.recsv.config.Settings;
-import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.Locale;
 import org.apache.spark.ml.recommendation.ALSModel;
