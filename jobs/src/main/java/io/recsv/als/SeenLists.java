@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,7 +37,7 @@ final class SeenLists {
   static Dataset<Row> of(Dataset<Row> pairs) {
     SparkSession spark = pairs.sparkSession();
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    org.apache.spark.api.java.JavaRDD<InternalRow> rows = pairs
+    JavaRDD<InternalRow> rows = pairs
         .select(col(RunLayout.USER_INDEX).cast("int"), col(RunLayout.PRODUCT_INDEX).cast("int"))
         .queryExecution().toRdd().toJavaRDD()
         .mapPartitionsToPair(SeenLists::runs)
