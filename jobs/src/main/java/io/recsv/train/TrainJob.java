@@ -5,6 +5,7 @@ import io.recsv.lineage.Counts;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.als.AlsTrainer;
+import io.recsv.als.SavedModel;
 import io.recsv.als.TunedSettings;
 import io.recsv.lineage.Lineage;
 import io.recsv.fs.ParquetRows;
@@ -69,7 +70,7 @@ public final class TrainJob extends StageJob {
 
     StageOutput out = context.output();
     Path written = new Path(out.path(), RunLayout.MODEL);
-    model.write().save(written.toString());
+    SavedModel.write(spark, model, written.toString());
     Counts counts = requireEveryUserAndProduct(conf, written, inputs.get(0));
     out.publish(context.record(inputs, null).withCounts(counts).withChosen(chosen.chosen()));
     removeCheckpoints(conf);
