@@ -3,6 +3,7 @@ package io.recsv.als;
 import io.recsv.config.UserError;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
+import io.recsv.run.SparkSessions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -58,7 +59,7 @@ final class BlockedScorer {
       // Both sides put in spark.sql.shuffle.partitions by user, which the join keeps and the adaptive planner does
       // not coalesce: it would join into fewer, larger partitions by bytes (3 on 2 cores, one task then scoring
       // alone), where the scoring that follows costs by users.
-      int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+      int partitions = SparkSessions.shufflePartitions(spark);
       Dataset<Row> factors = users.repartition(partitions, users.col("id"));
       Dataset<Row> lists = seen.repartition(partitions, seen.col(RunLayout.USER_INDEX));
       users = factors.join(lists, factors.col("id").equalTo(lists.col(RunLayout.USER_INDEX)), "left_outer")

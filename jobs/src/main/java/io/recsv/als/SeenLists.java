@@ -3,6 +3,7 @@ package io.recsv.als;
 import static org.apache.spark.sql.functions.col;
 
 import io.recsv.lineage.RunLayout;
+import io.recsv.run.SparkSessions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -36,7 +37,7 @@ final class SeenLists {
 
   static Dataset<Row> of(Dataset<Row> pairs) {
     SparkSession spark = pairs.sparkSession();
-    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    int partitions = SparkSessions.shufflePartitions(spark);
     JavaRDD<InternalRow> rows = pairs
         .select(col(RunLayout.USER_INDEX).cast("int"), col(RunLayout.PRODUCT_INDEX).cast("int"))
         .queryExecution().toRdd().toJavaRDD()

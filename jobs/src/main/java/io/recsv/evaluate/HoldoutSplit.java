@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.recsv.lineage.RunLayout;
+import io.recsv.run.SparkSessions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -77,7 +78,7 @@ final class HoldoutSplit implements AutoCloseable {
         .select(col(RunLayout.USER_INDEX).cast("int"), col(RunLayout.PRODUCT_INDEX).cast("int"),
             col(RunLayout.WEIGHT).cast("float"), timed ? col(RunLayout.TIME).cast("long") : lit(0L));
     SparkSession spark = interactions.sparkSession();
-    int partitions = Math.max(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
+    int partitions = Math.max(SparkSessions.shufflePartitions(spark),
         pairs.rdd().getNumPartitions());
     // Spark's own rows, read in place, shuffled as chunks of primitive arrays to the partition of their user.
     JavaRDD<InternalRow> rows = pairs.queryExecution().toRdd().toJavaRDD()

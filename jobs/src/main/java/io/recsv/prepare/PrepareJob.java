@@ -2,6 +2,7 @@ package io.recsv.prepare;
 
 import io.recsv.lineage.Counts;
 
+import io.recsv.run.SparkSessions;
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
 import io.recsv.lineage.InputListing;
@@ -83,7 +84,7 @@ public final class PrepareJob extends StageJob {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    int partitions = SparkSessions.shufflePartitions(spark);
     InteractionInput input = source.format == InteractionSource.Format.CSV ? CsvInput.open(jsc, source, files)
         : new ParquetInput(spark, source);
     StageOutput out = context.output();

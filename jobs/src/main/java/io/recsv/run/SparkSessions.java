@@ -47,6 +47,15 @@ public final class SparkSessions {
     return conf;
   }
 
+  /**
+   * The reduce partitions of the shuffles a stage makes itself (prepare's blocks, evaluate's split, score's seen
+   * lists and their join): {@code spark.sql.shuffle.partitions}, the number Spark's own joins and aggregations use,
+   * so one setting sizes every shuffle of a run.
+   */
+  public static int shufflePartitions(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  }
+
   public static SparkSession create(Config config, String appName) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     String master = config.getString("spark.master").trim();
