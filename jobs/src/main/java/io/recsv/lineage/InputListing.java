@@ -8,14 +8,12 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The files an input path (a file, a directory or a glob) stands for, as Spark reads them (names starting with
  * {@code _} or {@code .} are skipped), with their sizes and modification times: the input's identity in a
- * lineage record. Listing costs one or a few NameNode calls, nothing is read.
+ * lineage record. Listing costs a NameNode call or a few per directory; nothing is read.
  */
 public final class InputListing {
 
@@ -27,25 +25,11 @@ public final class InputListing {
   /** The files of {@code input}; an input that matches nothing, or only empty files, is a clear error. */
   public static Lineage.InputFiles list(Configuration conf, String key, String input) throws IOException {
     Path path = new Path(input);
-    FileSystem fs = path.getFileSystem(conf);
-    FileStatus[] matches = fs.globStatus(path);
-    if (matches == null || matches.length == 0) {
+    List<FileStatus> statuses = statuses(path.getFileSystem(conf), path);
+    if (statuses == null) {
       throw new UserError(key + " " + input + " does not exist");
     }
-    List<Lineage.InputFile> files = new ArrayList<>();
-    for (FileStatus match : matches) {
-      if (match.isFile()) {
-        files.add(file(match));
-        continue;
-      }
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(match.getPath(), true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
-        if (!hidden(match.getPath(), f.getPath())) {
-          files.add(file(f));
-        }
-      }
-    }
+    List<Lineage.InputFile> files = new ArrayList<>(statuses.stream().map(InputListing::file).toList());
     files.sort(Comparator.comparing(Lineage.InputFile::path));
     long bytes = files.stream().mapToLong(Lineage.InputFile::bytes).sum();
     if (bytes == 0) {
@@ -56,18 +40,45 @@ public final class InputListing {
         files.size() > LISTED ? files.subList(0, LISTED) : files);
   }
 
-  private static Lineage.InputFile file(FileStatus s) {
-    return new Lineage.InputFile(s.getPath().toString(), s.getLen(), s.getModificationTime());
-  }
-
-  /** A name below {@code root} that starts with _ or . (Spark and Hadoop's input formats skip those). */
-  private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root) && p.getParent() != null; p = p.getParent()) {
-      if (p.getName().startsWith("_") || p.getName().startsWith(".")) {
-        return true;
+  /**
+   * The files {@code input} (a file, a directory or a glob) stands for, in no order; null when it matches nothing.
+   * A listing per directory, not {@code listFiles}: its located statuses read each file's permissions, which the
+   * local file system does by starting a process per file when Hadoop's native library is missing (docs/results.md
+   * has what that cost an input of 2,000 files).
+   */
+  public static List<FileStatus> statuses(FileSystem fs, Path input) throws IOException {
+    FileStatus[] matches = fs.globStatus(input);
+    if (matches == null || matches.length == 0) {
+      return null;
+    }
+    List<FileStatus> files = new ArrayList<>();
+    for (FileStatus match : matches) {
+      if (match.isFile()) {
+        files.add(match);
+      } else {
+        walk(fs, match.getPath(), files);
       }
     }
-    return false;
+    return files;
+  }
+
+  /** The files below {@code dir} but those whose name, or a directory's on the way, starts with _ or . */
+  private static void walk(FileSystem fs, Path dir, List<FileStatus> files) throws IOException {
+    for (FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue;  // Spark and Hadoop's input formats skip those
+      }
+      if (s.isDirectory()) {
+        walk(fs, s.getPath(), files);
+      } else {
+        files.add(s);
+      }
+    }
+  }
+
+  private static Lineage.InputFile file(FileStatus s) {
+    return new Lineage.InputFile(s.getPath().toString(), s.getLen(), s.getModificationTime());
   }
 
   private static String fingerprint(List<Lineage.InputFile> files) {

@@ -1,6 +1,7 @@
 package io.recsv.prepare;
 
 import io.recsv.config.UserError;
+import io.recsv.lineage.InputListing;
 import io.recsv.lineage.Lineage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,20 +14,25 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
@@ -49,10 +55,13 @@ final class CsvInput implements InteractionInput {
 
   private final JavaSparkContext jsc;
   private final CsvLayout layout;
+  /** The input's bytes, as listed. */
+  private final long bytes;
 
-  private CsvInput(JavaSparkContext jsc, CsvLayout layout) {
+  private CsvInput(JavaSparkContext jsc, CsvLayout layout, long bytes) {
     this.jsc = jsc;
     this.layout = layout;
+    this.bytes = bytes;
   }
 
   /**
@@ -84,23 +93,64 @@ final class CsvInput implements InteractionInput {
     // Positionally the time comes after the weight (MovieLens: user::item::rating::timestamp).
     int time = source.hasTime() ? column(source, columns, source.timeColumn, source.hasWeight() ? 3 : 2) : -1;
     return new CsvInput(jsc, new CsvLayout(source.input, source.delimiter, source.header, List.copyOf(columns), user,
-        product, weight, time, source.userColumn, source.productColumn, source.weightColumn, source.timeColumn));
+        product, weight, time, source.userColumn, source.productColumn, source.weightColumn, source.timeColumn),
+        files.bytes());
   }
 
-  /** {@inheritDoc} Also if a file's header differs from the first file's. */
+  /**
+   * {@inheritDoc} Also if a file's header differs from the first file's. Each split is read on its own (its header,
+   * its lines); when the input has more splits than {@link #tasks}, a task reads several in turn, as Spark's file
+   * sources pack small files: a task per file of an input of thousands would make as many map outputs, each cut
+   * into a chunk per block.
+   */
   @Override
   public JavaPairRDD<Integer, SortedPairs> chunks(int blocks, PrepareJob.Aggregate aggregate) throws IOException {
     CsvLayout l = layout;
-    return JavaPairRDD.fromJavaRDD(lines().mapPartitionsWithInputSplit((split, lines) -> {
+    JavaRDD<ParsedRows> parsed = lines().mapPartitionsWithInputSplit(
+        (split, lines) -> parsed(l, (FileSplit) split, lines), true);
+    int tasks = tasks();
+    if (parsed.getNumPartitions() > tasks) {
+      parsed = parsed.coalesce(tasks);  // no shuffle: a task takes splits whose data is where it runs
+    }
+    return JavaPairRDD.fromJavaRDD(parsed.mapPartitions(batches -> {
       UserBuckets buckets = new UserBuckets(blocks, aggregate, l.hasTime());
-      new SplitReader(l, (FileSplit) split).read(lines, (parser, problem, line) -> {
-        if (problem != null) {
-          throw new IllegalArgumentException(INVALID_ROW);
-        }
-        buckets.add(parser.user, parser.product, parser.weight, parser.time);
-      });
+      batches.forEachRemaining(batch -> batch.addTo(buckets));
       return buckets.chunks().iterator();
-    }, true));
+    }));
+  }
+
+  /**
+   * Tasks to read the input with: one per block of its file system (what Hadoop splits a large file by: 128 MiB on
+   * HDFS, 32 MiB locally) of the input's bytes, and at least one per core. An input of large files has no more
+   * splits than that, and keeps them all.
+   */
+  private int tasks() throws IOException {
+    Path input = new Path(layout.input());
+    long block = Math.max(1, input.getFileSystem(jsc.hadoopConfiguration()).getDefaultBlockSize(input));
+    return (int) Math.max(jsc.defaultParallelism(), Math.min(Integer.MAX_VALUE, (bytes + block - 1) / block));
+  }
+
+  /** A split's valid rows, a batch at a time as they are asked for; a bad line fails the task. */
+  private static Iterator<ParsedRows> parsed(CsvLayout l, FileSplit split, Iterator<Tuple2<LongWritable, Text>> lines) {
+    SplitReader reader = new SplitReader(l, split);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return lines.hasNext();
+      }
+
+      @Override
+      public ParsedRows next() {
+        ParsedRows batch = new ParsedRows(l.hasTime());
+        reader.read(lines, (parser, problem, line) -> {
+          if (problem != null) {
+            throw new IllegalArgumentException(INVALID_ROW);
+          }
+          batch.add(parser);
+        }, batch::full);
+        return batch;
+      }
+    };
   }
 
   /** A bad line (file, line number, value, how many), or a file whose header differs; else null. */
@@ -167,16 +217,23 @@ final class CsvInput implements InteractionInput {
     private final CsvLayout layout;
     private final FileSplit split;
     private final CsvLineParser parser;
+    private final boolean atStart;
+    private boolean headerDue;
 
     SplitReader(CsvLayout layout, FileSplit split) {
       this.layout = layout;
       this.split = split;
       this.parser = new CsvLineParser(layout);
+      this.atStart = split.getStart() == 0;
+      this.headerDue = layout.header() && atStart;
     }
 
     void read(Iterator<Tuple2<LongWritable, Text>> lines, LineHandler handler) {
-      boolean atStart = split.getStart() == 0;
-      boolean headerDue = layout.header() && atStart;
+      read(lines, handler, () -> false);
+    }
+
+    /** Reads lines until there are no more or {@code stop} says so (asked after each parsed line). */
+    void read(Iterator<Tuple2<LongWritable, Text>> lines, LineHandler handler, BooleanSupplier stop) {
       while (lines.hasNext()) {
         Tuple2<LongWritable, Text> next = lines.next();
         Text line = next._2();
@@ -192,6 +249,9 @@ final class CsvInput implements InteractionInput {
           continue;
         }
         handler.line(parser, parser.parse(line.getBytes(), line.getLength()), line);
+        if (stop.getAsBoolean()) {
+          return;
+        }
       }
     }
 
@@ -220,8 +280,33 @@ final class CsvInput implements InteractionInput {
     Job job = Job.getInstance(jsc.hadoopConfiguration());
     FileInputFormat.setInputPaths(job, new Path(layout.input()));
     FileInputFormat.setInputDirRecursive(job, true);
-    return (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopRDD(job.getConfiguration(), TextInputFormat.class,
-        LongWritable.class, Text.class);
+    return (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopRDD(job.getConfiguration(),
+        ListedTextInputFormat.class, LongWritable.class, Text.class);
+  }
+
+  /**
+   * Hadoop's text input format, but that on the local file system it lists the input as {@link InputListing} does:
+   * Hadoop's listing there reads every file's permissions, a process started per file without Hadoop's native
+   * library, and a local file's block locations cost nothing to ask for afterwards. Elsewhere it lists as Hadoop
+   * does (HDFS sends the block locations with the listing).
+   */
+  public static final class ListedTextInputFormat extends TextInputFormat {
+    @Override
+    protected List<FileStatus> listStatus(JobContext job) throws IOException {
+      List<FileStatus> files = new ArrayList<>();
+      for (Path input : getInputPaths(job)) {
+        FileSystem fs = input.getFileSystem(job.getConfiguration());
+        if (!(fs instanceof LocalFileSystem)) {
+          return super.listStatus(job);
+        }
+        List<FileStatus> listed = InputListing.statuses(fs, input);
+        if (listed == null) {
+          throw new IOException("Input path does not exist: " + input);
+        }
+        files.addAll(listed);
+      }
+      return files;
+    }
   }
 
   /** A line's fields as Spark's CSV tokenizer gives them (null for an empty one). */

@@ -11,10 +11,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.scheduler.SparkListener;
@@ -206,6 +208,74 @@ class PrepareJobTest {
     // record each per read. A second pass over the CSV would add another 3,000; reading an output back, 5,000.
     long read = recordsRead.sum();
     assertTrue(read >= rows && read < rows + 100, "records read: " + read);
+  }
+
+  @Test
+  void anInputOfManySmallFilesIsReadByAFewTasksWithTheSamePairsAndTheLineOfABadRow() throws Exception {
+    // 60 files with a header each, every user's rows spread over many of them.
+    StringBuilder whole = new StringBuilder("user_id,product_id,weight\n");
+    for (int f = 0; f < 60; f++) {
+      StringBuilder part = new StringBuilder("user_id,product_id,weight\n");
+      for (int i = 0; i < 20; i++) {
+        String row = (f * 7 + i) % 31 + "," + (f + 3 * i) % 17 + "," + (1 + i % 4) + "\n";
+        part.append(row);
+        whole.append(row);
+      }
+      file("many/part-" + f + ".csv", part.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    // What Spark and Hadoop skip is skipped: names starting with _ or ., below too.
+    file("many/_SUCCESS", "not a CSV".getBytes(StandardCharsets.UTF_8));
+    file("many/.staging/part-0.csv", "user_id,product_id,weight\n1,x,1\n".getBytes(StandardCharsets.UTF_8));
+    file("many/sub/_tmp/part-0.csv", "user_id,product_id,weight\n1,x,1\n".getBytes(StandardCharsets.UTF_8));
+    Path many = work.resolve("many");
+    // Per stage: its tasks that read records, and the records.
+    Map<Integer, long[]> reads = new ConcurrentHashMap<>();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        long records = end.taskMetrics() == null ? 0 : end.taskMetrics().inputMetrics().recordsRead();
+        if (records > 0) {
+          long[] r = reads.computeIfAbsent(end.stageId(), id -> new long[2]);
+          synchronized (r) {
+            r[0]++;
+            r[1] += records;
+          }
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      new PrepareJob(TestSpark.config(work, "prepare.input=" + many)).run(spark);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    // The stage that reads the CSV (every line, headers too; the stages after it read cached blocks, a record
+    // each): a task per core (60 files of 0.2 KiB are far below a block), not one per file.
+    long[] csv = reads.values().stream().max(Comparator.comparingLong(r -> r[1])).orElseThrow();
+    assertEquals(60 * 21, csv[1], "the CSV's lines read");
+    int cores = spark.sparkContext().defaultParallelism();
+    assertTrue(csv[0] <= cores, csv[0] + " tasks read the 60 files, " + cores + " cores");
+    Map<String, Float> fromMany = weightsByIds();
+
+    new PrepareJob(TestSpark.config(work, "prepare.input=" + input(whole.toString()))).run(spark);
+    assertEquals(weightsByIds(), fromMany, "the same pairs from one file");
+
+    file("many/part-40.csv", "user_id,product_id,weight\n1,2,3\n4,x,1\n".getBytes(StandardCharsets.UTF_8));
+    UserError e = refused(many);
+    assertTrue(e.getMessage().contains("part-40.csv line 3: product_id 'x'"), e.getMessage());
+  }
+
+  /** Prepare's pairs as "user id/product id" to their weight. */
+  private Map<String, Float> weightsByIds() {
+    Map<Integer, Long> users = invert(dictionary("users", "user_id", "user_index"));
+    Map<Integer, Long> products = invert(dictionary("products", "product_id", "product_index"));
+    Map<String, Float> weights = new HashMap<>();
+    for (Row r : spark.read().parquet(work.resolve("test/prepare/interactions").toString()).collectAsList()) {
+      weights.put(users.get(r.<Integer>getAs("user_index")) + "/" + products.get(r.<Integer>getAs("product_index")),
+          r.getAs("weight"));
+    }
+    return weights;
   }
 
   @Test
