@@ -1,6 +1,7 @@
 package io.recsv.lineage;
 
 import io.recsv.config.UserError;
+import io.recsv.fs.FileTree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,9 +43,6 @@ public final class InputListing {
 
   /**
    * The files {@code input} (a file, a directory or a glob) stands for, in no order; null when it matches nothing.
-   * A listing per directory, not {@code listFiles}: its located statuses read each file's permissions, which the
-   * local file system does by starting a process per file when Hadoop's native library is missing (docs/results.md
-   * has what that cost an input of 2,000 files).
    */
   public static List<FileStatus> statuses(FileSystem fs, Path input) throws IOException {
     FileStatus[] matches = fs.globStatus(input);
@@ -56,25 +54,10 @@ public final class InputListing {
       if (match.isFile()) {
         files.add(match);
       } else {
-        walk(fs, match.getPath(), files);
+        files.addAll(FileTree.files(fs, match.getPath(), FileTree.Names.VISIBLE));
       }
     }
     return files;
-  }
-
-  /** The files below {@code dir} but those whose name, or a directory's on the way, starts with _ or . */
-  private static void walk(FileSystem fs, Path dir, List<FileStatus> files) throws IOException {
-    for (FileStatus s : fs.listStatus(dir)) {
-      String name = s.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;  // Spark and Hadoop's input formats skip those
-      }
-      if (s.isDirectory()) {
-        walk(fs, s.getPath(), files);
-      } else {
-        files.add(s);
-      }
-    }
   }
 
   private static Lineage.InputFile file(FileStatus s) {

@@ -1,6 +1,7 @@
 package io.recsv.lineage;
 
 import io.recsv.config.UserError;
+import io.recsv.fs.FileTree;
 import io.recsv.workflow.StageName;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,9 +118,7 @@ public record Lineage(
   public static List<OutputFile> listFiles(FileSystem fs, Path dir, List<String> manifested) throws IOException {
     String prefix = fs.makeQualified(dir).toUri().getPath() + "/";
     List<OutputFile> files = new ArrayList<>();
-    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(dir, true);
-    while (it.hasNext()) {
-      org.apache.hadoop.fs.LocatedFileStatus f = it.next();
+    for (org.apache.hadoop.fs.FileStatus f : FileTree.files(fs, dir, FileTree.Names.ALL)) {
       String name = f.getPath().toUri().getPath().substring(prefix.length());
       if (!name.equals(FILE) && !name.equals("." + FILE + ".crc")
           && manifested.stream().noneMatch(d -> name.startsWith(d + "/"))) {
