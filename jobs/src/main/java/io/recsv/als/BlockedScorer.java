@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -50,7 +49,7 @@ final class BlockedScorer {
    * @param seen the products to exclude, one row per user ({@link Recommender#seenLists}), or null to keep every
    *     product
    */
-  Dataset<Row> score(SparkSession spark, ALSModel model, Dataset<Row> seen) {
+  Dataset<Row> score(SparkSession spark, FactorModel model, Dataset<Row> seen) {
     int rank = model.rank();
     List<Broadcast<ItemSlice>> slices = broadcastSlices(spark, model.itemFactors(), rank);
     Dataset<Row> users = model.userFactors();

@@ -4,7 +4,6 @@ import io.recsv.config.UserError;
 import io.recsv.config.Settings;
 import io.recsv.lineage.TopLists;
 import java.util.Locale;
-import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -80,9 +79,9 @@ public final class Recommender {
    * @param modelPath where the model came from, named in errors about its factors
    * @param seen each user's seen products ({@link #seenLists}); used only when the settings exclude them
    */
-  public Dataset<Row> topLists(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
+  public Dataset<Row> topLists(SparkSession spark, FactorModel model, String modelPath, Dataset<Row> seen) {
     if (method == Method.MLLIB) {
-      return new MllibScorer(k, normalization).score(model);
+      return new MllibScorer(k, normalization).score(model.toAls());
     }
     return new BlockedScorer(k, userBlockSize, usersPerSlicePass, itemBudgetBytes, topKBudgetBytes, normalization,
         modelPath)
@@ -90,7 +89,7 @@ public final class Recommender {
   }
 
   /** The same as one row per recommendation ({@link TopLists#rows}): user_index, product_index, rank, score, raw_score. */
-  public Dataset<Row> topK(SparkSession spark, ALSModel model, String modelPath, Dataset<Row> seen) {
+  public Dataset<Row> topK(SparkSession spark, FactorModel model, String modelPath, Dataset<Row> seen) {
     return TopLists.rows(topLists(spark, model, modelPath, seen));
   }
 

@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * <ul>
  *   <li>Read: {@code ALSModel.load} reads the one line with a Spark job, infers each table's schema with another and
  *       sets the params by Scala reflection: about a second and a half of a score process (docs/results.md). Here
- *       the line is one read on the driver and the schema is known; what the model holds is the same.</li>
+ *       the line is one read on the driver, the schema is known, and the model is read as a {@link FactorModel}
+ *       (an {@code ALSModel} only for MLlib's scorer); what it holds is the same.</li>
  *   <li>Written: MLlib writes the line with a Spark job and the tables with Parquet's dictionary encoding, which
  *       factors never profit from (every one is another float): each column's dictionary takes every value, fills
  *       and is dropped, a large part of the tables' writing (docs/results.md). Here the line is one write from the
@@ -69,7 +70,8 @@ public final class SavedModel {
     return param.jsonEncode((T) value);
   }
 
-  public static ALSModel read(SparkSession spark, String path) throws IOException {
+  /** The model at {@code path}, as {@code ALSModel.load} would read it (its {@link FactorModel#toAls}). */
+  public static FactorModel read(SparkSession spark, String path) throws IOException {
     Path metadata = new Path(new Path(path, "metadata"), "part-00000");
     JsonNode json;
     try (FSDataInputStream in = metadata.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(metadata);
@@ -82,16 +84,11 @@ public final class SavedModel {
       throw new UserError(metadata + " is not the metadata of an ALS model (its class, uid and rank); rerun from"
           + " 'train'");
     }
-    ALSModel model = new ALSModel(json.get("uid").asText(), json.get("rank").asInt(),
-        spark.read().schema(FactorFrames.FACTORS).parquet(new Path(path, "userFactors").toString()),
-        spark.read().schema(FactorFrames.FACTORS).parquet(new Path(path, "itemFactors").toString()));
     JsonNode params = json.path("paramMap");
-    if (params.path("userCol").isTextual()) {
-      model.setUserCol(params.get("userCol").asText());
-    }
-    if (params.path("itemCol").isTextual()) {
-      model.setItemCol(params.get("itemCol").asText());
-    }
-    return model;
+    return new FactorModel(json.get("uid").asText(), json.get("rank").asInt(),
+        spark.read().schema(FactorFrames.FACTORS).parquet(new Path(path, "userFactors").toString()),
+        spark.read().schema(FactorFrames.FACTORS).parquet(new Path(path, "itemFactors").toString()),
+        params.path("userCol").isTextual() ? params.get("userCol").asText() : null,
+        params.path("itemCol").isTextual() ? params.get("itemCol").asText() : null);
   }
 }

@@ -3,6 +3,7 @@ package io.recsv.evaluate;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
+import io.recsv.als.FactorModel;
 import io.recsv.als.Recommender;
 import io.recsv.lineage.Counts;
 import io.recsv.lineage.Lineage;
@@ -124,7 +125,7 @@ final class Holdout implements AutoCloseable {
     Dataset<Row> users = model.userFactors().select(split.userIndexOf(col("id")).as("id"), col("features"));
     ALSModel theirs = new ALSModel(model.uid(), model.rank(), users.filter(col("id").mod(measuredModulus)
         .equalTo(0)), model.itemFactors()).setUserCol(RunLayout.USER_INDEX).setItemCol(RunLayout.PRODUCT_INDEX);
-    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, theirs, "the holdout model",
+    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, FactorModel.of(theirs), "the holdout model",
         recommender.excludesSeen() ? seen() : null);
     return RankingMetrics.of(lists, held(), ks, catalogue);
   }

@@ -41,6 +41,20 @@ public final class TopLists {
   private TopLists() {}
 
   /**
+   * Writes {@code lists} ({@link #SCHEMA}) at {@code path} as Parquet, the two scores without Parquet's dictionary
+   * encoding: their values are floats, nearly all different, whose dictionary fills on a column's first values and
+   * is dropped, work for nothing in every task (docs/results.md). The products, a catalogue's indices, keep theirs.
+   */
+  public static void write(Dataset<Row> lists, String path) {
+    lists.write().option(dictionaryKey(SCORES), false).option(dictionaryKey(RAW_SCORES), false).parquet(path);
+  }
+
+  /** Parquet's setting of one column's dictionary: an array's elements, as Spark writes a list. */
+  private static String dictionaryKey(String arrayColumn) {
+    return "parquet.enable.dictionary#" + arrayColumn + ".list.element";
+  }
+
+  /**
    * The lists as one row per (user, rank): user_index, product_index, rank, score, raw_score; rank 1 is the
    * best. Spark's generated code explodes them, far faster than building the rows one object at a time.
    */

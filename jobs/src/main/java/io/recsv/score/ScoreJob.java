@@ -21,7 +21,7 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.recommendation.ALSModel;
+import io.recsv.als.FactorModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -56,13 +56,13 @@ public final class ScoreJob extends StageJob {
     SparkSession spark = context.spark();
     Configuration conf = context.hadoop();
     List<Lineage> inputs = context.inputs(reads());
-    ALSModel model = SavedModel.read(spark, layout.model().toString());
+    FactorModel model = SavedModel.read(spark, layout.model().toString());
 
     Dataset<Row> top = top(spark, model);
 
     StageOutput out = context.output();
     Path topPath = new Path(out.path(), RunLayout.TOP);
-    top.write().parquet(topPath.toString());
+    TopLists.write(top, topPath.toString());
     ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
         spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
     Lineage lineage = context.record(inputs, null)
@@ -93,7 +93,7 @@ public final class ScoreJob extends StageJob {
   }
 
   /** Every user's top k ({@link TopLists#SCHEMA}), not yet written: what the benchmark times and the tests compare. */
-  public Dataset<Row> top(SparkSession spark, ALSModel model) {
+  public Dataset<Row> top(SparkSession spark, FactorModel model) {
     return recommender.topLists(spark, model, layout.model().toString(),
         recommender.excludesSeen() ? Recommender.seenLists(interactions(spark)) : null);
   }

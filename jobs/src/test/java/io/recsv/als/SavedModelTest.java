@@ -40,7 +40,7 @@ class SavedModelTest {
     fit(path);
 
     ALSModel loaded = ALSModel.load(path);
-    ALSModel read = SavedModel.read(spark, path);
+    ALSModel read = SavedModel.read(spark, path).toAls();
 
     assertEquals(loaded.uid(), read.uid());
     assertEquals(loaded.rank(), read.rank());

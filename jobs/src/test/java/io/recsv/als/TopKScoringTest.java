@@ -74,7 +74,7 @@ class TopKScoringTest {
     all[0] = "score.normalization=none";
     all[1] = "score.exclude-seen=false";
     System.arraycopy(overrides, 0, all, 2, overrides.length);
-    return TopLists.rows(new ScoreJob(TestSpark.config(work, all)).top(spark, model));
+    return TopLists.rows(new ScoreJob(TestSpark.config(work, all)).top(spark, FactorModel.of(model)));
   }
 
   /** Every user's top k agree by {@link SameTopK}'s rule (ties may reorder, ids may not change). */
@@ -137,7 +137,7 @@ class TopKScoringTest {
     List<Row> whole = score("score.k=25").orderBy("user_index", "rank").collectAsList();
     for (int usersPerPass : new int[] {7, 20, 100_000}) {
       Dataset<Row> sliced = TopLists.rows(new BlockedScorer(25, 7, usersPerPass, 8L * 9 * 13, 1L << 30,
-          Normalization.NONE, "m").score(spark, model, null));
+          Normalization.NONE, "m").score(spark, FactorModel.of(model), null));
       assertEquals(whole, sliced.orderBy("user_index", "rank").collectAsList(), "users per pass " + usersPerPass);
     }
     List<Row> wholeUnseen = score("score.k=25", "score.exclude-seen=true").orderBy("user_index", "rank")
@@ -145,7 +145,7 @@ class TopKScoringTest {
     Dataset<Row> seen = spark.read().parquet(work.resolve("test/prepare/interactions").toString())
         .select("user_index", "product_index");
     Dataset<Row> slicedUnseen = TopLists.rows(new BlockedScorer(25, 7, 20, 8L * 9 * 13, 1L << 30,
-        Normalization.NONE, "m").score(spark, model, Recommender.seenLists(seen)));
+        Normalization.NONE, "m").score(spark, FactorModel.of(model), Recommender.seenLists(seen)));
     assertEquals(wholeUnseen, slicedUnseen.orderBy("user_index", "rank").collectAsList(), "seen items, sliced");
   }
 
@@ -201,7 +201,8 @@ class TopKScoringTest {
     org.apache.hadoop.fs.FileUtil.fullyDelete(broken.resolve("itemFactors").toFile());
     Files.move(rewritten, broken.resolve("itemFactors"));
     ALSModel bad = ALSModel.load(broken.toString());
-    new BlockedScorer(5, 16, 16, 1 << 20, 1L << 30, Normalization.MAX, broken.toString()).score(spark, bad, null);
+    new BlockedScorer(5, 16, 16, 1 << 20, 1L << 30, Normalization.MAX, broken.toString())
+        .score(spark, FactorModel.of(bad), null);
   }
 
   @Test

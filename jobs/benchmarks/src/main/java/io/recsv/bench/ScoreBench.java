@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.struct;
 
 import com.typesafe.config.Config;
 import io.recsv.generate.Generator;
+import io.recsv.als.FactorModel;
 import io.recsv.als.KernelProbe;
 import io.recsv.lineage.RunLayout;
 import io.recsv.run.SparkSessions;
@@ -87,18 +88,18 @@ public final class ScoreBench implements Callable<Integer> {
       double mllib = Double.NaN;
       String mllibOut = work.resolve("out-mllib").toString();
       if (!skipMllib) {
-        Dataset<Row> m = scorer(overrides, "mllib").top(spark, als);
+        Dataset<Row> m = scorer(overrides, "mllib").top(spark, FactorModel.of(als));
         long t0 = System.nanoTime();
         m.write().mode("overwrite").parquet(mllibOut);
         mllib = secs(t0);
       }
       ScoreJob blockedJob = scorer(overrides, "blocked");
       long t0 = System.nanoTime();
-      blockedJob.top(spark, als).write().format("noop").mode("overwrite").save();
+      blockedJob.top(spark, FactorModel.of(als)).write().format("noop").mode("overwrite").save();
       double blockedCompute = secs(t0);
       String blockedOut = work.resolve("out-blocked").toString();
       t0 = System.nanoTime();
-      blockedJob.top(spark, als).write().mode("overwrite").parquet(blockedOut);
+      blockedJob.top(spark, FactorModel.of(als)).write().mode("overwrite").parquet(blockedOut);
       double blocked = secs(t0);
 
       out.printf("  %-46s %9s %9s %9s%n", "method (scores + Parquet write)", "seconds", "GFLOP/s", "speed-up");
