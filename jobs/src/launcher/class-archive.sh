@@ -9,9 +9,10 @@
 set -euo pipefail
 
 target="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-java="$(readlink -f "$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")")"
+java="$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")"
 classpath="$(cat "$target/local-classpath.txt")"
-key="$( { echo "$java"; stat -c '%s %Y' "$java"; echo "$classpath"; } | cksum | cut -d' ' -f1)"
+# The Java by its path and its binary's size and date (ls -L: through links; portable, as stat's flags are not).
+key="$( { echo "$java"; ls -lnL "$java" | awk '{print $5, $6, $7, $8}'; echo "$classpath"; } | cksum | cut -d' ' -f1)"
 archive="$target/class-archive/$key.jsa"
 
 case "${1:-}" in

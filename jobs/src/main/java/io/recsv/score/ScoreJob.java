@@ -4,6 +4,7 @@ import io.recsv.lineage.Counts;
 
 import io.recsv.workflow.StageName;
 import com.typesafe.config.Config;
+import io.recsv.als.FactorModel;
 import io.recsv.als.Recommender;
 import io.recsv.als.SavedModel;
 import io.recsv.lineage.Lineage;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import io.recsv.als.FactorModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
