@@ -29,7 +29,9 @@ import org.apache.spark.storage.StorageLevel;
  *       shuffle at all;</li>
  *   <li>products from users: every block adds, for each of its products, the part of the product's problem its
  *       users make, the parts are shuffled to the product's partition and summed in block order (deterministic);
- *       the product factors (products x rank floats) come back to the driver, to be broadcast.</li>
+ *       the product factors (products x rank floats) come back to the driver, to be broadcast. The users' Gram
+ *       matrix (implicit) is the solver's to gather: exact sends each block's with its parts, so that an
+ *       iteration is one Spark job.</li>
  * </ul>
  * Each problem is solved by {@link Solver}: exact (a product's part is its normal equation, a k x k matrix, not one
  * vector per rating as MLlib sends) or cg (a few steps of conjugate gradient from the last iteration's factors;
@@ -155,12 +157,10 @@ public final class BroadcastAls {
     List<Broadcast<float[]>> inLineage = new ArrayList<>();
     for (int iteration = 1; iteration <= p.maxIter(); iteration++) {
       long started = System.nanoTime();
-      double[][] userGram = p.implicit() ? users.map(BlockFactors::gram).reduce(BroadcastAls::sum) : null;
-      long productsStarted = System.nanoTime();
-      solved = steps.products(spark, userBlocks, users, userGram, byProduct, solved,
+      solved = steps.products(spark, userBlocks, users, byProduct, solved,
           inLineage.isEmpty() ? null : inLineage.get(inLineage.size() - 1), p);
-      LOG.debug(String.format("train: iteration %d of %d in %.2f s, of which the products %.2f s", iteration,
-          p.maxIter(), (System.nanoTime() - started) / 1e9, (System.nanoTime() - productsStarted) / 1e9));
+      LOG.debug(String.format("train: iteration %d of %d: the users and then the products in %.2f s", iteration,
+          p.maxIter(), (System.nanoTime() - started) / 1e9));
       // The user factors are materialized now (the products came from them): what they came from can go.
       if (previousUsers != null) {
         previousUsers.unpersist(false);
@@ -228,6 +228,15 @@ public final class BroadcastAls {
     }
     batch.flush(sums);
     return sums.triangle();
+  }
+
+  /**
+   * The users' Gram matrix X^T X (upper, by columns), the blocks' summed on the driver in block order (a Spark job).
+   * Not by Spark's {@code reduce}, which adds the tasks' results in the order they finish: the last bits of the sum,
+   * and so of the factors, would depend on it.
+   */
+  static double[][] userGram(JavaRDD<BlockFactors> users) {
+    return users.map(BlockFactors::gram).collect().stream().reduce(BroadcastAls::sum).orElseThrow();
   }
 
   private static double[][] sum(double[][] a, double[][] b) {

@@ -34,11 +34,12 @@ final class CgHalfSteps implements HalfSteps {
    */
   @Override
   public Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
-      double[][] userGram, Partitioner byProduct, Solved previous, Broadcast<float[]> startBroadcast, Params p) {
+      Partitioner byProduct, Solved previous, Broadcast<float[]> startBroadcast, Params p) {
     float[] start = previous.factors();
     int k = p.rank();
     int products = start.length / k;
-    float[][] gram = userGram == null ? null : ConjugateGradient.full(userGram);
+    // Every step's residuals subtract G z where they are summed: the users' Gram matrix first, on the driver.
+    float[][] gram = p.implicit() ? ConjugateGradient.full(BroadcastAls.userGram(users)) : null;
     float[] x = start.clone();
     float[] r = new float[x.length];
     float[] direction = new float[x.length];

@@ -24,17 +24,28 @@ final class ExactHalfSteps implements HalfSteps {
     return false;
   }
 
-  /** Products from users, partial normal equations per (product, block), summed per product and solved. */
+  /**
+   * Products from users, partial normal equations per (product, block), summed per product and solved; implicit,
+   * every block's share of the users' Gram matrix goes with them to every partition, so the users' half-step, the
+   * Gram matrix and the products' partial sums are one stage (one Spark job an iteration, no driver round trip).
+   */
   @Override
   public Solved products(SparkSession spark, JavaRDD<UserBlock> userBlocks, JavaRDD<BlockFactors> users,
-      double[][] userGram, Partitioner byProduct, Solved previous, Broadcast<float[]> previousBroadcast,
-      Params params) {
+      Partitioner byProduct, Solved previous, Broadcast<float[]> previousBroadcast, Params params) {
     int blocks = params.blocks();
+    int partitions = byProduct.numPartitions();
     int products = previous.present().length;
-    List<Tuple2<Integer, float[]>> solved = userBlocks.zipPartitions(users,
-            (b, x) -> new ProductSums(b.next(), x.next().factors(), params)).mapToPair(t -> t)
+    List<Tuple2<Integer, float[]>> solved = userBlocks.zipPartitions(users, (b, x) -> {
+          UserBlock block = b.next();
+          BlockFactors f = x.next();
+          Iterator<Tuple2<Long, float[]>> sums = new ProductSums(block, f.factors(), params);
+          if (!params.implicit()) {
+            return sums;
+          }
+          return concat(grams(f.gram(), block.index, partitions).iterator(), sums);
+        }).mapToPair(t -> t)
         .repartitionAndSortWithinPartitions(byProduct)
-        .mapPartitions(sorted -> solveSorted(sorted, blocks, userGram, params))
+        .mapPartitions(sorted -> solveSorted(sorted, blocks, params))
         .collect();
     float[] factors = new float[products * params.rank()];
     boolean[] present = new boolean[products];
@@ -45,14 +56,47 @@ final class ExactHalfSteps implements HalfSteps {
     return new Solved(factors, present);
   }
 
-  /** A reduce partition's partial sums, sorted by key (product, then block), summed per product and solved. */
+  /** A block's users' Gram matrix, one copy for each partition of the products ({@link KeyPartitioner#gram}). */
+  private static List<Tuple2<Long, float[]>> grams(double[][] gram, int block, int partitions) {
+    float[] packed = NormalEquation.packGram(gram);
+    List<Tuple2<Long, float[]>> out = new ArrayList<>(partitions);
+    for (int partition = 0; partition < partitions; partition++) {
+      out.add(new Tuple2<>(KeyPartitioner.gram(partition, block, partitions), packed));
+    }
+    return out;
+  }
+
+  /** {@code first}'s records, then {@code then}'s. */
+  private static <T> Iterator<T> concat(Iterator<T> first, Iterator<T> then) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return first.hasNext() || then.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return first.hasNext() ? first.next() : then.next();
+      }
+    };
+  }
+
+  /**
+   * A reduce partition's records, sorted by key: the blocks' Gram matrices first (implicit; the last block first),
+   * then the partial sums (product, then block), summed per product and solved.
+   */
   private static Iterator<Tuple2<Integer, float[]>> solveSorted(Iterator<Tuple2<Long, float[]>> sorted, int blocks,
-      double[][] userGram, Params p) {
+      Params p) {
     List<Tuple2<Integer, float[]>> out = new ArrayList<>();
     NormalEquation ne = new NormalEquation(p.rank());
+    double[][] userGram = p.implicit() ? NormalEquation.zeroTriangle(p.rank()) : null;
     long current = -1;
     while (sorted.hasNext()) {
       Tuple2<Long, float[]> t = sorted.next();
+      if (t._1() < 0) {
+        NormalEquation.addPackedGram(userGram, t._2());
+        continue;
+      }
       long product = t._1() / blocks;
       if (product != current && current >= 0) {
         out.add(solve(ne, (int) current, userGram, p));

@@ -22,11 +22,13 @@ interface HalfSteps {
   boolean fromPrevious();
 
   /**
-   * The product factors from the users'. {@code previous}: the last iteration's products (zero at first), whose
-   * broadcast {@code previousBroadcast} the users were solved from (null in the first iteration).
+   * The product factors from the users' (implicit: with the users' Gram matrix, the sum of every block's {@link
+   * BlockFactors#gram}, which the solver gathers where it needs it). {@code previous}: the last iteration's products
+   * (zero at first), whose broadcast {@code previousBroadcast} the users were solved from (null in the first
+   * iteration).
    */
-  Solved products(SparkSession spark, JavaRDD<UserBlock> blocks, JavaRDD<BlockFactors> users, double[][] userGram,
-      Partitioner byProduct, Solved previous, Broadcast<float[]> previousBroadcast, Params p);
+  Solved products(SparkSession spark, JavaRDD<UserBlock> blocks, JavaRDD<BlockFactors> users, Partitioner byProduct,
+      Solved previous, Broadcast<float[]> previousBroadcast, Params p);
 
   /**
    * The user factors from the broadcast product factors {@code y} (and its Gram matrix, implicit only), where each

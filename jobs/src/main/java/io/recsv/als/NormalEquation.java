@@ -40,10 +40,7 @@ final class NormalEquation {
     private double count;
 
     Sums(int rank) {
-      columns = new double[rank][];
-      for (int j = 0; j < rank; j++) {
-        columns[j] = new double[j + 1];
-      }
+      columns = zeroTriangle(rank);
       b = new double[rank];
     }
 
@@ -165,6 +162,47 @@ final class NormalEquation {
         }
       }
       n = 0;
+    }
+  }
+
+  /** An upper triangle by columns of zeros ({@link Sums#triangle}'s shape). */
+  static double[][] zeroTriangle(int rank) {
+    double[][] columns = new double[rank][];
+    for (int j = 0; j < rank; j++) {
+      columns[j] = new double[j + 1];
+    }
+    return columns;
+  }
+
+  /**
+   * A Gram matrix ({@link Sums#triangle}) as floats to shuffle with the partial sums: each double as the float
+   * nearest it and the float nearest what that leaves, 48 of its 53 bits (the partial sums beside it keep 24).
+   */
+  static float[] packGram(double[][] gram) {
+    int n = 0;
+    for (double[] column : gram) {
+      n += column.length;
+    }
+    float[] out = new float[2 * n];
+    int i = 0;
+    for (double[] column : gram) {
+      for (double v : column) {
+        float high = (float) v;
+        out[i++] = high;
+        out[i++] = (float) (v - high);
+      }
+    }
+    return out;
+  }
+
+  /** Adds a {@link #packGram packed} Gram matrix to {@code into} (the same rank). */
+  static void addPackedGram(double[][] into, float[] packed) {
+    int i = 0;
+    for (double[] column : into) {
+      for (int r = 0; r < column.length; r++) {
+        column[r] += (double) packed[i] + packed[i + 1];
+        i += 2;
+      }
     }
   }
 

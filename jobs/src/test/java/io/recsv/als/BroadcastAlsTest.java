@@ -197,6 +197,74 @@ class BroadcastAlsTest {
   }
 
   @Test
+  void theExactSolverRunsOneSparkJobAnIteration() throws Exception {
+    // The users' half-step, their Gram matrix and the products' partial sums are one stage: no Spark job of its own
+    // for the Gram matrix. Counted as the difference between 4 and 2 iterations, after a first fit (whose reading of
+    // the cached interactions is a job more).
+    for (String prefs : List.of("true", "false")) {
+      fit(movieLens, "train.method=recsv", "train.solver=exact", "train.max-iter=1");
+      long two = jobsOf(() -> fit(movieLens, "train.method=recsv", "train.solver=exact", "train.max-iter=2",
+          "train.implicit-prefs=" + prefs));
+      long four = jobsOf(() -> fit(movieLens, "train.method=recsv", "train.solver=exact", "train.max-iter=4",
+          "train.implicit-prefs=" + prefs));
+      assertEquals(2, four - two, "implicit-prefs=" + prefs + ": jobs for 2 iterations more (" + two + ", " + four + ")");
+    }
+  }
+
+  /** Spark jobs {@code fit} started. */
+  private long jobsOf(Runnable fit) throws java.util.concurrent.TimeoutException {
+    java.util.concurrent.atomic.AtomicLong jobs = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        jobs.incrementAndGet();
+      }
+    };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      fit.run();
+      // Listeners hear of jobs from Spark's listener bus, which runs behind.
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
+    }
+    return jobs.get();
+  }
+
+  @Test
+  void aBlocksGramMatrixReachesEveryPartitionFirstAndWhole() {
+    // Every block's copy for a partition goes to that partition and sorts before its products, the last block first.
+    int partitions = 3;
+    int blocks = 4;
+    KeyPartitioner byProduct = new KeyPartitioner(partitions, blocks);
+    for (int partition = 0; partition < partitions; partition++) {
+      for (int block = 0; block < blocks; block++) {
+        long key = KeyPartitioner.gram(partition, block, partitions);
+        assertEquals(partition, byProduct.getPartition(key));
+        assertTrue(key < 0 && key < KeyPartitioner.gram(partition, block - 1, partitions));
+      }
+    }
+    assertEquals(2, byProduct.getPartition(2L * blocks + 3), "product 2, block 3");
+    // Packed as floats, a Gram matrix keeps 48 of a double's 53 bits (here 1e-14 of each value, not 1e-7).
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    double[][] gram = NormalEquation.zeroTriangle(7);
+    for (double[] column : gram) {
+      for (int i = 0; i < column.length; i++) {
+        column[i] = random.nextGaussian() * 1e6;
+      }
+    }
+    double[][] twice = NormalEquation.zeroTriangle(7);
+    NormalEquation.addPackedGram(twice, NormalEquation.packGram(gram));
+    NormalEquation.addPackedGram(twice, NormalEquation.packGram(gram));
+    for (int j = 0; j < 7; j++) {
+      for (int i = 0; i <= j; i++) {
+        assertEquals(2 * gram[j][i], twice[j][i], Math.abs(gram[j][i]) * 1e-14, "(" + i + ", " + j + ")");
+      }
+    }
+  }
+
+  @Test
   void productsBeyondTheBroadcastFallBackToMllibAndSaySo() {
     // 5M products at rank 64 are 1,220 MiB of factors: over the default 1,024 MiB.
     String note = AlsTrainer.fallback(5_000_000, 64, 1024L << 20);
