@@ -4,8 +4,9 @@
 # from some 300 jars and verified again. The archive names only the dependency jars (the launcher puts recsv's own
 # jar after them), so a rebuild of recsv keeps it; another set of dependencies or another Java makes another.
 #   class-archive.sh path   this build's archive for this Java (it may not exist yet)
-#   class-archive.sh make   makes it unless it exists (the build runs this; about 30 s on 2 cores); when it cannot,
-#                           says why and leaves it out: the archive makes a JVM start sooner, nothing more
+#   class-archive.sh make   makes it unless it exists (the build runs this; about 30 s on 2 cores) and removes the
+#                           archives of other dependencies or Javas; when it cannot, says why and leaves it out:
+#                           the archive makes a JVM start sooner, nothing more
 set -euo pipefail
 
 target="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +35,9 @@ case "${1:-}" in
       exit 0
     fi
     mv -f "$scratch/classes.jsa" "$archive"  # a rename: a launcher never maps a half-written archive
+    # Archives of earlier dependencies or Javas are 150 MB each and no launcher of this build maps them: removed (a
+    # JVM that has one mapped keeps its pages).
+    find "$target/class-archive" -maxdepth 1 -name '*.jsa' ! -name "$key.jsa" -exec rm -f {} +
     ;;
   *)
     echo "usage: class-archive.sh path|make" >&2
