@@ -123,9 +123,9 @@ final class Holdout implements AutoCloseable {
     // Only the measured users' lists are made: a model of their factors and the products'. The model knows the users
     // by their places in the sample (HoldoutSplit.train): their indices again first.
     Dataset<Row> users = model.userFactors().select(split.userIndexOf(col("id")).as("id"), col("features"));
-    ALSModel theirs = new ALSModel(model.uid(), model.rank(), users.filter(col("id").mod(measuredModulus)
-        .equalTo(0)), model.itemFactors()).setUserCol(RunLayout.USER_INDEX).setItemCol(RunLayout.PRODUCT_INDEX);
-    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, FactorModel.of(theirs), "the holdout model",
+    FactorModel theirs = new FactorModel(model.uid(), model.rank(), users.filter(col("id").mod(measuredModulus)
+        .equalTo(0)), model.itemFactors(), RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
+    Dataset<Row> lists = recommender.withK(ks.get(ks.size() - 1)).topLists(spark, theirs, "the holdout model",
         recommender.excludesSeen() ? seen() : null);
     return RankingMetrics.of(lists, held(), ks, catalogue);
   }
