@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Exact top-k for every user, with no cross join and no shuffle: the item factors go to every task once (a
@@ -52,7 +52,7 @@ final class BlockedScorer {
   Dataset<Row> score(SparkSession spark, FactorModel model, Dataset<Row> seen) {
     int rank = model.rank();
     List<Broadcast<ItemSlice>> slices = broadcastSlices(spark, model.itemFactors(), rank);
-    Dataset<Row> users = model.userFactors();
+    Dataset<Row> users = model.userFactors().select("id", "features");
     boolean excludeSeen = seen != null;
     if (excludeSeen) {
       // Both sides put in spark.sql.shuffle.partitions by user, which the join keeps and the adaptive planner does
@@ -69,8 +69,10 @@ final class BlockedScorer {
     int blocksPerGroup = slices.size() == 1 ? 1 : Math.max(1, usersPerSlicePass / userBlockSize);
     Task task = new Task(topKSize(slices, blocksPerGroup), userBlockSize, blocksPerGroup, rank, normalization,
         modelPath, excludeSeen, slices);
-    MapPartitionsFunction<Row, Row> scoreUsers = rows -> new UserBlocks(task, rows);
-    return users.mapPartitions(scoreUsers, Encoders.row(TopLists.SCHEMA));
+    // Spark's own rows both ways (id, features[, seen] in; TopLists.SCHEMA out): no encoder converts them.
+    JavaRDD<InternalRow> lists = users.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(rows -> new UserBlocks(task, rows));
+    return spark.internalCreateDataFrame(lists.rdd(), TopLists.SCHEMA, false);
   }
 
   /** What every task needs, shipped with the closure. */
@@ -81,17 +83,17 @@ final class BlockedScorer {
    * One partition's users, scored a group of blocks at a time (one block unless items are sliced); yields the
    * group's rows before reading the next.
    */
-  private static final class UserBlocks implements Iterator<Row> {
+  private static final class UserBlocks implements Iterator<InternalRow> {
     private final Task task;
-    private final Iterator<Row> rows;
+    private final Iterator<InternalRow> rows;
     private final BlockKernel kernel = new BlockKernel();
     private final ScoringBlock[] group;
     private final int[] outItems;
     private final float[] outScores;
-    private final List<Row> buffer = new ArrayList<>();
+    private final List<InternalRow> buffer = new ArrayList<>();
     private int next;
 
-    UserBlocks(Task task, Iterator<Row> rows) {
+    UserBlocks(Task task, Iterator<InternalRow> rows) {
       this.task = task;
       this.rows = rows;
       this.group = new ScoringBlock[task.blocksPerGroup()];
@@ -116,7 +118,7 @@ final class BlockedScorer {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
@@ -161,15 +163,14 @@ final class BlockedScorer {
       tops = newTops(task.blockSize(), task.k());
     }
 
-    void read(Iterator<Row> rows, Task task) {
+    void read(Iterator<InternalRow> rows, Task task) {
       int rank = task.rank();
       count = 0;
       while (count < task.blockSize() && rows.hasNext()) {
-        Row row = rows.next();
+        InternalRow row = rows.next();
         ids[count] = Factors.copy(row, factors, count * rank, rank, task.modelPath(), "user");
         if (seen != null) {
-          List<Integer> s = row.isNullAt(2) ? List.of() : row.getList(2);
-          seen[count] = s.stream().mapToInt(Integer::intValue).toArray();
+          seen[count] = row.isNullAt(2) ? new int[0] : row.getArray(2).toIntArray();
         }
         tops[count].clear();
         count++;
@@ -216,8 +217,8 @@ final class BlockedScorer {
       throw new UserError("score.item-budget-mb is too small to hold even one item's factors (" + perItem
           + " bytes at rank " + rank + ")");
     }
-    List<PackedFactors> parts = itemFactors.javaRDD()
-        .mapPartitions((Iterator<Row> rows) -> List.of(PackedFactors.of(rows, rank)).iterator())
+    List<PackedFactors> parts = itemFactors.select("id", "features").queryExecution().toRdd().toJavaRDD()
+        .mapPartitions((Iterator<InternalRow> rows) -> List.of(PackedFactors.of(rows, rank)).iterator())
         .collect();
     // Each product as (index << 32 | its place among the parts taken in turn), sorted: ascending index order.
     long total = parts.stream().mapToLong(p -> p.ids.length).sum();
@@ -265,7 +266,7 @@ final class BlockedScorer {
    * the first bad row (null: nothing), which the driver reports as the model's fault, not as a failed task.
    */
   private record PackedFactors(int[] ids, float[] factors, String problem) implements java.io.Serializable {
-    static PackedFactors of(Iterator<Row> rows, int rank) {
+    static PackedFactors of(Iterator<InternalRow> rows, int rank) {
       int[] ids = new int[1024];
       float[] factors = new float[ids.length * rank];
       int n = 0;
@@ -274,7 +275,7 @@ final class BlockedScorer {
           ids = Arrays.copyOf(ids, 2 * n);
           factors = Arrays.copyOf(factors, ids.length * rank);
         }
-        Row row = rows.next();
+        InternalRow row = rows.next();
         String problem = Factors.copyOrTell(row, factors, n * rank, rank, "product");
         if (problem != null) {
           return new PackedFactors(new int[0], new float[0], problem);

@@ -1,10 +1,13 @@
 package io.recsv.als;
 
 import io.recsv.config.UserError;
-import java.util.List;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
-/** ALS factor rows (id int, features array&lt;float&gt;) copied into flat float arrays, checked on the way. */
+/**
+ * ALS factor rows (id int, features array&lt;float&gt;) copied into flat float arrays, checked on the way. The
+ * rows are Spark's own ({@link InternalRow}): a factor is read as a float, not boxed into an object first.
+ */
 final class Factors {
 
   private Factors() {}
@@ -13,7 +16,7 @@ final class Factors {
    * Copies the row's {@code rank} factors to {@code dst[offset..]} and returns its id. A NaN or infinite
    * factor would silently poison every score of its user or product: it fails, naming the model.
    */
-  static int copy(Row row, float[] dst, int offset, int rank, String modelPath, String kind) {
+  static int copy(InternalRow row, float[] dst, int offset, int rank, String modelPath, String kind) {
     String problem = copyOrTell(row, dst, offset, rank, kind);
     if (problem != null) {
       throw refusal(modelPath, problem);
@@ -26,14 +29,23 @@ final class Factors {
    * 7"), not thrown: for rows gathered in a task and reported where they arrive, as the model's fault rather
    * than a failed task's. Null when the row is sound.
    */
-  static String copyOrTell(Row row, float[] dst, int offset, int rank, String kind) {
+  static String copyOrTell(InternalRow row, float[] dst, int offset, int rank, String kind) {
+    if (row.isNullAt(0)) {
+      return "a " + kind + " row without an index";
+    }
     int id = row.getInt(0);
-    List<Float> features = row.getList(1);
-    if (features.size() != rank) {
-      return features.size() + " factors where the rank is " + rank + " for " + kind + " index " + id;
+    if (row.isNullAt(1)) {
+      return "no factors for " + kind + " index " + id;
+    }
+    ArrayData features = row.getArray(1);
+    if (features.numElements() != rank) {
+      return features.numElements() + " factors where the rank is " + rank + " for " + kind + " index " + id;
     }
     for (int r = 0; r < rank; r++) {
-      float v = features.get(r);
+      if (features.isNullAt(r)) {
+        return "a missing factor for " + kind + " index " + id;
+      }
+      float v = features.getFloat(r);
       if (Float.isNaN(v) || Float.isInfinite(v)) {
         return "a non-finite factor (" + v + ") for " + kind + " index " + id;
       }

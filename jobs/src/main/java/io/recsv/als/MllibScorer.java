@@ -1,12 +1,12 @@
 package io.recsv.als;
 
 import io.recsv.lineage.TopLists;
-import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * The reference: MLlib's {@code recommendForAllUsers}, re-ordered by recsv's rule (score descending, then
@@ -25,18 +25,20 @@ final class MllibScorer {
   Dataset<Row> score(ALSModel model) {
     int k = this.k;
     Normalization normalization = this.normalization;
-    MapFunction<Row, Row> toList = row -> {
+    // (user, recommendations: array<struct<item, rating>>) in Spark's own rows.
+    JavaRDD<InternalRow> lists = model.recommendForAllUsers(k).queryExecution().toRdd().toJavaRDD().map(row -> {
       int user = row.getInt(0);
-      List<Row> recs = row.getList(1);
+      ArrayData recs = row.getArray(1);
       TopK top = new TopK(k);
-      for (Row rec : recs) {
+      for (int i = 0; i < recs.numElements(); i++) {
+        InternalRow rec = recs.getStruct(i, 2);
         top.offer(rec.getInt(0), rec.getFloat(1));
       }
       int[] items = new int[k];
       float[] scores = new float[k];
       int n = top.drainSorted(items, scores);
       return TopRows.list(user, items, scores, n, normalization);
-    };
-    return model.recommendForAllUsers(k).map(toList, Encoders.row(TopLists.SCHEMA));
+    });
+    return model.userFactors().sparkSession().internalCreateDataFrame(lists.rdd(), TopLists.SCHEMA, false);
   }
 }

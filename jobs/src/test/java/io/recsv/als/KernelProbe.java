@@ -3,7 +3,9 @@ package io.recsv.als;
 import dev.ludovic.netlib.blas.BLAS;
 import java.util.List;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * For the benchmark: times the blocked kernel on the driver, on real factors, with and without top-k
@@ -20,16 +22,21 @@ public final class KernelProbe {
 
   private KernelProbe() {}
 
+  /** The factor rows (id, features) as Spark's own rows, copied: those Spark hands out may be reused. */
+  private static List<InternalRow> rows(Dataset<Row> factors) {
+    return factors.select("id", "features").queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).collect();
+  }
+
   public static Split measure(ALSModel model, int sampleUsers, int k, int blockSize) {
     int rank = model.rank();
-    List<Row> items = model.itemFactors().orderBy("id").collectAsList();
+    List<InternalRow> items = rows(model.itemFactors().orderBy("id"));
     int[] ids = new int[items.size()];
     float[] byItem = new float[items.size() * rank];
     for (int j = 0; j < ids.length; j++) {
       ids[j] = Factors.copy(items.get(j), byItem, j * rank, rank, "(benchmark)", "product");
     }
     ItemSlice slice = new ItemSlice(rank, ids, byItem);
-    List<Row> userRows = model.userFactors().limit(sampleUsers).collectAsList();
+    List<InternalRow> userRows = rows(model.userFactors().limit(sampleUsers));
     float[] users = new float[userRows.size() * rank];
     for (int u = 0; u < userRows.size(); u++) {
       Factors.copy(userRows.get(u), users, u * rank, rank, "(benchmark)", "user");
