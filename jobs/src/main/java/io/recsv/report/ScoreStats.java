@@ -3,6 +3,7 @@ package io.recsv.report;
 import static org.apache.spark.sql.functions.col;
 
 import io.recsv.fs.FloatRanges;
+import io.recsv.lineage.Counts;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.util.ArrayList;
@@ -55,17 +56,19 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
   /**
    * @param lists score's output ({@link TopLists#SCHEMA}: one row per user)
    * @param products prepare's product dictionary (product_id, product_index): the catalogue
+   * @param prepared what prepare's record counts: its users and products (the catalogue), not counted again
    * @param seen prepare's interactions, or null when score excluded them
    */
-  public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen) {
-    return of(lists, products, seen, SEEN_PAIRS);
+  public static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Counts prepared, Dataset<Row> seen) {
+    return of(lists, products, prepared, seen, SEEN_PAIRS);
   }
 
-  /** {@link #of(Dataset, Dataset, Dataset)} with at most {@code seenPairs} seen pairs sampled. */
-  static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Dataset<Row> seen, long seenPairs) {
-    long catalogue = products.count();
+  /** {@link #of(Dataset, Dataset, Counts, Dataset)} with at most {@code seenPairs} seen pairs sampled. */
+  static ScoreStats of(Dataset<Row> lists, Dataset<Row> products, Counts prepared, Dataset<Row> seen,
+      long seenPairs) {
+    long catalogue = prepared.products();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lists.sparkSession().sparkContext());
-    SeenSample sample = seen == null ? null : SeenSample.of(jsc, seen, lists.count(), seenPairs);
+    SeenSample sample = seen == null ? null : SeenSample.of(jsc, seen, prepared.users(), seenPairs);
     // Spark's own rows (primitive arrays, not boxed values), merged on the executors in a tree: how many, the
     // scores' ranges and sums, both scores' bins, how often each product is recommended (a count array, 4 bytes
     // per product) and the sampled users' recommendations already seen. The bins need the ranges before the
@@ -110,38 +113,86 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
    */
   record SeenSample(long every, Broadcast<long[]> pairs) implements java.io.Serializable {
 
+    /**
+     * One pass over the seen pairs: each task keeps its sampled users' pairs, halving the sample (every second
+     * sampled user) whenever they pass the bound, and the partial samples merge at the sparser of their two
+     * rates. A sample is every {@code every}-th user, {@code every} the first rate times a power of two, so the
+     * sparser rate's users are among the denser's: the result is exactly every user at the final rate.
+     */
     static SeenSample of(JavaSparkContext jsc, Dataset<Row> seen, long users, long maxPairs) {
-      long every = Math.max(1, users / SEEN_SAMPLE);
-      Dataset<Row> sampled = sampled(seen, every);
-      for (long n = sampled.count(); n > maxPairs; n = sampled.count()) {
-        every = Math.multiplyExact(every, 2);
-        sampled = sampled(seen, every);
-      }
-      List<long[]> parts = sampled.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
-        long[] packed = new long[16];
-        int n = 0;
-        while (rows.hasNext()) {
-          InternalRow r = rows.next();
-          if (n == packed.length) {
-            packed = java.util.Arrays.copyOf(packed, 2 * n);
-          }
-          packed[n++] = (long) r.getInt(0) << 32 | r.getInt(1) & 0xFFFFFFFFL;
-        }
-        return List.of(java.util.Arrays.copyOf(packed, n)).iterator();
-      }).collect();
-      long[] pairs = new long[parts.stream().mapToInt(p -> p.length).sum()];
-      int at = 0;
-      for (long[] p : parts) {
-        System.arraycopy(p, 0, pairs, at, p.length);
-        at += p.length;
-      }
-      java.util.Arrays.sort(pairs);
-      return new SeenSample(every, jsc.broadcast(pairs));
+      Pairs sampled = seen.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX).queryExecution().toRdd()
+          .toJavaRDD().treeAggregate(new Pairs(Math.max(1, users / SEEN_SAMPLE), maxPairs), Pairs::add,
+              Pairs::merge, 2);
+      return new SeenSample(sampled.every(), jsc.broadcast(sampled.sorted()));
     }
 
-    private static Dataset<Row> sampled(Dataset<Row> seen, long every) {
-      Dataset<Row> pairs = seen.select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
-      return every == 1 ? pairs : pairs.filter(col(RunLayout.USER_INDEX).mod(every).equalTo(0));
+    /** A partial sample: the pairs of every {@code every}-th user seen so far, at most {@code max} of them. */
+    static final class Pairs implements java.io.Serializable {
+      private static final long serialVersionUID = 1L;
+      private final long max;
+      private long every;
+      private long[] packed = new long[16];
+      private int n;
+
+      Pairs(long every, long max) {
+        this.every = every;
+        this.max = max;
+      }
+
+      Pairs add(InternalRow pair) {
+        int user = pair.getInt(0);
+        if (user % every == 0) {
+          append((long) user << 32 | pair.getInt(1) & 0xFFFFFFFFL);
+          while (n > max) {
+            thin(2 * every);
+          }
+        }
+        return this;
+      }
+
+      Pairs merge(Pairs other) {
+        thin(Math.max(every, other.every));
+        other.thin(every);
+        for (int i = 0; i < other.n; i++) {
+          append(other.packed[i]);
+        }
+        while (n > max) {
+          thin(2 * every);
+        }
+        return this;
+      }
+
+      long every() {
+        return every;
+      }
+
+      long[] sorted() {
+        long[] pairs = java.util.Arrays.copyOf(packed, n);
+        java.util.Arrays.sort(pairs);
+        return pairs;
+      }
+
+      private void append(long pair) {
+        if (n == packed.length) {
+          packed = java.util.Arrays.copyOf(packed, 2 * n);
+        }
+        packed[n++] = pair;
+      }
+
+      /** Keeps the pairs of every {@code rate}-th user, {@code rate} a multiple of the current one. */
+      private void thin(long rate) {
+        if (rate == every) {
+          return;
+        }
+        every = rate;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+          if ((packed[i] >>> 32) % every == 0) {
+            packed[kept++] = packed[i];
+          }
+        }
+        n = kept;
+      }
     }
 
     boolean includes(int user) {

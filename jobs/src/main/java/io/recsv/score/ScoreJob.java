@@ -63,10 +63,12 @@ public final class ScoreJob extends StageJob {
     StageOutput out = context.output();
     Path topPath = new Path(out.path(), RunLayout.TOP);
     TopLists.write(top, topPath.toString());
-    ScoreStats stats = ScoreStats.of(spark.read().parquet(topPath.toString()),
-        spark.read().parquet(layout.products().toString()), recommender.excludesSeen() ? null : interactions(spark));
-    Lineage lineage = context.record(inputs, null)
-        .withCounts(requireEveryUser(stats, inputs.get(reads().indexOf(StageName.PREPARE))));
+    // Read back with the schemas known (no job to infer them); the catalogue and the users as prepare counted them.
+    Lineage prepared = inputs.get(reads().indexOf(StageName.PREPARE));
+    ScoreStats stats = ScoreStats.of(spark.read().schema(TopLists.SCHEMA).parquet(topPath.toString()),
+        spark.read().schema(RunLayout.productsSchema()).parquet(layout.products().toString()), prepared.counts(),
+        recommender.excludesSeen() ? null : interactions(spark));
+    Lineage lineage = context.record(inputs, null).withCounts(requireEveryUser(stats, prepared));
     StatsFile.write(conf, out.path(), StageName.SCORE, lineage.id(), stats);
     out.publish(lineage);
     return String.format("%s: %,d of %,d products recommended -> %s", recommender.describe(),
@@ -100,6 +102,7 @@ public final class ScoreJob extends StageJob {
 
   /** prepare's (user_index, product_index) pairs: what each user has already seen. */
   private Dataset<Row> interactions(SparkSession spark) {
-    return spark.read().parquet(layout.interactions().toString()).select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
+    return spark.read().schema(RunLayout.interactionsSchema(false)).parquet(layout.interactions().toString())
+        .select(RunLayout.USER_INDEX, RunLayout.PRODUCT_INDEX);
   }
 }

@@ -1,10 +1,13 @@
 package io.recsv.report;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recsv.TestSpark;
+import io.recsv.lineage.Counts;
 import io.recsv.lineage.RunLayout;
 import io.recsv.lineage.TopLists;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -65,7 +69,7 @@ class ScoreStatsTest {
     String out = dir.resolve("zeros").toString();
     spark.createDataFrame(lists, TopLists.SCHEMA).write().parquet(out);
 
-    ScoreStats stats = ScoreStats.of(spark.read().parquet(out), catalogue(), null);
+    ScoreStats stats = ScoreStats.of(spark.read().parquet(out), catalogue(), prepared(100), null);
 
     assertEquals(0, Double.compare(0.0, stats.scores().min()), "min " + stats.scores().min());
     assertEquals(0, Double.compare(0.0, stats.rawScores().min()), "min " + stats.rawScores().min());
@@ -97,11 +101,16 @@ class ScoreStatsTest {
     Dataset<Row> pairs = spark.createDataFrame(seen, new StructType()
         .add(RunLayout.USER_INDEX, DataTypes.IntegerType).add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType));
 
+    // The same pairs in two uneven partitions: the first thins its sample to every 8th user, the second keeps every
+    // 2nd, and their merge must be every 8th of both.
+    Dataset<Row> uneven = pairs.filter(col(RunLayout.USER_INDEX).lt(20_000)).coalesce(1)
+        .union(pairs.filter(col(RunLayout.USER_INDEX).geq(20_000)).coalesce(1));
+    record Case(int every, long bound, Dataset<Row> seenPairs) {}
     // 25,000 users: every 2nd; their 29,167 pairs within 4,194,304; then within 10,000 pairs: every 8th.
-    for (int[] everyAndBound : new int[][] {{2, 1 << 22}, {8, 10_000}}) {
-      ScoreStats.Seen share = ScoreStats.of(frame, catalogue(), pairs, everyAndBound[1]).seen();
+    for (Case c : List.of(new Case(2, 1 << 22, pairs), new Case(8, 10_000, pairs), new Case(8, 10_000, uneven))) {
+      ScoreStats.Seen share = ScoreStats.of(frame, catalogue(), prepared(users), c.seenPairs(), c.bound()).seen();
 
-      int every = everyAndBound[0];
+      int every = c.every();
       long sampled = 0;
       long alreadySeen = 0;
       for (int user = 0; user < users; user += every) {
@@ -110,7 +119,43 @@ class ScoreStatsTest {
       }
       assertEquals(new ScoreStats.Seen(false, alreadySeen / (2.0 * sampled), sampled, 2 * sampled), share,
           "every " + every + "th user");
+      // The sample holds exactly the sampled users' pairs, sorted: no pair of a user the sample dropped.
+      ScoreStats.SeenSample sample = ScoreStats.SeenSample.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+          c.seenPairs(), users, c.bound());
+      long[] expected = seen.stream().filter(r -> r.getInt(0) % every == 0)
+          .mapToLong(r -> (long) r.getInt(0) << 32 | r.getInt(1)).sorted().toArray();
+      assertEquals(every, sample.every());
+      assertArrayEquals(expected, sample.pairs().value(), "every " + every + "th user's pairs");
     }
+  }
+
+  /**
+   * Two tasks' samples merge at the sparser one's rate whichever comes first: the denser one's pairs of users the
+   * sparser rate leaves out are dropped, not kept past the bound.
+   */
+  @Test
+  void partialSamplesMergeAtTheSparserRateInEitherOrder() {
+    for (boolean sparserFirst : new boolean[] {true, false}) {
+      ScoreStats.SeenSample.Pairs dense = samplePairs(100, 110, 6);   // 5 pairs at every 2nd user
+      ScoreStats.SeenSample.Pairs sparse = samplePairs(0, 40, 6);     // 20, then 10, then 5 pairs: every 8th
+      assertEquals(2, dense.every());
+      assertEquals(8, sparse.every());
+
+      ScoreStats.SeenSample.Pairs merged = sparserFirst ? sparse.merge(dense) : dense.merge(sparse);
+
+      assertEquals(8, merged.every());
+      assertArrayEquals(java.util.stream.LongStream.of(0, 8, 16, 24, 32, 104).map(u -> u << 32 | 7).toArray(),
+          merged.sorted(), sparserFirst ? "sparser first" : "denser first");
+    }
+  }
+
+  /** Users {@code from} to {@code to} (excluded), each with product 7, sampled from every 2nd within {@code max}. */
+  private static ScoreStats.SeenSample.Pairs samplePairs(int from, int to, long max) {
+    ScoreStats.SeenSample.Pairs pairs = new ScoreStats.SeenSample.Pairs(2, max);
+    for (int user = from; user < to; user++) {
+      pairs.add(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {user, 7}));
+    }
+    return pairs;
   }
 
   private void theFiguresOf(java.util.function.UnaryOperator<Dataset<Row>> stored) {
@@ -139,7 +184,7 @@ class ScoreStatsTest {
     published.set(1, new float[] {1f});
     raw.set(1, new float[] {-9f});
     Dataset<Row> frame = stored.apply(spark.createDataFrame(lists, TopLists.SCHEMA).repartition(4));
-    ScoreStats stats = ScoreStats.of(frame, catalogue(), null);
+    ScoreStats stats = ScoreStats.of(frame, catalogue(), prepared(lists.size()), null);
 
     long rows = products.stream().mapToLong(p -> p.length).sum();
     assertEquals(rows, stats.rows());
@@ -183,7 +228,7 @@ class ScoreStatsTest {
   void aProductOutsideTheCatalogueIsRefusedNotCountedElsewhere() {
     Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(0, new Integer[] {CATALOGUE},
         new Float[] {1f}, new Float[] {1f})), TopLists.SCHEMA);
-    Exception e = assertThrows(Exception.class, () -> ScoreStats.of(frame, catalogue(), null));
+    Exception e = assertThrows(Exception.class, () -> ScoreStats.of(frame, catalogue(), prepared(1), null));
     assertTrue(String.valueOf(e.getMessage()).contains("product index " + CATALOGUE), e.getMessage());
   }
 
@@ -227,6 +272,11 @@ class ScoreStatsTest {
     }
     return spark.createDataFrame(rows, new StructType().add(RunLayout.PRODUCT_ID, DataTypes.LongType)
         .add(RunLayout.PRODUCT_INDEX, DataTypes.IntegerType));
+  }
+
+  /** prepare's counts for {@code users} users over the catalogue. */
+  private static Counts prepared(long users) {
+    return new Counts(null, users, (long) CATALOGUE, null);
   }
 
   private static Integer[] box(int[] values) {
