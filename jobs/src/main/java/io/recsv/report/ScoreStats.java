@@ -166,6 +166,12 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
         return every;
       }
 
+      /** A task's sample travels as its pairs only, not the spare room its array grew with. */
+      private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        packed = java.util.Arrays.copyOf(packed, n);
+        out.defaultWriteObject();
+      }
+
       long[] sorted() {
         long[] pairs = java.util.Arrays.copyOf(packed, n);
         java.util.Arrays.sort(pairs);
@@ -174,7 +180,7 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
 
       private void append(long pair) {
         if (n == packed.length) {
-          packed = java.util.Arrays.copyOf(packed, 2 * n);
+          packed = java.util.Arrays.copyOf(packed, Math.max(16, 2 * n));
         }
         packed[n++] = pair;
       }
