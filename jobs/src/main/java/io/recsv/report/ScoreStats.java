@@ -107,9 +107,11 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
 
   /**
    * The users whose recommendations are checked against what they have seen: every {@code every}-th user index
-   * (dense indices: an even sample), about {@link #SEEN_SAMPLE} users, and their seen (user, product) pairs
-   * packed as {@code user << 32 | product}, sorted, for every task to look up: at most {@link #SEEN_PAIRS} of
-   * them (8 bytes each; half as many users are sampled, and again, while their pairs are more).
+   * (dense indices: an even sample; the users whose index + 1 is a multiple of {@code every}), about
+   * {@link #SEEN_SAMPLE} users, and their seen (user, product) pairs packed as {@code user << 32 | product},
+   * sorted, for every task to look up: at most {@link #SEEN_PAIRS} of them (8 bytes each; half as many users are
+   * sampled, and again, while their pairs are more). Counting from index + 1 lets the sample empty: a user whose
+   * pairs alone pass the bound is left out at a rate beyond every index, where index 0 would stay in forever.
    */
   record SeenSample(long every, Broadcast<long[]> pairs) implements java.io.Serializable {
 
@@ -141,10 +143,10 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
 
       Pairs add(InternalRow pair) {
         int user = pair.getInt(0);
-        if (user % every == 0) {
+        if (sampled(user, every)) {
           append((long) user << 32 | pair.getInt(1) & 0xFFFFFFFFL);
           while (n > max) {
-            thin(2 * every);
+            thin(Math.multiplyExact(every, 2));
           }
         }
         return this;
@@ -157,7 +159,7 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
           append(other.packed[i]);
         }
         while (n > max) {
-          thin(2 * every);
+          thin(Math.multiplyExact(every, 2));
         }
         return this;
       }
@@ -193,7 +195,7 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
         every = rate;
         int kept = 0;
         for (int i = 0; i < n; i++) {
-          if ((packed[i] >>> 32) % every == 0) {
+          if (sampled((int) (packed[i] >>> 32), every)) {
             packed[kept++] = packed[i];
           }
         }
@@ -202,7 +204,12 @@ public record ScoreStats(long rows, long users, long catalogue, long productsRec
     }
 
     boolean includes(int user) {
-      return user % every == 0;
+      return sampled(user, every);
+    }
+
+    /** Whether {@code user} is in the sample of every {@code every}-th user. */
+    static boolean sampled(int user, long every) {
+      return (user + 1L) % every == 0;
     }
 
     boolean saw(long[] sortedPairs, int user, int product) {

@@ -113,7 +113,7 @@ class ScoreStatsTest {
       int every = c.every();
       long sampled = 0;
       long alreadySeen = 0;
-      for (int user = 0; user < users; user += every) {
+      for (int user = every - 1; user < users; user += every) {
         sampled++;
         alreadySeen += 1 + (user % 3 == 0 ? 1 : 0);
       }
@@ -122,7 +122,7 @@ class ScoreStatsTest {
       // The sample holds exactly the sampled users' pairs, sorted: no pair of a user the sample dropped.
       ScoreStats.SeenSample sample = ScoreStats.SeenSample.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
           c.seenPairs(), users, c.bound());
-      long[] expected = seen.stream().filter(r -> r.getInt(0) % every == 0)
+      long[] expected = seen.stream().filter(r -> (r.getInt(0) + 1) % every == 0)
           .mapToLong(r -> (long) r.getInt(0) << 32 | r.getInt(1)).sorted().toArray();
       assertEquals(every, sample.every());
       assertArrayEquals(expected, sample.pairs().value(), "every " + every + "th user's pairs");
@@ -144,9 +144,20 @@ class ScoreStatsTest {
       ScoreStats.SeenSample.Pairs merged = sparserFirst ? sparse.merge(dense) : dense.merge(sparse);
 
       assertEquals(8, merged.every());
-      assertArrayEquals(java.util.stream.LongStream.of(0, 8, 16, 24, 32, 104).map(u -> u << 32 | 7).toArray(),
+      assertArrayEquals(java.util.stream.LongStream.of(7, 15, 23, 31, 39, 103).map(u -> u << 32 | 7).toArray(),
           merged.sorted(), sparserFirst ? "sparser first" : "denser first");
     }
+  }
+
+  /** A user whose pairs alone pass the bound leaves the sample (then empty), rather than failing the stage. */
+  @Test
+  void aUserWithMorePairsThanTheBoundIsLeftOut() {
+    ScoreStats.SeenSample.Pairs pairs = new ScoreStats.SeenSample.Pairs(1, 6);
+    for (int product = 0; product < 10; product++) {
+      pairs.add(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {0, product}));
+    }
+    assertEquals(0, pairs.sorted().length);
+    assertTrue(!ScoreStats.SeenSample.sampled(0, pairs.every()), "user 0 at every " + pairs.every());
   }
 
   /** Users {@code from} to {@code to} (excluded), each with product 7, sampled from every 2nd within {@code max}. */
