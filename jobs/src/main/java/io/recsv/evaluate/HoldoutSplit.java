@@ -1,8 +1,6 @@
 package io.recsv.evaluate;
 
-import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
@@ -22,7 +21,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -54,6 +55,9 @@ final class HoldoutSplit implements AutoCloseable {
       .add(TRAIN, DataTypes.createArrayType(DataTypes.IntegerType, false), false)
       .add(WEIGHTS, DataTypes.createArrayType(DataTypes.FloatType, false), false)
       .add(HELD, DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+
+  /** The pairs to train on ({@link #train}). */
+  private static final StructType TRAIN_PAIRS = RunLayout.interactionsSchema(false);
 
   private final JavaRDD<InternalRow> rows;
   private final Dataset<Row> users;
@@ -137,13 +141,51 @@ final class HoldoutSplit implements AutoCloseable {
    * (user_index, product_index, weight) to train on, each user as its place in the sample (its index / every), so
    * the indices are dense again: ALS puts a user in the block its index modulo the blocks gives, and the sampled
    * indices, all multiples of every, would fall in the few blocks every divides (5 of 200 blocks when every 40th
-   * user is sampled), leaving the other tasks idle. {@link #userIndexOf} maps a model's users back.
+   * user is sampled), leaving the other tasks idle. {@link #userIndexOf} maps a model's users back. The pairs are
+   * read from the cached rows' arrays in place: Spark's explode of the zipped arrays built a struct per pair.
    */
   Dataset<Row> train() {
-    return users.select(col(RunLayout.USER_INDEX).divide(every).cast("int").as(RunLayout.USER_INDEX),
-            explode(arrays_zip(col(TRAIN), col(WEIGHTS))).as("p"))
-        .select(col(RunLayout.USER_INDEX), col("p." + TRAIN).as(RunLayout.PRODUCT_INDEX),
-            col("p." + WEIGHTS).as(RunLayout.WEIGHT));
+    long sampleEvery = every;
+    JavaRDD<InternalRow> pairs = rows.mapPartitions(users -> new TrainPairs(users, sampleEvery));
+    return users.sparkSession().internalCreateDataFrame(pairs.rdd(), TRAIN_PAIRS, false);
+  }
+
+  /** The training pairs of a partition's users, one row reused for each (Spark copies what it keeps). */
+  private static final class TrainPairs implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> users;
+    private final long every;
+    private final SpecificInternalRow pair = new SpecificInternalRow(TRAIN_PAIRS);
+    private ArrayData products;
+    private ArrayData weights;
+    private int at;
+
+    TrainPairs(Iterator<InternalRow> users, long every) {
+      this.users = users;
+      this.every = every;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while ((products == null || at == products.numElements()) && users.hasNext()) {
+        InternalRow user = users.next();
+        pair.setInt(0, (int) (user.getInt(0) / every));
+        products = user.getArray(1);
+        weights = user.getArray(2);
+        at = 0;
+      }
+      return products != null && at < products.numElements();
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      pair.setInt(1, products.getInt(at));
+      pair.setFloat(2, weights.getFloat(at));
+      at++;
+      return pair;
+    }
   }
 
   /** The user_index of the user of a model trained on {@link #train} whose id is {@code trained}. */

@@ -41,8 +41,9 @@ final class RankingMetrics {
     Dataset<Row> users = lists.as("lists").join(held.as("held"), col("lists." + RunLayout.USER_INDEX)
         .equalTo(col("held." + RunLayout.USER_INDEX)), "full_outer")
         .select(col("lists." + TopLists.PRODUCTS), col("held." + HoldoutSplit.HELD));
-    return of(users.javaRDD().map(row -> new Listed(row.isNullAt(0) ? new int[0] : ints(row.getList(0)),
-        row.isNullAt(1) ? null : ints(row.getList(1)))), ks, catalogue);
+    // Spark's own rows, their arrays copied out as they are read (an external Row boxes every element).
+    return of(users.queryExecution().toRdd().toJavaRDD().map(row -> new Listed(row.isNullAt(0) ? new int[0]
+        : row.getArray(0).toIntArray(), row.isNullAt(1) ? null : row.getArray(1).toIntArray())), ks, catalogue);
   }
 
   /**
@@ -69,10 +70,6 @@ final class RankingMetrics {
    * distinct; null when the user has no holdout, and is not evaluated).
    */
   record Listed(int[] products, int[] held) implements Serializable {}
-
-  private static int[] ints(List<Integer> list) {
-    return list.stream().mapToInt(Integer::intValue).toArray();
-  }
 
   /**
    * Per k: the sums over evaluated users of precision, recall, NDCG, average precision and hit (5 numbers each),
