@@ -127,7 +127,7 @@ public final class BroadcastAls {
         .mapPartitionsToPair(rows -> RatingChunk.split(rows, blocks))
         .partitionBy(new KeyPartitioner(blocks, 1))
         .values()
-        .mapPartitionsWithIndex((i, chunks) -> Collections.singletonList(UserBlock.of(i, chunks, rank)).iterator(),
+        .mapPartitionsWithIndex((i, chunks) -> Collections.singletonList(UserBlock.of(i, chunks, blocks, rank)).iterator(),
             true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     // One pass over the blocks: how many products there are, and how many (product, block) partial sums.

@@ -67,32 +67,59 @@ final class UserBlock implements Serializable {
     this.ratingByProduct = new float[n];
     IntList segProduct = new IntList();
     IntList segStart = new IntList();
-    long[] keys = new long[0];
+    int[] byProduct = new int[0];
     int[] rowUser = new int[0];
+    // A counting sort by product when the block's products are few beside a chunk's rows (its counts cleared for
+    // each chunk), else a sort of (product position, row) keys: the same order, rows ascending within a product.
+    int[] count = distinct <= 4L * n / Math.max(1, chunks) + 1024 ? new int[distinct + 1] : null;
+    long[] keys = new long[0];
     for (int c = 0; c < chunks; c++) {
       int firstUser = c * chunkUsers;
       int endUser = Math.min(users.length, firstUser + chunkUsers);
       int from = userStart[firstUser];
       int m = userStart[endUser] - from;
-      if (keys.length < m) {
-        keys = new long[m];
+      if (byProduct.length < m) {
+        byProduct = new int[m];
         rowUser = new int[m];
       }
-      // (product position, user position): sorted, the chunk's rows by product, each product's by user.
       for (int u = firstUser; u < endUser; u++) {
         for (int r = userStart[u]; r < userStart[u + 1]; r++) {
-          keys[r - from] = (long) position[productOfRow[r]] << 32 | (r - from);
           rowUser[r - from] = u;
         }
       }
-      Arrays.sort(keys, 0, m);
+      // The chunk's rows by product, each product's by user (the rows are in user order).
+      if (count != null) {
+        Arrays.fill(count, 0);
+        for (int r = from; r < from + m; r++) {
+          count[position[productOfRow[r]] + 1]++;
+        }
+        for (int p = 0; p < distinct; p++) {
+          count[p + 1] += count[p];
+        }
+        for (int r = from; r < from + m; r++) {
+          byProduct[count[position[productOfRow[r]]]++] = r - from;
+        }
+      } else {
+        if (keys.length < m) {
+          keys = new long[m];
+        }
+        for (int r = from; r < from + m; r++) {
+          keys[r - from] = (long) position[productOfRow[r]] << 32 | (r - from);
+        }
+        Arrays.sort(keys, 0, m);
+        for (int i = 0; i < m; i++) {
+          byProduct[i] = (int) keys[i];
+        }
+      }
       chunkSegment[c] = segProduct.size;
+      int previous = -1;
       for (int i = 0; i < m; i++) {
-        int r = (int) keys[i];
-        int p = (int) (keys[i] >>> 32);
-        if (i == 0 || p != (int) (keys[i - 1] >>> 32)) {
+        int r = byProduct[i];
+        int p = position[productOfRow[from + r]];
+        if (p != previous) {
           segProduct.add(p);
           segStart.add(from + i);
+          previous = p;
         }
         userPosOfRow[from + i] = rowUser[r];
         ratingByProduct[from + i] = ratingOfRow[from + r];
@@ -110,10 +137,10 @@ final class UserBlock implements Serializable {
   }
 
   /**
-   * From the chunks shuffled to block {@code index}, in any order: the rows are put in user order, and each user's
+   * From the chunks shuffled to block {@code index} of {@code blocks}, in any order: the rows are put in user order, and each user's
    * in product order, so that every sum runs in the same order in every run (deterministic for a seed).
    */
-  static UserBlock of(int index, Iterator<RatingChunk> chunks, int rank) {
+  static UserBlock of(int index, Iterator<RatingChunk> chunks, int blocks, int rank) {
     List<RatingChunk> all = new ArrayList<>();
     long total = 0;
     while (chunks.hasNext()) {
@@ -125,35 +152,27 @@ final class UserBlock implements Serializable {
       throw new IllegalStateException("ALS block " + index + " has " + total + " ratings: raise train.user-blocks");
     }
     int n = (int) total;
-    // (user, position in the concatenation): sorted, the rows by user.
     int[] chunkOf = new int[all.size() + 1];
-    long[] keys = new long[n];
-    int at = 0;
     for (int c = 0; c < all.size(); c++) {
-      chunkOf[c] = at;
-      RatingChunk chunk = all.get(c);
-      for (int i = 0; i < chunk.size; i++, at++) {
-        keys[at] = (long) chunk.users[i] << 32 | at;
-      }
+      chunkOf[c + 1] = chunkOf[c] + all.get(c).size;
     }
-    chunkOf[all.size()] = n;
-    Arrays.sort(keys);
+    int[] order = byUser(all, n, index, blocks);
     IntList users = new IntList();
     IntList userStart = new IntList();
     int[] products = new int[n];
     float[] ratings = new float[n];
-    int c = 0;
     for (int r = 0; r < n; r++) {
-      int user = (int) (keys[r] >>> 32);
-      int from = (int) keys[r];
+      int from = order[r];
+      int c = chunkAt(chunkOf, from);
+      RatingChunk chunk = all.get(c);
+      int at = from - chunkOf[c];
+      int user = chunk.users[at];
       if (users.size == 0 || users.last() != user) {
         users.add(user);
         userStart.add(r);
       }
-      c = chunkAt(chunkOf, from);
-      RatingChunk chunk = all.get(c);
-      products[r] = chunk.products[from - chunkOf[c]];
-      ratings[r] = chunk.ratings[from - chunkOf[c]];
+      products[r] = chunk.products[at];
+      ratings[r] = chunk.ratings[at];
     }
     userStart.add(n);
     int[] starts = userStart.toArray();
@@ -161,6 +180,60 @@ final class UserBlock implements Serializable {
       sortByProduct(products, ratings, starts[u], starts[u + 1]);
     }
     return new UserBlock(index, users.toArray(), starts, products, ratings, chunkUsers(rank));
+  }
+
+  /**
+   * The positions of the chunks' rows in their concatenation, in order of (user, position). Block {@code index}'s
+   * users are the indices {@code index} modulo {@code blocks}, and dense: a counting sort by the user's place among
+   * them, one pass, when the places span at most a few times the rows (else a sort of the (user, position) keys).
+   */
+  private static int[] byUser(List<RatingChunk> all, int n, int index, int blocks) {
+    int[] order = new int[n];
+    if (n == 0) {
+      return order;
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (RatingChunk chunk : all) {
+      for (int i = 0; i < chunk.size; i++) {
+        if (RatingChunk.blockOf(chunk.users[i], blocks) != index) {
+          throw new IllegalStateException("user " + chunk.users[i] + " reached ALS block " + index + " of " + blocks);
+        }
+        first = Math.min(first, chunk.users[i]);
+        last = Math.max(last, chunk.users[i]);
+      }
+    }
+    long places = (last - first) / blocks + 1;
+    if (places > 4L * n + 1024) {
+      long[] keys = new long[n];
+      int at = 0;
+      for (RatingChunk chunk : all) {
+        for (int i = 0; i < chunk.size; i++, at++) {
+          keys[at] = (long) chunk.users[i] << 32 | at;
+        }
+      }
+      Arrays.sort(keys);
+      for (int r = 0; r < n; r++) {
+        order[r] = (int) keys[r];
+      }
+      return order;
+    }
+    int[] start = new int[(int) places + 1];
+    for (RatingChunk chunk : all) {
+      for (int i = 0; i < chunk.size; i++) {
+        start[(int) ((chunk.users[i] - first) / blocks) + 1]++;
+      }
+    }
+    for (int p = 0; p < places; p++) {
+      start[p + 1] += start[p];
+    }
+    int at = 0;
+    for (RatingChunk chunk : all) {
+      for (int i = 0; i < chunk.size; i++, at++) {
+        order[start[(int) ((chunk.users[i] - first) / blocks)]++] = at;
+      }
+    }
+    return order;
   }
 
   /** The chunk holding position {@code at} of the concatenation. */
