@@ -84,7 +84,7 @@ public final class EvaluateJob extends StageJob {
     List<Lineage> inputs = context.inputs(reads());
     Path checkpoints = new Path(layout.checkpoints(), StageName.EVALUATE.id());
     EvaluationMetrics metrics;
-    try (Holdout bench = Holdout.of(spark, layout, settings, ks, inputs.get(0))) {
+    try (Holdout bench = Holdout.of(spark, conf, layout, settings, ks, inputs.get(0))) {
       List<Ranking> popularity = bench.popularity();
       Budget budget = searching ? budget(conf) : Budget.NONE;
       long seed = settings.longValue("evaluate.seed");

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.size;
 
 import io.recsv.als.FactorModel;
 import io.recsv.als.Recommender;
+import io.recsv.fs.ParquetRows;
 import io.recsv.lineage.Counts;
 import io.recsv.lineage.Lineage;
 import io.recsv.lineage.RunLayout;
@@ -12,7 +13,9 @@ import io.recsv.workflow.StageName;
 import io.recsv.config.Settings;
 import io.recsv.report.EvaluationMetrics;
 import io.recsv.report.EvaluationMetrics.Ranking;
+import java.io.IOException;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -56,8 +59,10 @@ final class Holdout implements AutoCloseable {
   /**
    * The split of prepare's output in {@code layout}, as the {@code evaluate.*} settings ask; {@code prepared}, its
    * record, counts its users and products, and when every user is sampled the split must hold all of its pairs.
+   * {@code conf}: what its files are read with.
    */
-  static Holdout of(SparkSession spark, RunLayout layout, Settings s, List<Integer> ks, Lineage prepared) {
+  static Holdout of(SparkSession spark, Configuration conf, RunLayout layout, Settings s, List<Integer> ks,
+      Lineage prepared) throws IOException {
     double fraction = s.doubleAtLeast("evaluate.holdout-fraction", 0);
     if (fraction <= 0 || fraction >= 1) {
       throw s.bad("evaluate.holdout-fraction", "must be more than 0 and less than 1");
@@ -67,7 +72,10 @@ final class Holdout implements AutoCloseable {
     long users = prepared.counts().users();
     long catalogue = prepared.counts().products();
     long every = Math.max(1, (users + sampleUsers - 1) / sampleUsers);
-    HoldoutSplit split = HoldoutSplit.of(spark.read().parquet(layout.interactions().toString()), fraction,
+    // prepare's schema, with its times when its files have them (a footer read here: no job to infer it).
+    boolean timed = ParquetRows.columns(conf, layout.interactions()).contains(RunLayout.TIME);
+    HoldoutSplit split = HoldoutSplit.of(spark.read().schema(RunLayout.interactionsSchema(timed))
+        .parquet(layout.interactions().toString()), fraction,
         minInteractions, every, s.longValue("evaluate.seed"));
     HoldoutSplit.Sizes sizes = split.sizes();
     if (every == 1) {

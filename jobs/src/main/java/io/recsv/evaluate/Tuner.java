@@ -78,7 +78,7 @@ public final class Tuner {
     Lineage prepared = Lineage.readChained(conf, layout, "tune", List.of(StageName.PREPARE)).get(0);
     Path checkpoints = new Path(layout.checkpoints(), "tune");
     List<Trial> done = new ArrayList<>();
-    try (Holdout bench = Holdout.of(spark, layout, new Settings(config), ks, prepared)) {
+    try (Holdout bench = Holdout.of(spark, conf, layout, new Settings(config), ks, prepared)) {
       List<Ranking> popularity = bench.popularity();
       CandidateSearch search = new CandidateSearch(bench, recommender, checkpoints.toString());
       CandidateSearch.Outcome outcome = search.run(spark, config, trials, budget.toSeconds(), seed, score, t -> {

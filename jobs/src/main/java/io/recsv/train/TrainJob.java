@@ -62,7 +62,9 @@ public final class TrainJob extends StageJob {
     TrainingSettings chosen = TrainingSettings.of(conf, layout, config, evaluated);
     LOG.info("train: settings {}", chosen.describe());
     AlsTrainer trainer = AlsTrainer.from(new Settings(TunedSettings.applied(config, chosen.chosen())));
-    Dataset<Row> interactions = spark.read().parquet(layout.interactions().toString());
+    // prepare's schema, as it wrote it: no job to infer it. Training reads no times.
+    Dataset<Row> interactions = spark.read().schema(RunLayout.interactionsSchema(false))
+        .parquet(layout.interactions().toString());
 
     long started = System.nanoTime();
     AlsTrainer.Fitted fitted = trainer.fit(spark, interactions, layout.checkpoints().toString());

@@ -46,6 +46,7 @@ class ShopShapedQualityTest {
     new PrepareJob(config).run(spark);
     System.out.println(new EvaluateJob(config).run(spark));
     EvaluationMetrics metrics = EvaluationMetrics.readIfExists(new Configuration(), RunLayout.of(config).metrics());
+    assertEquals("latest", metrics.split().method(), "prepare kept the purchases' times: the latest are held out");
     double ratio = metrics.modelAt(100).ndcg() / metrics.popularityAt(100).ndcg();
     assertTrue(ratio >= 1.6, "NDCG@100 " + metrics.modelAt(100).ndcg() + " against popularity's "
         + metrics.popularityAt(100).ndcg() + ": " + ratio + "x");

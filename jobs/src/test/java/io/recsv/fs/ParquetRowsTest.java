@@ -29,4 +29,17 @@ class ParquetRowsTest {
     assertEquals(0, ParquetRows.count(spark.sparkContext().hadoopConfiguration(),
         new org.apache.hadoop.fs.Path(empty.toString())));
   }
+
+  @Test
+  void theColumnsOfTheFirstPartFile() throws Exception {
+    Path out = dir.resolve("pairs");
+    spark.range(0, 10, 1, 2).selectExpr("id AS user_index", "id * 2 AS time").write().parquet(out.toString());
+    assertEquals(java.util.List.of("user_index", "time"), ParquetRows.columns(
+        spark.sparkContext().hadoopConfiguration(), new org.apache.hadoop.fs.Path(out.toString())));
+    Path none = dir.resolve("none");
+    Files.createDirectories(none);
+    Files.writeString(none.resolve("_SUCCESS"), "");
+    assertEquals(java.util.List.of(), ParquetRows.columns(spark.sparkContext().hadoopConfiguration(),
+        new org.apache.hadoop.fs.Path(none.toString())));
+  }
 }
