@@ -127,8 +127,8 @@ public final class BroadcastAls {
         .mapPartitionsToPair(rows -> RatingChunk.split(rows, blocks))
         .partitionBy(new KeyPartitioner(blocks, 1))
         .values()
-        .mapPartitionsWithIndex((i, chunks) -> Collections.singletonList(UserBlock.of(i, chunks, blocks, rank)).iterator(),
-            true)
+        .mapPartitionsWithIndex((i, chunks) ->
+            Collections.singletonList(UserBlock.of(i, chunks, blocks, rank)).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     // One pass over the blocks: how many products there are, and how many (product, block) partial sums.
     long[] sizes = userBlocks.map(b -> new long[] {b.products.length == 0 ? 0 : b.products[b.products.length - 1] + 1L,

@@ -137,8 +137,9 @@ final class UserBlock implements Serializable {
   }
 
   /**
-   * From the chunks shuffled to block {@code index} of {@code blocks}, in any order: the rows are put in user order, and each user's
-   * in product order, so that every sum runs in the same order in every run (deterministic for a seed).
+   * From the chunks shuffled to block {@code index} of {@code blocks}, in any order: the rows are put in user order,
+   * and each user's in product order, so that every sum runs in the same order in every run (deterministic for a
+   * seed).
    */
   static UserBlock of(int index, Iterator<RatingChunk> chunks, int blocks, int rank) {
     List<RatingChunk> all = new ArrayList<>();
